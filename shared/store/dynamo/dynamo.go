@@ -1,0 +1,323 @@
+// Package dynamo implements store.Store on one DynamoDB table with
+// aws-sdk-go-v2. It is the only package that maps items to attributes.
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ordercloud-serverless/occ/shared/store"
+	td "github.com/ordercloud-serverless/occ/shared/tabledef"
+)
+
+// API is the part of the DynamoDB client the adapter uses.
+type API interface {
+	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	DeleteItem(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	BatchGetItem(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+// Store is the DynamoDB adapter.
+type Store struct {
+	api   API
+	table string
+	// Calls counts DynamoDB requests, for benchmarks of calls per operation.
+	Calls CallCounter
+}
+
+// CallCounter counts requests made through the adapter.
+type CallCounter struct{ n int64 }
+
+func (c *CallCounter) add()     { atomicAdd(&c.n, 1) }
+func (c *CallCounter) N() int64 { return atomicLoad(&c.n) }
+func (c *CallCounter) Reset()   { atomicStore(&c.n, 0) }
+
+// New wraps a client and table name.
+func New(api API, table string) *Store { return &Store{api: api, table: table} }
+
+// ClientFromEnv builds a DynamoDB client. DYNAMODB_ENDPOINT (or
+// AWS_ENDPOINT_URL) points it at DynamoDB Local or LocalStack; with an
+// endpoint and no credentials in the environment, dummy ones are used.
+func ClientFromEnv(ctx context.Context) (*dynamodb.Client, error) {
+	endpoint := os.Getenv("DYNAMODB_ENDPOINT")
+	if endpoint == "" {
+		endpoint = os.Getenv("AWS_ENDPOINT_URL")
+	}
+	return NewClient(ctx, endpoint)
+}
+
+// NewClient builds a client for an endpoint ("" = AWS's own).
+func NewClient(ctx context.Context, endpoint string) (*dynamodb.Client, error) {
+	opts := []func(*config.LoadOptions) error{}
+	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
+		opts = append(opts, config.WithRegion("us-east-1"))
+	}
+	if endpoint != "" && os.Getenv("AWS_ACCESS_KEY_ID") == "" {
+		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	}), nil
+}
+
+func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+func n(v int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
+}
+
+func keyAttrs(k store.Key) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{td.PK: s(k.PK), td.SK: s(k.SK)}
+}
+
+func toAttrs(it store.Item) map[string]types.AttributeValue {
+	m := map[string]types.AttributeValue{td.PK: s(it.PK), td.SK: s(it.SK), td.AttrType: s(it.Type),
+		td.AttrID: s(it.ID), td.AttrDoc: s(string(it.Doc)), td.AttrVersion: n(it.Version)}
+	if it.GSI1PK != "" {
+		m[td.GSI1PK], m[td.GSI1SK] = s(it.GSI1PK), s(it.GSI1SK)
+	}
+	if it.GSI2PK != "" {
+		m[td.GSI2PK], m[td.GSI2SK] = s(it.GSI2PK), s(it.GSI2SK)
+	}
+	if it.Stock != nil {
+		m[td.AttrStock] = n(*it.Stock)
+	}
+	return m
+}
+
+func str(m map[string]types.AttributeValue, k string) string {
+	if v, ok := m[k].(*types.AttributeValueMemberS); ok {
+		return v.Value
+	}
+	return ""
+}
+
+func num(m map[string]types.AttributeValue, k string) (int64, bool) {
+	if v, ok := m[k].(*types.AttributeValueMemberN); ok {
+		i, err := strconv.ParseInt(v.Value, 10, 64)
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// FromAttrs decodes an item (exported for the stream handler's tests).
+func FromAttrs(m map[string]types.AttributeValue) store.Item {
+	it := store.Item{PK: str(m, td.PK), SK: str(m, td.SK), GSI1PK: str(m, td.GSI1PK), GSI1SK: str(m, td.GSI1SK),
+		GSI2PK: str(m, td.GSI2PK), GSI2SK: str(m, td.GSI2SK), Type: str(m, td.AttrType), ID: str(m, td.AttrID),
+		Doc: []byte(str(m, td.AttrDoc))}
+	it.Version, _ = num(m, td.AttrVersion)
+	if q, ok := num(m, td.AttrStock); ok {
+		it.Stock = &q
+	}
+	return it
+}
+
+func condition(c store.Cond, version int64) (*string, map[string]types.AttributeValue) {
+	switch c {
+	case store.IfAbsent:
+		return aws.String("attribute_not_exists(PK)"), nil
+	case store.IfPresent:
+		return aws.String("attribute_exists(PK)"), nil
+	case store.IfVersion:
+		return aws.String("V = :v"), map[string]types.AttributeValue{":v": n(version)}
+	}
+	return nil, nil
+}
+
+func isConditionFailure(err error) bool {
+	var ccf *types.ConditionalCheckFailedException
+	var tc *types.TransactionCanceledException
+	if errors.As(err, &ccf) {
+		return true
+	}
+	if errors.As(err, &tc) {
+		for _, r := range tc.CancellationReasons {
+			if aws.ToString(r.Code) == "ConditionalCheckFailed" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (st *Store) Get(ctx context.Context, k store.Key) (store.Item, error) {
+	st.Calls.add()
+	out, err := st.api.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: keyAttrs(k), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return store.Item{}, err
+	}
+	if out.Item == nil {
+		return store.Item{}, store.ErrNotFound
+	}
+	return FromAttrs(out.Item), nil
+}
+
+func (st *Store) putInput(it store.Item, cond store.Cond) *dynamodb.PutItemInput {
+	expected := it.Version
+	it.Version = expected + 1
+	if cond != store.IfVersion && cond != store.Always {
+		it.Version = max(it.Version, 1)
+	}
+	ce, vals := condition(cond, expected)
+	return &dynamodb.PutItemInput{TableName: &st.table, Item: toAttrs(it), ConditionExpression: ce, ExpressionAttributeValues: vals}
+}
+
+func (st *Store) Put(ctx context.Context, it store.Item, cond store.Cond) (int64, error) {
+	st.Calls.add()
+	in := st.putInput(it, cond)
+	_, err := st.api.PutItem(ctx, in)
+	if err != nil {
+		if isConditionFailure(err) {
+			return 0, store.ErrConflict
+		}
+		return 0, err
+	}
+	v, _ := num(in.Item, td.AttrVersion)
+	return v, nil
+}
+
+func (st *Store) Delete(ctx context.Context, k store.Key, cond store.Cond) error {
+	st.Calls.add()
+	ce, vals := condition(cond, 0)
+	_, err := st.api.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: keyAttrs(k), ConditionExpression: ce, ExpressionAttributeValues: vals})
+	if err != nil && isConditionFailure(err) {
+		return store.ErrConflict
+	}
+	return err
+}
+
+func (st *Store) Query(ctx context.Context, q store.Query) ([]store.Item, error) {
+	pkName, skName := td.PK, td.SK
+	var index *string
+	for _, ix := range td.Definition.Indexes {
+		if ix.Name == q.Index {
+			pkName, skName, index = ix.PartitionKey, ix.SortKey, aws.String(ix.Name)
+		}
+	}
+	if q.Index != "" && index == nil {
+		return nil, fmt.Errorf("store: unknown index %q", q.Index)
+	}
+	expr := "#pk = :pk"
+	names := map[string]string{"#pk": pkName}
+	vals := map[string]types.AttributeValue{":pk": s(q.PK)}
+	if q.SKPrefix != "" {
+		expr += " AND begins_with(#sk, :sk)"
+		names["#sk"] = skName
+		vals[":sk"] = s(q.SKPrefix)
+	}
+	in := &dynamodb.QueryInput{TableName: &st.table, IndexName: index, KeyConditionExpression: &expr,
+		ExpressionAttributeNames: names, ExpressionAttributeValues: vals}
+	if index == nil {
+		in.ConsistentRead = aws.Bool(true)
+	}
+	var items []store.Item
+	for {
+		if q.Limit > 0 {
+			in.Limit = aws.Int32(int32(q.Limit - len(items)))
+		}
+		st.Calls.add()
+		out, err := st.api.Query(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range out.Items {
+			items = append(items, FromAttrs(m))
+		}
+		if out.LastEvaluatedKey == nil || (q.Limit > 0 && len(items) >= q.Limit) {
+			return items, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+func (st *Store) BatchGet(ctx context.Context, keys []store.Key) (map[store.Key]store.Item, error) {
+	out := make(map[store.Key]store.Item, len(keys))
+	seen := map[store.Key]bool{}
+	var pending []map[string]types.AttributeValue
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			pending = append(pending, keyAttrs(k))
+		}
+	}
+	for len(pending) > 0 {
+		chunk := pending[:min(100, len(pending))]
+		pending = pending[len(chunk):]
+		req := map[string]types.KeysAndAttributes{st.table: {Keys: chunk, ConsistentRead: aws.Bool(true)}}
+		for len(req) > 0 {
+			st.Calls.add()
+			res, err := st.api.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range res.Responses[st.table] {
+				it := FromAttrs(m)
+				out[store.Key{PK: it.PK, SK: it.SK}] = it
+			}
+			req = res.UnprocessedKeys
+		}
+	}
+	return out, nil
+}
+
+func (st *Store) Transact(ctx context.Context, ops []store.Op) error {
+	if len(ops) == 0 {
+		return nil
+	}
+	items := make([]types.TransactWriteItem, 0, len(ops))
+	for _, op := range ops {
+		switch {
+		case op.Put != nil:
+			in := st.putInput(*op.Put, op.Cond)
+			items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: in.Item,
+				ConditionExpression: in.ConditionExpression, ExpressionAttributeValues: in.ExpressionAttributeValues}})
+		case op.Delete != nil:
+			ce, vals := condition(op.Cond, 0)
+			items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: &st.table, Key: keyAttrs(*op.Delete),
+				ConditionExpression: ce, ExpressionAttributeValues: vals}})
+		case op.Decrement != nil:
+			items = append(items, types.TransactWriteItem{Update: &types.Update{TableName: &st.table, Key: keyAttrs(*op.Decrement),
+				UpdateExpression:          aws.String("SET Q = Q - :a, V = V + :one"),
+				ConditionExpression:       aws.String("attribute_exists(Q) AND Q >= :a"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":a": n(op.Amount), ":one": n(1)}}})
+		}
+	}
+	st.Calls.add()
+	_, err := st.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err != nil && isConditionFailure(err) {
+		return store.ErrConflict
+	}
+	return err
+}
+
+func (st *Store) Increment(ctx context.Context, k store.Key, delta int64) (int64, error) {
+	st.Calls.add()
+	out, err := st.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &st.table, Key: keyAttrs(k),
+		UpdateExpression:          aws.String("ADD #c :d SET T = :t"),
+		ExpressionAttributeNames:  map[string]string{"#c": "C"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": n(delta), ":t": s("Counter")},
+		ReturnValues:              types.ReturnValueUpdatedNew})
+	if err != nil {
+		return 0, err
+	}
+	v, _ := num(out.Attributes, "C")
+	return v, nil
+}

@@ -1,0 +1,68 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	td "github.com/ordercloud-serverless/occ/shared/tabledef"
+)
+
+// CreateInput is the CreateTable request for tabledef.Definition, the same
+// table the CDK stack deploys.
+func CreateInput(name string) *dynamodb.CreateTableInput {
+	def := td.Definition
+	attrs := []types.AttributeDefinition{
+		{AttributeName: aws.String(def.PartitionKey), AttributeType: types.ScalarAttributeTypeS},
+		{AttributeName: aws.String(def.SortKey), AttributeType: types.ScalarAttributeTypeS},
+	}
+	var gsis []types.GlobalSecondaryIndex
+	for _, ix := range def.Indexes {
+		attrs = append(attrs,
+			types.AttributeDefinition{AttributeName: aws.String(ix.PartitionKey), AttributeType: types.ScalarAttributeTypeS},
+			types.AttributeDefinition{AttributeName: aws.String(ix.SortKey), AttributeType: types.ScalarAttributeTypeS})
+		gsis = append(gsis, types.GlobalSecondaryIndex{IndexName: aws.String(ix.Name),
+			KeySchema: []types.KeySchemaElement{
+				{AttributeName: aws.String(ix.PartitionKey), KeyType: types.KeyTypeHash},
+				{AttributeName: aws.String(ix.SortKey), KeyType: types.KeyTypeRange}},
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}})
+	}
+	return &dynamodb.CreateTableInput{
+		TableName:            aws.String(name),
+		AttributeDefinitions: attrs,
+		KeySchema: []types.KeySchemaElement{
+			{AttributeName: aws.String(def.PartitionKey), KeyType: types.KeyTypeHash},
+			{AttributeName: aws.String(def.SortKey), KeyType: types.KeyTypeRange}},
+		GlobalSecondaryIndexes: gsis,
+		BillingMode:            types.BillingModePayPerRequest,
+		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true),
+			StreamViewType: types.StreamViewType(def.StreamView)},
+	}
+}
+
+// EnsureTable creates the table if it is missing and waits until it is active.
+func EnsureTable(ctx context.Context, c *dynamodb.Client, name string) (created bool, err error) {
+	_, err = c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+	var nf *types.ResourceNotFoundException
+	if err == nil {
+		return false, nil
+	}
+	if !errors.As(err, &nf) {
+		return false, err
+	}
+	if _, err = c.CreateTable(ctx, CreateInput(name)); err != nil {
+		var inUse *types.ResourceInUseException
+		if !errors.As(err, &inUse) {
+			return false, err
+		}
+	}
+	w := dynamodb.NewTableExistsWaiter(c, func(o *dynamodb.TableExistsWaiterOptions) {
+		o.MinDelay = 100 * time.Millisecond
+		o.MaxDelay = time.Second
+	})
+	return true, w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 2*time.Minute)
+}

@@ -1,0 +1,83 @@
+// Package store is the persistence port of the API: a few operations on
+// items of the single table, in domain terms. The DynamoDB adapter lives in
+// store/dynamo; nothing else imports the AWS SDK for data access.
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrNotFound is returned by Get when no item has the key.
+var ErrNotFound = errors.New("store: item not found")
+
+// ErrConflict is returned when a write's condition fails: the item exists
+// when it must not, is missing when it must exist, its version moved, or a
+// guarded counter would go below its floor.
+var ErrConflict = errors.New("store: condition failed")
+
+// Item is one row of the table.
+type Item struct {
+	PK, SK         string
+	GSI1PK, GSI1SK string
+	GSI2PK, GSI2SK string
+	Type           string // entity type
+	ID             string // entity ID (or assignment key)
+	Doc            []byte // entity JSON
+	Version        int64  // set by the store on every write
+	// Stock is the numeric inventory mirror (nil when not tracked).
+	Stock *int64
+}
+
+// Cond is a write precondition.
+type Cond int
+
+const (
+	// Always writes unconditionally.
+	Always Cond = iota
+	// IfAbsent writes only if no item has the key (create).
+	IfAbsent
+	// IfPresent writes only if an item has the key.
+	IfPresent
+	// IfVersion writes only if the stored version equals Item.Version
+	// (optimistic concurrency for read-modify-write).
+	IfVersion
+)
+
+// Op is one write inside a transaction.
+type Op struct {
+	Put    *Item // put Item (with Cond)
+	Delete *Key  // delete Key (with Cond; IfVersion not supported)
+	// Decrement lowers Key's Stock by Amount, failing the transaction if the
+	// result would be negative. Items without Stock are not touched by it.
+	Decrement *Key
+	Amount    int64
+	Cond      Cond
+}
+
+// Key identifies an item.
+type Key struct{ PK, SK string }
+
+// Query selects items of one partition of the table or of an index.
+type Query struct {
+	Index    string // "" for the table, else "GSI1" / "GSI2"
+	PK       string
+	SKPrefix string // optional begins_with on the sort key
+	Limit    int    // 0 = all
+}
+
+// Store is the persistence port.
+type Store interface {
+	Get(ctx context.Context, k Key) (Item, error)
+	// Put writes it under cond and returns the stored version.
+	Put(ctx context.Context, it Item, cond Cond) (int64, error)
+	Delete(ctx context.Context, k Key, cond Cond) error
+	// Query returns every matching item in sort-key order.
+	Query(ctx context.Context, q Query) ([]Item, error)
+	// BatchGet fetches many keys; missing keys are absent from the result.
+	BatchGet(ctx context.Context, keys []Key) (map[Key]Item, error)
+	// Transact applies ops atomically; ErrConflict if any condition fails.
+	Transact(ctx context.Context, ops []Op) error
+	// Increment atomically adds delta to a named counter and returns the new value.
+	Increment(ctx context.Context, k Key, delta int64) (int64, error)
+}
