@@ -1,0 +1,583 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ordercloud-serverless/occ/shared/contract"
+)
+
+// ListQuery is a parsed OrderCloud list request.
+type ListQuery struct {
+	Search     string
+	SearchOn   []string
+	SearchType string
+	SortBy     []SortKey
+	Page       int
+	PageSize   int
+	// Filters are ANDed; each one's alternatives are ORed.
+	Filters []Filter
+}
+
+// SortKey is one sortBy entry.
+type SortKey struct {
+	Path string
+	Desc bool
+}
+
+// Filter is one field=value query parameter.
+type Filter struct {
+	Path string
+	Alts []Cond
+	// typ is the contract type of the field ("" for xp / unknown).
+	typ string
+}
+
+// Cond is one alternative of a filter value.
+type Cond struct {
+	Negate bool
+	Op     string // "=", "<", ">", "<=", ">="
+	Value  string // may contain * wildcards when Op is "="
+}
+
+// ListSpec says what a list may be queried on.
+type ListSpec struct {
+	Model *contract.Model
+	// Reserved are the operation's own query parameters (e.g. catalogID,
+	// depth), which are not filters.
+	Reserved []string
+	// Extra are filterable/sortable paths beyond the model's fields.
+	Extra []string
+}
+
+var listParams = map[string]bool{"search": true, "searchon": true, "searchtype": true, "sortby": true, "page": true, "pagesize": true}
+
+// SearchTypes OrderCloud accepts.
+var SearchTypes = []string{"AnyTerm", "AllTermsAnyField", "AllTermsSameField", "ExactPhrase", "ExactPhrasePrefix"}
+
+func listErr(code, msg string, data any) *Error {
+	e := E(http.StatusBadRequest, code, data)
+	if msg != "" {
+		e.Message = msg
+	}
+	return e
+}
+
+// resolve finds a model field for a (possibly dotted) path; xp paths are
+// always allowed. It returns the canonical path and the field type.
+func (s ListSpec) resolve(path string) (string, string, bool) {
+	if strings.HasPrefix(strings.ToLower(path), "xp.") {
+		return "xp" + path[2:], "", true
+	}
+	for _, e := range s.Extra {
+		if strings.EqualFold(e, path) {
+			return e, "", true
+		}
+	}
+	if s.Model == nil {
+		return path, "", true
+	}
+	head, rest, nested := strings.Cut(path, ".")
+	f, ok := s.Model.Field(head)
+	if !ok || f.WriteOnly {
+		return "", "", false
+	}
+	if !nested {
+		return f.Name, f.Type, true
+	}
+	sub := contract.ModelByName(f.BaseType())
+	if sub == nil {
+		return "", "", false
+	}
+	p, t, ok := ListSpec{Model: sub}.resolve(rest)
+	return f.Name + "." + p, t, ok
+}
+
+// ParseList reads a list request's query string.
+func ParseList(q url.Values, spec ListSpec) (ListQuery, *Error) {
+	lq := ListQuery{Page: 1, PageSize: 20, SearchType: "AnyTerm"}
+	reserved := map[string]bool{}
+	for _, r := range spec.Reserved {
+		reserved[strings.ToLower(r)] = true
+	}
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return lq, listErr("List.InvalidType", "page must be a whole number of 1 or more.", map[string]any{"Property": "page", "Value": v})
+		}
+		lq.Page = n
+	}
+	if v := q.Get("pageSize"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return lq, listErr("List.InvalidPageSize", "pageSize must be between 1 and 100.", map[string]any{"Property": "pageSize", "Value": v})
+		}
+		lq.PageSize = n
+	}
+	lq.Search = strings.TrimSpace(q.Get("search"))
+	if v := q.Get("searchType"); v != "" {
+		ok := false
+		for _, t := range SearchTypes {
+			if strings.EqualFold(t, v) {
+				lq.SearchType, ok = t, true
+			}
+		}
+		if !ok {
+			return lq, listErr("List.InvalidType", "searchType must be one of "+strings.Join(SearchTypes, ", ")+".", map[string]any{"Property": "searchType", "Value": v})
+		}
+	}
+	if v := q.Get("searchOn"); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			p = strings.TrimSpace(p)
+			if p == "" {
+				continue
+			}
+			canon, _, ok := spec.resolve(p)
+			if !ok {
+				return lq, listErr("List.InvalidSearchProperty", "", map[string]any{"Property": p})
+			}
+			if !strings.HasPrefix(canon, "xp.") && spec.Model != nil {
+				if f, ok := spec.Model.Field(canon); ok && f.Searchable == 0 {
+					return lq, listErr("List.InvalidSearchProperty", "", map[string]any{"Property": p})
+				}
+			}
+			lq.SearchOn = append(lq.SearchOn, canon)
+		}
+	} else if spec.Model != nil {
+		var fs []contract.Field
+		for _, f := range spec.Model.Fields {
+			if f.Searchable > 0 {
+				fs = append(fs, f)
+			}
+		}
+		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Searchable < fs[j].Searchable })
+		for _, f := range fs {
+			lq.SearchOn = append(lq.SearchOn, f.Name)
+		}
+	}
+	if v := q.Get("sortBy"); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			p = strings.TrimSpace(p)
+			desc := strings.HasPrefix(p, "!")
+			p = strings.TrimPrefix(p, "!")
+			if p == "" {
+				continue
+			}
+			canon, _, ok := spec.resolve(p)
+			if !ok {
+				return lq, listErr("List.InvalidSortProperty", "", map[string]any{"Property": p})
+			}
+			if !strings.HasPrefix(canon, "xp.") && spec.Model != nil && !strings.Contains(canon, ".") {
+				if f, ok := spec.Model.Field(canon); ok && f.Sortable == 0 && !isExtra(spec, canon) {
+					return lq, listErr("List.InvalidSortProperty", "", map[string]any{"Property": p})
+				}
+			}
+			lq.SortBy = append(lq.SortBy, SortKey{Path: canon, Desc: desc})
+		}
+	}
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		lk := strings.ToLower(k)
+		if listParams[lk] || reserved[lk] {
+			continue
+		}
+		canon, typ, ok := spec.resolve(k)
+		if !ok {
+			return lq, listErr("List.InvalidProperty", "", map[string]any{"Property": k})
+		}
+		for _, raw := range q[k] {
+			f := Filter{Path: canon, typ: typ}
+			for _, alt := range strings.Split(raw, "|") {
+				c, err := parseCond(alt, typ)
+				if err != nil {
+					return lq, listErr("List.InvalidType", "", map[string]any{"Property": k, "Value": alt})
+				}
+				f.Alts = append(f.Alts, c)
+			}
+			lq.Filters = append(lq.Filters, f)
+		}
+	}
+	return lq, nil
+}
+
+func isExtra(spec ListSpec, p string) bool {
+	for _, e := range spec.Extra {
+		if strings.EqualFold(e, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func parseCond(s, typ string) (Cond, error) {
+	c := Cond{Op: "="}
+	if strings.HasPrefix(s, "!") {
+		c.Negate, s = true, s[1:]
+	}
+	for _, op := range []string{"<=", ">=", "<", ">"} {
+		if strings.HasPrefix(s, op) {
+			c.Op, s = op, s[len(op):]
+			break
+		}
+	}
+	c.Value = s
+	if strings.Contains(s, "*") && c.Op == "=" {
+		return c, nil
+	}
+	base := strings.TrimSuffix(typ, "?")
+	switch base {
+	case "int", "decimal":
+		if _, err := strconv.ParseFloat(s, 64); err != nil {
+			return c, err
+		}
+	case "bool":
+		if _, err := strconv.ParseBool(s); err != nil {
+			return c, err
+		}
+	case "DateTimeOffset":
+		if _, ok := parseTime(s); !ok {
+			return c, fmt.Errorf("bad date")
+		}
+	}
+	return c, nil
+}
+
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02", "2006-01"}
+
+func parseTime(s string) (time.Time, bool) {
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// Matches reports whether d passes every filter.
+func (lq ListQuery) Matches(d Doc) bool {
+	for _, f := range lq.Filters {
+		v, present := Get(d, f.Path)
+		ok := false
+		for _, c := range f.Alts {
+			if c.match(v, present) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func (c Cond) match(v any, present bool) bool {
+	// On a list, the condition holds for the list when any element meets it
+	// ("!x" then means no element is x).
+	if arr, ok := v.([]any); ok && len(arr) > 0 {
+		hit := false
+		for _, e := range arr {
+			if c.matchOne(e, true) {
+				hit = true
+				break
+			}
+		}
+		return hit != c.Negate
+	}
+	return c.matchOne(v, present) != c.Negate
+}
+
+// matchOne evaluates the condition without its negation.
+func (c Cond) matchOne(v any, present bool) bool {
+	if !present || v == nil {
+		// "*" matches any present value; "!*" therefore matches absence.
+		return false
+	}
+	if c.Op == "=" && c.Value == "*" {
+		return true
+	}
+	if c.Op == "=" {
+		if strings.Contains(c.Value, "*") {
+			return wildcard(strings.ToLower(c.Value), strings.ToLower(text(v)))
+		}
+		return equalValue(v, c.Value)
+	}
+	cmp, ok := compare(v, c.Value)
+	if !ok {
+		return false
+	}
+	switch c.Op {
+	case "<":
+		return cmp < 0
+	case ">":
+		return cmp > 0
+	case "<=":
+		return cmp <= 0
+	case ">=":
+		return cmp >= 0
+	}
+	return false
+}
+
+func text(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		return strconv.FormatBool(x)
+	case nil:
+		return ""
+	default:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+}
+
+func equalValue(v any, want string) bool {
+	switch x := v.(type) {
+	case json.Number:
+		a, err1 := strconv.ParseFloat(x.String(), 64)
+		b, err2 := strconv.ParseFloat(want, 64)
+		return err1 == nil && err2 == nil && a == b
+	case bool:
+		b, err := strconv.ParseBool(want)
+		return err == nil && b == x
+	case string:
+		if strings.EqualFold(x, want) {
+			return true
+		}
+		if ta, ok := parseTime(x); ok {
+			if tb, ok := parseTime(want); ok && len(want) >= 10 {
+				return ta.Equal(tb)
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// compare orders a stored value against a filter value: numbers
+// numerically, dates chronologically, other text case-insensitively.
+func compare(v any, want string) (int, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		a, err1 := strconv.ParseFloat(x.String(), 64)
+		b, err2 := strconv.ParseFloat(want, 64)
+		if err1 != nil || err2 != nil {
+			return 0, false
+		}
+		return cmpFloat(a, b), true
+	case string:
+		if ta, ok := parseTime(x); ok {
+			if tb, ok := parseTime(want); ok {
+				return ta.Compare(tb), true
+			}
+		}
+		return strings.Compare(strings.ToLower(x), strings.ToLower(want)), true
+	case bool:
+		return 0, false
+	}
+	return 0, false
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// wildcard matches s against a pattern where * is any run of characters.
+func wildcard(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for i := 1; i < len(parts)-1; i++ {
+		j := strings.Index(s, parts[i])
+		if j < 0 {
+			return false
+		}
+		s = s[j+len(parts[i]):]
+	}
+	return strings.HasSuffix(s, parts[len(parts)-1])
+}
+
+// searchScore is >0 when d matches the search; higher ranks first.
+func (lq ListQuery) searchScore(d Doc) float64 {
+	if lq.Search == "" {
+		return 1
+	}
+	terms := strings.Fields(strings.ToLower(lq.Search))
+	phrase := strings.ToLower(lq.Search)
+	score := 0.0
+	matchedTerms := map[int]bool{}
+	sameField := false
+	for i, p := range lq.SearchOn {
+		v, ok := Get(d, p)
+		if !ok || v == nil {
+			continue
+		}
+		t := strings.ToLower(text(v))
+		weight := float64(len(lq.SearchOn)-i) + 1
+		switch lq.SearchType {
+		case "ExactPhrase":
+			if strings.Contains(t, phrase) {
+				score += weight
+			}
+		case "ExactPhrasePrefix":
+			if strings.HasPrefix(t, phrase) || strings.Contains(t, " "+phrase) {
+				score += weight
+			}
+		default:
+			all := true
+			for ti, term := range terms {
+				if strings.Contains(t, term) || strings.Contains(t, strings.TrimSuffix(term, "s")) && len(term) > 3 {
+					matchedTerms[ti] = true
+					score += weight
+				} else {
+					all = false
+				}
+			}
+			if all {
+				sameField = true
+			}
+		}
+	}
+	switch lq.SearchType {
+	case "AllTermsAnyField":
+		if len(matchedTerms) < len(terms) {
+			return 0
+		}
+	case "AllTermsSameField":
+		if !sameField {
+			return 0
+		}
+	}
+	return score
+}
+
+// Meta is a list page's metadata.
+type Meta struct {
+	Page       int
+	PageSize   int
+	TotalCount int
+	TotalPages int
+	ItemRange  [2]int
+}
+
+// Apply filters, searches, sorts and pages docs. The default order is by ID
+// (or by relevance when searching).
+func (lq ListQuery) Apply(docs []Doc) ([]Doc, Meta) {
+	type scored struct {
+		d Doc
+		s float64
+	}
+	var kept []scored
+	for _, d := range docs {
+		if !lq.Matches(d) {
+			continue
+		}
+		if s := lq.searchScore(d); s > 0 {
+			kept = append(kept, scored{d, s})
+		}
+	}
+	keys := lq.SortBy
+	sort.SliceStable(kept, func(i, j int) bool {
+		for _, k := range keys {
+			a, _ := Get(kept[i].d, k.Path)
+			b, _ := Get(kept[j].d, k.Path)
+			c := compareValues(a, b)
+			if c != 0 {
+				return (c < 0) != k.Desc
+			}
+		}
+		if len(keys) == 0 && lq.Search != "" && kept[i].s != kept[j].s {
+			return kept[i].s > kept[j].s
+		}
+		if len(keys) == 0 {
+			a, _ := kept[i].d["ID"].(string)
+			b, _ := kept[j].d["ID"].(string)
+			return a < b
+		}
+		return false
+	})
+	total := len(kept)
+	m := Meta{Page: lq.Page, PageSize: lq.PageSize, TotalCount: total,
+		TotalPages: int(math.Ceil(float64(total) / float64(lq.PageSize)))}
+	start := (lq.Page - 1) * lq.PageSize
+	end := min(start+lq.PageSize, total)
+	m.ItemRange = [2]int{start + 1, end}
+	out := []Doc{}
+	for i := start; i < end; i++ {
+		out = append(out, kept[i].d)
+	}
+	return out, m
+}
+
+// compareValues orders two stored values; nulls sort first.
+func compareValues(a, b any) int {
+	if a == nil || b == nil {
+		switch {
+		case a == nil && b == nil:
+			return 0
+		case a == nil:
+			return -1
+		}
+		return 1
+	}
+	if na, ok := a.(json.Number); ok {
+		if nb, ok := b.(json.Number); ok {
+			fa, _ := na.Float64()
+			fb, _ := nb.Float64()
+			return cmpFloat(fa, fb)
+		}
+	}
+	if ba, ok := a.(bool); ok {
+		if bb, ok := b.(bool); ok {
+			switch {
+			case ba == bb:
+				return 0
+			case !ba:
+				return -1
+			}
+			return 1
+		}
+	}
+	return strings.Compare(strings.ToLower(text(a)), strings.ToLower(text(b)))
+}
+
+// Page is a list response: Items rendered in model order.
+type Page struct {
+	Meta  Meta
+	Items []any
+}
+
+// NewPage renders docs with a model.
+func NewPage(m *contract.Model, docs []Doc, meta Meta) Page {
+	items := make([]any, len(docs))
+	for i, d := range docs {
+		items[i] = Ordered{Model: m, Doc: d}
+	}
+	return Page{Meta: meta, Items: items}
+}

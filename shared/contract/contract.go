@@ -1,0 +1,244 @@
+// Package contract exposes the facts about the OrderCloud API that the
+// repository carries as data (data/*.json, copied from ../shared/contract):
+// every model's fields, every SDK operation and every error code. The
+// resource engine derives validation, routing and roles from it instead of
+// re-typing them.
+package contract
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+)
+
+//go:embed data/*.json
+var data embed.FS
+
+// Field is one property of a model.
+type Field struct {
+	Name       string
+	Type       string // "string", "int?", "decimal", "DateTimeOffset?", "dynamic", a model or enum name, "X[]"
+	Required   bool
+	ReadOnly   bool
+	WriteOnly  bool
+	MaxLength  int
+	Searchable int // priority, 0 = not searchable
+	Sortable   int // priority (1000 when sortable without priority), 0 = not sortable
+	Default    string
+	Values     []string // enum values, when Type is an enum
+}
+
+// Nullable reports whether the type ends in "?".
+func (f Field) Nullable() bool { return strings.HasSuffix(f.Type, "?") }
+
+// BaseType is the type without "?" and without "[]".
+func (f Field) BaseType() string {
+	return strings.TrimSuffix(strings.TrimSuffix(f.Type, "?"), "[]")
+}
+
+// IsArray reports whether the field holds a list.
+func (f Field) IsArray() bool { return strings.HasSuffix(f.Type, "[]") }
+
+// Model is a named set of fields, in the contract's order.
+type Model struct {
+	Name   string
+	Fields []Field
+	byName map[string]int
+}
+
+// Field returns the named field (exact name first, then case-insensitive).
+func (m *Model) Field(name string) (Field, bool) {
+	if i, ok := m.byName[name]; ok {
+		return m.Fields[i], true
+	}
+	if i, ok := m.byName[strings.ToLower(name)]; ok {
+		return m.Fields[i], true
+	}
+	return Field{}, false
+}
+
+// QueryParam is a query-string parameter of an operation.
+type QueryParam struct {
+	Name    string `json:"name"`
+	Type    string `json:"type"`
+	Default any    `json:"default"`
+}
+
+// Operation is one SDK operation.
+type Operation struct {
+	Resource   string       `json:"resource"`
+	Operation  string       `json:"operation"`
+	Method     string       `json:"method"`
+	Path       string       `json:"path"`
+	PathParams []string     `json:"pathParams"`
+	Query      []QueryParam `json:"query"`
+	Body       string       `json:"body"`
+	Returns    string       `json:"returns"`
+	Summary    string       `json:"summary"`
+	Roles      []string     `json:"roles2018"`
+}
+
+// ID is "Resource.Operation", e.g. "Products.List".
+func (o Operation) ID() string { return o.Resource + "." + o.Operation }
+
+type rawField struct {
+	Name       string          `json:"name"`
+	Type       string          `json:"type"`
+	Required   bool            `json:"required"`
+	ReadOnly   bool            `json:"readOnly"`
+	WriteOnly  bool            `json:"writeOnly"`
+	MaxLength  int             `json:"maxLength"`
+	Searchable json.RawMessage `json:"searchable"`
+	Sortable   json.RawMessage `json:"sortable"`
+	Default    *string         `json:"default"`
+	Values     []string        `json:"values"`
+}
+
+type catalog struct {
+	models map[string]*Model
+	enums  map[string][]string
+	ops    []Operation
+	byID   map[string]Operation
+	errors map[string]string
+}
+
+var (
+	once sync.Once
+	cat  *catalog
+)
+
+func priority(raw json.RawMessage) int {
+	s := strings.TrimSpace(string(raw))
+	switch s {
+	case "", "null", "false":
+		return 0
+	case "true":
+		return 1000
+	}
+	var n int
+	fmt.Sscan(s, &n)
+	return n
+}
+
+func load() *catalog {
+	once.Do(func() {
+		c := &catalog{models: map[string]*Model{}, byID: map[string]Operation{}, errors: map[string]string{}}
+		var mf struct {
+			Enums  map[string][]string `json:"enums"`
+			Models map[string]struct {
+				Base   *string    `json:"base"`
+				Fields []rawField `json:"fields"`
+			} `json:"models"`
+		}
+		must(json.Unmarshal(mustRead("data/models.json"), &mf))
+		var sup struct {
+			Fields map[string][]rawField `json:"fields"`
+		}
+		must(json.Unmarshal(mustRead("data/supplement.json"), &sup))
+		c.enums = mf.Enums
+		var build func(name string) *Model
+		build = func(name string) *Model {
+			if m, ok := c.models[name]; ok {
+				return m
+			}
+			raw, ok := mf.Models[name]
+			if !ok {
+				return nil
+			}
+			m := &Model{Name: name, byName: map[string]int{}}
+			if raw.Base != nil {
+				if b := build(*raw.Base); b != nil {
+					m.Fields = append(m.Fields, b.Fields...)
+				}
+			}
+			add := func(rf rawField) {
+				f := Field{Name: rf.Name, Type: rf.Type, Required: rf.Required, ReadOnly: rf.ReadOnly, WriteOnly: rf.WriteOnly,
+					MaxLength: rf.MaxLength, Searchable: priority(rf.Searchable), Sortable: priority(rf.Sortable), Values: rf.Values}
+				if rf.Default != nil && !strings.HasPrefix(*rf.Default, "new ") && *rf.Default != "null" {
+					f.Default = *rf.Default
+				}
+				if vals, ok := c.enums[f.BaseType()]; ok && f.Values == nil {
+					f.Values = vals
+				}
+				m.Fields = append(m.Fields, f)
+			}
+			for _, rf := range raw.Fields {
+				add(rf)
+			}
+			// Supplement fields go before xp so output keeps xp last.
+			if extra := sup.Fields[name]; len(extra) > 0 {
+				var xp []Field
+				if n := len(m.Fields); n > 0 && m.Fields[n-1].Name == "xp" {
+					xp, m.Fields = m.Fields[n-1:], m.Fields[:n-1]
+				}
+				for _, rf := range extra {
+					add(rf)
+				}
+				m.Fields = append(m.Fields, xp...)
+			}
+			for i, f := range m.Fields {
+				m.byName[f.Name] = i
+				m.byName[strings.ToLower(f.Name)] = i
+			}
+			c.models[name] = m
+			return m
+		}
+		for name := range mf.Models {
+			build(name)
+		}
+		must(json.Unmarshal(mustRead("data/operations.json"), &c.ops))
+		for _, o := range c.ops {
+			c.byID[o.ID()] = o
+		}
+		var errs []struct{ Code, Message string }
+		must(json.Unmarshal(mustRead("data/error-codes.json"), &errs))
+		for _, e := range errs {
+			c.errors[e.Code] = e.Message
+		}
+		cat = c
+	})
+	return cat
+}
+
+func mustRead(p string) []byte {
+	b, err := data.ReadFile(p)
+	must(err)
+	return b
+}
+
+func must(err error) {
+	if err != nil {
+		panic("contract data: " + err.Error())
+	}
+}
+
+// ModelByName returns a model, or nil when the contract has none by that name.
+func ModelByName(name string) *Model { return load().models[name] }
+
+// Enum returns an enum's values (nil when unknown).
+func Enum(name string) []string { return load().enums[name] }
+
+// IsEnum reports whether the name is an enum type.
+func IsEnum(name string) bool { _, ok := load().enums[name]; return ok }
+
+// Operations returns every SDK operation.
+func Operations() []Operation { return load().ops }
+
+// Op returns the operation "Resource.Operation".
+func Op(id string) (Operation, bool) { o, ok := load().byID[id]; return o, ok }
+
+// ErrorMessage returns the contract's message for an error code.
+func ErrorMessage(code string) (string, bool) { m, ok := load().errors[code]; return m, ok }
+
+// ErrorCodes returns every known code, sorted.
+func ErrorCodes() []string {
+	var out []string
+	for k := range load().errors {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
