@@ -109,9 +109,11 @@ func writeOrdered(b *bytes.Buffer, m *contract.Model, d Doc) {
 			writeValue(b, f, d[f.Name])
 		}
 	}
+	// Without a model every key is written; with one, only its fields, so
+	// internal keys (password hashes and the like) never leave the API.
 	var rest []string
 	for k := range d {
-		if !seen[k] {
+		if !seen[k] && m == nil {
 			rest = append(rest, k)
 		}
 	}

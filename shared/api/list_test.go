@@ -46,19 +46,19 @@ func run(t *testing.T, qs string) ([]string, Meta) {
 
 func TestFilters(t *testing.T) {
 	cases := map[string][]string{
-		"":                                   {"u1", "u2", "u3", "u4"},
-		"LastName=*Smith&FirstName=John*":    {"u1"},
-		"LastName=*Sm*":                      {"u1", "u2"},
+		"":                                    {"u1", "u2", "u3", "u4"},
+		"LastName=*Smith&FirstName=John*":     {"u1"},
+		"LastName=*Sm*":                       {"u1", "u2"},
 		"LastName=Smith|Jo*&FirstName=Johnny": {"u3"},
-		"LastName=!Smith&LastName=!Jones":    {"u2", "u4"},
-		"DateCreated=>2015-01-01":            {"u1", "u3", "u4"},
-		"DateCreated=<=2015-03-01":           {"u1", "u2"},
-		"ID=!<u2&ID=!>u3":                    {"u2", "u3"},
-		"xp.MoreInfo.TeamName=Tigers":        {"u1"},
-		"xp.Billed=!*":                       {"u1", "u2", "u4"},
-		"xp.Age=>26":                         {"u1"},
-		"Active=false":                       {"u2"},
-		"lastname=smith":                     {"u1"},
+		"LastName=!Smith&LastName=!Jones":     {"u2", "u4"},
+		"DateCreated=>2015-01-01":             {"u1", "u3", "u4"},
+		"DateCreated=<=2015-03-01":            {"u1", "u2"},
+		"ID=!<u2&ID=!>u3":                     {"u2", "u3"},
+		"xp.MoreInfo.TeamName=Tigers":         {"u1"},
+		"xp.Billed=!*":                        {"u1", "u2", "u4"},
+		"xp.Age=>26":                          {"u1"},
+		"Active=false":                        {"u2"},
+		"lastname=smith":                      {"u1"},
 	}
 	for qs, want := range cases {
 		got, _ := run(t, qs)

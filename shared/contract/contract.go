@@ -242,3 +242,13 @@ func ErrorCodes() []string {
 	sort.Strings(out)
 	return out
 }
+
+// Rebuild indexes a hand-made model's fields by name.
+func Rebuild(m *Model) *Model {
+	m.byName = map[string]int{}
+	for i, f := range m.Fields {
+		m.byName[f.Name] = i
+		m.byName[strings.ToLower(f.Name)] = i
+	}
+	return m
+}

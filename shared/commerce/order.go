@@ -1,0 +1,60 @@
+package commerce
+
+import "errors"
+
+// Order statuses.
+const (
+	Unsubmitted      = "Unsubmitted"
+	AwaitingApproval = "AwaitingApproval"
+	Declined         = "Declined"
+	Open             = "Open"
+	Completed        = "Completed"
+	Canceled         = "Canceled"
+)
+
+// Transition errors, named by the contract's codes.
+var (
+	ErrCannotSubmit     = errors.New("Order.CannotSubmitBadStatus")
+	ErrNoLineItems      = errors.New("Order.CannotSubmitWithNoLineItems")
+	ErrCannotShip       = errors.New("Order.CannotShipBadStatus")
+	ErrCannotCancel     = errors.New("Order.CannotCancelInCurrentStatus")
+	ErrCannotComplete   = errors.New("Order.CannotCompleteBadStatus")
+	ErrQuantityExceeded = errors.New("ShipmentItem.QuantityExceeded")
+)
+
+// Submit checks that an order may be submitted and returns its new status.
+func Submit(status string, lineItems int) (string, error) {
+	if status != Unsubmitted {
+		return "", ErrCannotSubmit
+	}
+	if lineItems == 0 {
+		return "", ErrNoLineItems
+	}
+	return Open, nil
+}
+
+// Editable reports whether line items may still change.
+func Editable(status string) bool { return status == Unsubmitted || status == AwaitingApproval }
+
+// ShippedLine is a line item's ordered and shipped quantities.
+type ShippedLine struct{ Quantity, Shipped int }
+
+// Ship records shipping qty more of one line, returning the new shipped
+// quantity, and whether every line of the order is then fully shipped
+// (which completes the order).
+func Ship(status string, line ShippedLine, qty int, others []ShippedLine) (shipped int, complete bool, err error) {
+	if status != Open {
+		return 0, false, ErrCannotShip
+	}
+	shipped = line.Shipped + qty
+	if qty <= 0 || shipped > line.Quantity {
+		return 0, false, ErrQuantityExceeded
+	}
+	complete = shipped == line.Quantity
+	for _, o := range others {
+		if o.Shipped < o.Quantity {
+			complete = false
+		}
+	}
+	return shipped, complete, nil
+}

@@ -1,0 +1,315 @@
+package resource
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/contract"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// Assignment declares a relationship collection (catalog ↔ product,
+// security profile ↔ party, …) served by the engine: save (duplicates
+// replace), delete and list with filters by any of its fields.
+type Assignment struct {
+	// Resource is the SDK resource the operations belong to ("Catalogs").
+	Resource string
+	// Save, Delete and List are operation names ("SaveProductAssignment").
+	Save, Delete, List string
+	// Model is the contract model of the assignment.
+	Model string
+	// Kind is the stored type and partition name (defaults to Model).
+	Kind string
+	// Scope are path parameters the assignments live under (["buyerID"]);
+	// each fills the model field of the same name.
+	Scope []string
+	// Key are the fields that identify an assignment; saving the same key
+	// again replaces it.
+	Key []string
+	// Refs are the entities the fields point at; they must exist.
+	Refs []Ref
+	// Prepare may check or change an assignment before it is saved.
+	Prepare func(c *Ctx, doc api.Doc) error
+	// Levels enables the party-level list filter (level=Company|Group|User)
+	// and party-assignment rules, naming the group field ("UserGroupID").
+	GroupField string
+
+	model *contract.Model
+}
+
+// Ref is a field that references an entity of a resource.
+type Ref struct {
+	Field    string
+	Resource string
+	// ScopeFields give the referenced entity's scope from the assignment's
+	// own fields (["BuyerID"] for a user group).
+	ScopeFields []string
+}
+
+// PK is the partition of the assignments for scope values.
+func (a *Assignment) PK(scope ...string) string {
+	kind := a.Kind
+	if kind == "" {
+		kind = a.Model
+	}
+	pk := "Asg#" + kind
+	if len(scope) > 0 {
+		pk += "#" + strings.Join(scope, "#")
+	}
+	return pk
+}
+
+// SK identifies an assignment by its key fields.
+func (a *Assignment) SK(doc api.Doc) string {
+	parts := make([]string, len(a.Key))
+	for i, k := range a.Key {
+		parts[i], _ = doc[k].(string)
+	}
+	return strings.Join(parts, "|")
+}
+
+// AddAssignment declares an assignment collection and registers its operations.
+func (r *Registry) AddAssignment(a *Assignment) *Assignment {
+	a.model = contract.ModelByName(a.Model)
+	if a.model == nil {
+		panic("resource: no contract model " + a.Model)
+	}
+	r.assignments = append(r.assignments, a)
+	if a.Save != "" {
+		r.Handle(a.Resource+"."+a.Save, func(c *Ctx) (any, error) { return nil, c.Reg.saveAssignment(c, a) })
+	}
+	if a.Delete != "" {
+		r.Handle(a.Resource+"."+a.Delete, func(c *Ctx) (any, error) { return nil, c.Reg.deleteAssignment(c, a) })
+	}
+	if a.List != "" {
+		r.Handle(a.Resource+"."+a.List, func(c *Ctx) (any, error) { return c.Reg.listAssignments(c, a) })
+	}
+	return a
+}
+
+// fieldFor maps a parameter name (buyerID) to the model's field (BuyerID).
+func (a *Assignment) fieldFor(param string) (string, bool) {
+	f, ok := a.model.Field(param)
+	return f.Name, ok
+}
+
+func (a *Assignment) scopeValues(c *Ctx) []string {
+	out := make([]string, len(a.Scope))
+	for i, p := range a.Scope {
+		out[i] = c.Param(p)
+	}
+	return out
+}
+
+func (r *Registry) saveAssignment(c *Ctx, a *Assignment) error {
+	body, err := c.Body()
+	if err != nil {
+		return err
+	}
+	// Path parameters fill their fields before validation (required ones
+	// such as BuyerID may come from the path).
+	for _, p := range a.Scope {
+		if f, ok := a.fieldFor(p); ok {
+			body[f] = c.Param(p)
+		}
+	}
+	// Assignment keys are marked read-only in the contract (an assignment
+	// is never edited, only replaced) but are written on save.
+	doc, aerr := api.Clean(writableModel(a.model), body, false)
+	if aerr != nil {
+		return aerr
+	}
+	if err := r.checkParty(a, doc); err != nil {
+		return err
+	}
+	for _, ref := range a.Refs {
+		if err := r.checkRef(c, ref, doc); err != nil {
+			return err
+		}
+	}
+	if a.Prepare != nil {
+		if err := a.Prepare(c, doc); err != nil {
+			return err
+		}
+	}
+	api.Complete(a.model, doc)
+	b, _ := json.Marshal(doc)
+	sk := a.SK(doc)
+	_, err = c.Deps.Store.Put(c, store.Item{PK: a.PK(a.scopeValues(c)...), SK: sk, Type: strings.TrimPrefix(a.PK(), "Asg#"), ID: sk, Doc: b}, store.Always)
+	return err
+}
+
+// writableModel is the model with every field writable: assignment fields
+// are read-only only in the sense that an existing one is never edited.
+func writableModel(m *contract.Model) *contract.Model {
+	c := &contract.Model{Name: m.Name}
+	for _, f := range m.Fields {
+		f.ReadOnly = false
+		c.Fields = append(c.Fields, f)
+	}
+	return contract.Rebuild(c)
+}
+
+// checkParty enforces the party-assignment rules shared by every
+// assignment addressed to a buyer/supplier company, group or user.
+func (r *Registry) checkParty(a *Assignment, doc api.Doc) error {
+	has := func(f string) bool { v, _ := doc[f].(string); return v != "" }
+	if has("BuyerID") && has("SupplierID") {
+		return api.E(http.StatusBadRequest, "PartyAssignment.CannotSpecifyBuyerAndSupplier", nil)
+	}
+	if has("UserID") && has(a.groupField()) {
+		return api.E(http.StatusBadRequest, "PartyAssignment.CannotSpecifyGroupAndUser", nil)
+	}
+	return nil
+}
+
+func (a *Assignment) groupField() string {
+	if a.GroupField != "" {
+		return a.GroupField
+	}
+	return "UserGroupID"
+}
+
+func (r *Registry) checkRef(c *Ctx, ref Ref, doc api.Doc) error {
+	id, _ := doc[ref.Field].(string)
+	if id == "" {
+		return nil
+	}
+	res := r.resources[ref.Resource]
+	if res == nil {
+		return nil
+	}
+	scope := make([]string, len(ref.ScopeFields))
+	for i, f := range ref.ScopeFields {
+		scope[i], _ = doc[f].(string)
+		if scope[i] == "" {
+			return nil
+		}
+	}
+	_, err := r.Load(c, res, scope, id)
+	return err
+}
+
+// identity reads an assignment's key from path and query parameters.
+func (a *Assignment) identity(c *Ctx) api.Doc {
+	doc := api.Doc{}
+	for _, p := range c.Op.PathParams {
+		if f, ok := a.fieldFor(p); ok {
+			doc[f] = c.Param(p)
+		}
+	}
+	for _, q := range c.Op.Query {
+		if f, ok := a.fieldFor(q.Name); ok {
+			if v := c.Query(q.Name); v != "" {
+				doc[f] = v
+			}
+		}
+	}
+	return doc
+}
+
+func (r *Registry) deleteAssignment(c *Ctx, a *Assignment) error {
+	doc := a.identity(c)
+	return c.Deps.Store.Delete(c, store.Key{PK: a.PK(a.scopeValues(c)...), SK: a.SK(doc)}, store.Always)
+}
+
+// AllAssignments returns every assignment of a kind in a scope.
+func (r *Registry) AllAssignments(c *Ctx, a *Assignment, scope ...string) ([]api.Doc, error) {
+	items, err := c.Deps.Store.Query(c, store.Query{PK: a.PK(scope...)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.Doc, 0, len(items))
+	for _, it := range items {
+		d, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// Level filters: Company = no group or user, Group = a group, User = a user.
+func (a *Assignment) levelMatch(level string, d api.Doc) bool {
+	g, _ := d[a.groupField()].(string)
+	u, _ := d["UserID"].(string)
+	switch strings.ToLower(level) {
+	case "company":
+		return g == "" && u == ""
+	case "group":
+		return g != ""
+	case "user":
+		return u != ""
+	}
+	return true
+}
+
+func (r *Registry) listAssignments(c *Ctx, a *Assignment) (any, error) {
+	docs, err := r.AllAssignments(c, a, a.scopeValues(c)...)
+	if err != nil {
+		return nil, err
+	}
+	want := a.identity(c)
+	level := c.Query("level")
+	if level != "" && !slices.ContainsFunc([]string{"company", "group", "user"}, func(s string) bool { return strings.EqualFold(s, level) }) {
+		return nil, api.E(http.StatusBadRequest, "List.InvalidType", map[string]any{"Property": "level", "Value": level})
+	}
+	kept := docs[:0]
+	for _, d := range docs {
+		ok := a.levelMatch(level, d)
+		for f, v := range want {
+			if s, _ := d[f].(string); !strings.EqualFold(s, v.(string)) {
+				ok = false
+			}
+		}
+		if ok {
+			kept = append(kept, d)
+		}
+	}
+	return r.Page(c, a.model, kept, nil)
+}
+
+// cascadeAssignments deletes every assignment whose reference points at a
+// deleted entity.
+func (r *Registry) cascadeAssignments(c *Ctx, res *Resource, scope []string, id any, tx *Tx) error {
+	for _, a := range r.assignments {
+		for _, ref := range a.Refs {
+			if ref.Resource != res.Name {
+				continue
+			}
+			// Assignments scoped by path parameters live under the same
+			// parents as the entity (a buyer's user group assignments).
+			var ascope []string
+			if len(a.Scope) > 0 {
+				if len(a.Scope) != len(scope) {
+					continue
+				}
+				ascope = scope
+			}
+			docs, err := r.AllAssignments(c, a, ascope...)
+			if err != nil {
+				return err
+			}
+			for _, d := range docs {
+				if d[ref.Field] == id {
+					tx.Delete(store.Key{PK: a.PK(ascope...), SK: a.SK(d)})
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Assignments returns the declared assignment with a model name.
+func (r *Registry) Assignments(model string) *Assignment {
+	for _, a := range r.assignments {
+		if a.Model == model {
+			return a
+		}
+	}
+	return nil
+}

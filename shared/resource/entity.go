@@ -1,0 +1,490 @@
+package resource
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/contract"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// Resource declares an entity collection served by the engine.
+type Resource struct {
+	// Name is the SDK resource ("Products"); its operations are Name.Get,
+	// Name.List, Name.Create, Name.Save, Name.Patch, Name.Delete.
+	Name string
+	// Model is the contract model of the entity ("Product").
+	Model string
+	// ObjectType names the entity in 404s (defaults to Model).
+	ObjectType string
+	// Kind is the stored entity type and partition prefix (defaults to
+	// Model); it tells apart collections of one model, such as admin,
+	// buyer and supplier users.
+	Kind string
+	// IDParam is the path parameter holding the entity's ID ("productID").
+	IDParam string
+	// Scope are the path parameters the collection lives under, outermost
+	// first (["buyerID"] for users). IDs are unique within the scope.
+	Scope []string
+	// Parents must exist: path parameter → resource name.
+	Parents []Parent
+	// Ops limits which CRUD operations the engine serves (nil = all six).
+	Ops []string
+
+	// Prepare runs before a create or update is written (old is nil on
+	// create); it may change doc, add writes to tx, or refuse with an error.
+	Prepare func(c *Ctx, old, doc api.Doc, tx *Tx) error
+	// BeforeDelete may refuse a delete or add writes (cascades) to tx.
+	BeforeDelete func(c *Ctx, doc api.Doc, tx *Tx) error
+	// Present shapes a stored doc for output (e.g. drop secrets, add
+	// computed fields). Runs on every read.
+	Present func(c *Ctx, doc api.Doc) (api.Doc, error)
+	// Index gives the item's GSI1 keys (e.g. a unique username lookup).
+	Index func(doc api.Doc) (pk, sk string)
+
+	model *contract.Model
+}
+
+// Parent is a containing entity that must exist.
+type Parent struct {
+	Param    string
+	Resource string
+}
+
+// ContractModel is the resource's contract model.
+func (res *Resource) ContractModel() *contract.Model { return res.model }
+
+func (res *Resource) objectType() string {
+	if res.ObjectType != "" {
+		return res.ObjectType
+	}
+	return res.Model
+}
+
+// PK is the partition holding the collection for the given scope values.
+func (res *Resource) PK(scope ...string) string {
+	if len(scope) == 0 {
+		return res.kind()
+	}
+	return res.kind() + "#" + strings.Join(scope, "#")
+}
+
+func (res *Resource) kind() string {
+	if res.Kind != "" {
+		return res.Kind
+	}
+	return res.Model
+}
+
+// Add declares a resource and registers its CRUD operations.
+func (r *Registry) Add(res *Resource) *Resource {
+	res.model = contract.ModelByName(res.Model)
+	if res.model == nil {
+		panic("resource: no contract model " + res.Model)
+	}
+	r.resources[res.Name] = res
+	ops := res.Ops
+	if ops == nil {
+		ops = []string{"Get", "List", "Create", "Save", "Patch", "Delete"}
+	}
+	for _, o := range ops {
+		id := res.Name + "." + o
+		if _, ok := contract.Op(id); !ok {
+			continue
+		}
+		switch o {
+		case "Get":
+			r.Handle(id, func(c *Ctx) (any, error) { return c.Reg.get(c, res) })
+		case "List":
+			r.Handle(id, func(c *Ctx) (any, error) { return c.Reg.list(c, res) })
+		case "Create":
+			r.Handle(id, func(c *Ctx) (any, error) { return c.Reg.create(c, res) })
+		case "Save":
+			r.Handle(id, func(c *Ctx) (any, error) { return c.Reg.save(c, res) })
+		case "Patch":
+			r.Handle(id, func(c *Ctx) (any, error) { return c.Reg.patch(c, res) })
+		case "Delete":
+			r.Handle(id, func(c *Ctx) (any, error) { return nil, c.Reg.delete(c, res) })
+		}
+	}
+	return res
+}
+
+// scopeValues reads the resource's scope from the request path.
+func (res *Resource) scopeValues(c *Ctx) []string {
+	out := make([]string, len(res.Scope))
+	for i, p := range res.Scope {
+		out[i] = c.Param(p)
+	}
+	return out
+}
+
+// Entity is a loaded entity with its stored item (for versioned writes).
+type Entity struct {
+	Doc  api.Doc
+	Item store.Item
+}
+
+// Load reads an entity by scope and ID, or a 404 in OrderCloud's shape.
+func (r *Registry) Load(c *Ctx, res *Resource, scope []string, id string) (*Entity, error) {
+	if id == "" {
+		return nil, api.NotFound(res.objectType(), id)
+	}
+	it, err := c.Deps.Store.Get(c, store.Key{PK: res.PK(scope...), SK: id})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, api.NotFound(res.objectType(), id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d, err := api.DecodeDoc(it.Doc)
+	if err != nil {
+		return nil, err
+	}
+	overlayStock(d, it)
+	return &Entity{Doc: d, Item: it}, nil
+}
+
+// overlayStock fills Inventory.QuantityAvailable from the numeric mirror,
+// which transactions decrement without rewriting the doc.
+func overlayStock(d api.Doc, it store.Item) {
+	if it.Stock == nil {
+		return
+	}
+	if inv, ok := d["Inventory"].(map[string]any); ok {
+		inv["QuantityAvailable"] = api.Num(*it.Stock)
+	}
+}
+
+// Item builds the store item for a doc of res.
+func (res *Resource) Item(scope []string, doc api.Doc, version int64) store.Item {
+	id, _ := doc["ID"].(string)
+	b, _ := json.Marshal(doc)
+	it := store.Item{PK: res.PK(scope...), SK: id, Type: res.kind(), ID: id, Doc: b, Version: version}
+	if res.Index != nil {
+		it.GSI1PK, it.GSI1SK = res.Index(doc)
+	}
+	if inv, ok := doc["Inventory"].(map[string]any); ok {
+		if en, _ := inv["Enabled"].(bool); en {
+			q := int64(0)
+			if n, ok := inv["QuantityAvailable"].(json.Number); ok {
+				q, _ = n.Int64()
+			}
+			it.Stock = &q
+		}
+	}
+	return it
+}
+
+func (r *Registry) checkParents(c *Ctx, res *Resource) error {
+	for _, p := range res.Parents {
+		pres := r.resources[p.Resource]
+		if _, err := r.Load(c, pres, pres.scopeValues(c), c.Param(p.Param)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Out presents a doc of res in model order.
+func (r *Registry) Out(c *Ctx, res *Resource, d api.Doc) (any, error) {
+	if res.Present != nil {
+		var err error
+		if d, err = res.Present(c, d); err != nil {
+			return nil, err
+		}
+	}
+	return api.Ordered{Model: res.model, Doc: d}, nil
+}
+
+func (r *Registry) get(c *Ctx, res *Resource) (any, error) {
+	if err := r.checkParents(c, res); err != nil {
+		return nil, err
+	}
+	e, err := r.Load(c, res, res.scopeValues(c), c.Param(res.IDParam))
+	if err != nil {
+		return nil, err
+	}
+	return r.Out(c, res, e.Doc)
+}
+
+// All returns every doc of a collection (one Query on its partition).
+func (r *Registry) All(c *Ctx, res *Resource, scope []string) ([]api.Doc, error) {
+	items, err := c.Deps.Store.Query(c, store.Query{PK: res.PK(scope...)})
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]api.Doc, 0, len(items))
+	for _, it := range items {
+		d, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return nil, err
+		}
+		overlayStock(d, it)
+		docs = append(docs, d)
+	}
+	return docs, nil
+}
+
+// ListSpec is the list query spec of an operation on a model.
+func ListSpec(op contract.Operation, m *contract.Model) api.ListSpec {
+	var reserved []string
+	for _, q := range op.Query {
+		if !strings.HasPrefix(q.Name, "filters") {
+			reserved = append(reserved, q.Name)
+		}
+	}
+	return api.ListSpec{Model: m, Reserved: reserved}
+}
+
+// Page filters, sorts and pages docs per the request and presents them.
+func (r *Registry) Page(c *Ctx, m *contract.Model, docs []api.Doc, present func(api.Doc) (api.Doc, error)) (any, error) {
+	lq, aerr := api.ParseList(c.R.URL.Query(), ListSpec(c.Op, m))
+	if aerr != nil {
+		return nil, aerr
+	}
+	if present != nil {
+		for i, d := range docs {
+			pd, err := present(d)
+			if err != nil {
+				return nil, err
+			}
+			docs[i] = pd
+		}
+	}
+	page, meta := lq.Apply(docs)
+	return api.NewPage(m, page, meta), nil
+}
+
+func (r *Registry) list(c *Ctx, res *Resource) (any, error) {
+	if err := r.checkParents(c, res); err != nil {
+		return nil, err
+	}
+	docs, err := r.All(c, res, res.scopeValues(c))
+	if err != nil {
+		return nil, err
+	}
+	var present func(api.Doc) (api.Doc, error)
+	if res.Present != nil {
+		present = func(d api.Doc) (api.Doc, error) { return res.Present(c, d) }
+	}
+	return r.Page(c, res.model, docs, present)
+}
+
+// readOnlyFrom copies the read-only fields of old into doc (they are kept
+// across replaces and patches).
+func readOnlyFrom(m *contract.Model, old, doc api.Doc) {
+	for _, f := range m.Fields {
+		if f.ReadOnly {
+			if v, ok := old[f.Name]; ok {
+				doc[f.Name] = v
+			}
+		}
+	}
+	for k, v := range old {
+		if strings.HasPrefix(k, "_") {
+			if _, set := doc[k]; !set {
+				doc[k] = v
+			}
+		}
+	}
+}
+
+func (r *Registry) create(c *Ctx, res *Resource) (any, error) {
+	if err := r.checkParents(c, res); err != nil {
+		return nil, err
+	}
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	doc, aerr := api.Clean(res.model, body, false)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return r.Insert(c, res, res.scopeValues(c), doc)
+}
+
+// Insert writes a new entity (generating its ID when absent) and presents it.
+func (r *Registry) Insert(c *Ctx, res *Resource, scope []string, doc api.Doc) (any, error) {
+	if id, _ := doc["ID"].(string); id == "" {
+		if _, hasID := res.model.Field("ID"); hasID {
+			doc["ID"] = api.NewID()
+		}
+	}
+	if _, ok := res.model.Field("DateCreated"); ok {
+		doc["DateCreated"] = api.Now()
+	}
+	api.Complete(res.model, doc)
+	tx := &Tx{}
+	if res.Prepare != nil {
+		if err := res.Prepare(c, nil, doc, tx); err != nil {
+			return nil, err
+		}
+	}
+	ops := append([]store.Op{{Put: ptr(res.Item(scope, doc, 0)), Cond: store.IfAbsent}}, tx.Ops...)
+	if err := c.Deps.Store.Transact(c, ops); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil, api.IDExists(res.objectType(), doc["ID"].(string))
+		}
+		return nil, err
+	}
+	return r.Out(c, res, doc)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// maxRetries bounds optimistic-concurrency retries of read-modify-write.
+const maxRetries = 5
+
+func (r *Registry) save(c *Ctx, res *Resource) (any, error) {
+	if err := r.checkParents(c, res); err != nil {
+		return nil, err
+	}
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	doc, aerr := api.Clean(res.model, body, false)
+	if aerr != nil {
+		return nil, aerr
+	}
+	id := c.Param(res.IDParam)
+	scope := res.scopeValues(c)
+	if bid, _ := doc["ID"].(string); bid == "" {
+		doc["ID"] = id
+	} else if bid != id {
+		// Changing an ID through PUT is not supported; the path wins.
+		doc["ID"] = id
+	}
+	for attempt := 0; ; attempt++ {
+		old, err := r.Load(c, res, scope, id)
+		var nf *api.Error
+		if errors.As(err, &nf) && nf.Status == 404 {
+			c.Status = 200
+			return r.Insert(c, res, scope, api.Clone(doc))
+		}
+		if err != nil {
+			return nil, err
+		}
+		out, err := r.Replace(c, res, scope, old, api.Clone(doc))
+		if errors.Is(err, store.ErrConflict) && attempt < maxRetries {
+			continue
+		}
+		return out, err
+	}
+}
+
+// Replace writes doc over old (keeping read-only fields), versioned.
+func (r *Registry) Replace(c *Ctx, res *Resource, scope []string, old *Entity, doc api.Doc) (any, error) {
+	readOnlyFrom(res.model, old.Doc, doc)
+	api.Complete(res.model, doc)
+	tx := &Tx{}
+	if res.Prepare != nil {
+		if err := res.Prepare(c, old.Doc, doc, tx); err != nil {
+			return nil, err
+		}
+	}
+	it := res.Item(scope, doc, old.Item.Version)
+	if old.Item.Stock != nil && it.Stock != nil && inventoryUntouched(old.Doc, doc) {
+		// Keep the live stock figure when the write did not set it.
+		it.Stock = old.Item.Stock
+	}
+	ops := append([]store.Op{{Put: &it, Cond: store.IfVersion}}, tx.Ops...)
+	if err := c.Deps.Store.Transact(c, ops); err != nil {
+		return nil, err
+	}
+	overlayStock(doc, it)
+	return r.Out(c, res, doc)
+}
+
+func inventoryUntouched(old, doc api.Doc) bool {
+	a, _ := old["Inventory"].(map[string]any)
+	b, _ := doc["Inventory"].(map[string]any)
+	if a == nil || b == nil {
+		return false
+	}
+	x, _ := json.Marshal(a["QuantityAvailable"])
+	y, _ := json.Marshal(b["QuantityAvailable"])
+	return string(x) == string(y)
+}
+
+func (r *Registry) patch(c *Ctx, res *Resource) (any, error) {
+	if err := r.checkParents(c, res); err != nil {
+		return nil, err
+	}
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	patch, aerr := api.Clean(res.model, body, true)
+	if aerr != nil {
+		return nil, aerr
+	}
+	id := c.Param(res.IDParam)
+	scope := res.scopeValues(c)
+	delete(patch, "ID")
+	for attempt := 0; ; attempt++ {
+		old, err := r.Load(c, res, scope, id)
+		if err != nil {
+			return nil, err
+		}
+		doc := api.Merge(api.Clone(old.Doc), patch)
+		out, err := r.Replace(c, res, scope, old, doc)
+		if errors.Is(err, store.ErrConflict) && attempt < maxRetries {
+			continue
+		}
+		return out, err
+	}
+}
+
+func (r *Registry) delete(c *Ctx, res *Resource) error {
+	if err := r.checkParents(c, res); err != nil {
+		return err
+	}
+	scope := res.scopeValues(c)
+	e, err := r.Load(c, res, scope, c.Param(res.IDParam))
+	if err != nil {
+		return err
+	}
+	return r.Remove(c, res, scope, e)
+}
+
+// Remove deletes an entity, running its BeforeDelete hook and removing
+// every assignment that references it.
+func (r *Registry) Remove(c *Ctx, res *Resource, scope []string, e *Entity) error {
+	tx := &Tx{}
+	tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
+	if res.BeforeDelete != nil {
+		if err := res.BeforeDelete(c, e.Doc, tx); err != nil {
+			return err
+		}
+	}
+	if err := r.cascadeAssignments(c, res, scope, e.Doc["ID"], tx); err != nil {
+		return err
+	}
+	return tx.Commit(c)
+}
+
+// Tx collects writes to apply atomically with the main one.
+type Tx struct{ Ops []store.Op }
+
+// Put adds a put.
+func (t *Tx) Put(it store.Item, cond store.Cond) {
+	t.Ops = append(t.Ops, store.Op{Put: &it, Cond: cond})
+}
+
+// Delete adds a delete.
+func (t *Tx) Delete(k store.Key) { t.Ops = append(t.Ops, store.Op{Delete: &k}) }
+
+// Commit applies the collected writes, in transactions of at most 100.
+func (t *Tx) Commit(c *Ctx) error {
+	for start := 0; start < len(t.Ops); start += 100 {
+		if err := c.Deps.Store.Transact(c, t.Ops[start:min(start+100, len(t.Ops))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

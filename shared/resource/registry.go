@@ -1,0 +1,238 @@
+// Package resource is the engine that serves declared resources: CRUD, lists
+// and assignments, with the contract's validation, OrderCloud's conventions
+// and role checks. A resource is declared once (model, storage scope,
+// parents, hooks); only real behaviour is hand-written as Handlers.
+package resource
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/auth"
+	"github.com/ordercloud-serverless/occ/shared/contract"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// Handler serves one operation. It returns the response body (nil → 204)
+// or an error (an *api.Error, or anything else for a 500).
+type Handler func(c *Ctx) (any, error)
+
+// Deps are what handlers need from the outside world.
+type Deps struct {
+	Store  store.Store
+	Signer *auth.Signer
+}
+
+// Ctx is one request being served.
+type Ctx struct {
+	context.Context
+	R    *http.Request
+	Op   contract.Operation
+	P    *auth.Principal // nil on public routes
+	Deps *Deps
+	Reg  *Registry
+	// Status overrides the default success status when non-zero.
+	Status int
+}
+
+// Param is a path parameter.
+func (c *Ctx) Param(name string) string { return c.R.PathValue(name) }
+
+// Query reads a query parameter, matching its name case-insensitively.
+func (c *Ctx) Query(name string) string {
+	q := c.R.URL.Query()
+	if v := q.Get(name); v != "" {
+		return v
+	}
+	for k, v := range q {
+		if strings.EqualFold(k, name) && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
+}
+
+// Body decodes the request's JSON object body.
+func (c *Ctx) Body() (api.Doc, error) {
+	if c.R.Body == nil {
+		return nil, api.InvalidBody("")
+	}
+	b, err := readAll(c.R)
+	if err != nil {
+		return nil, api.InvalidBody("")
+	}
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return nil, api.InvalidBody("")
+	}
+	d, err := api.DecodeDoc(b)
+	if err != nil {
+		var ae *api.Error
+		if errors.As(err, &ae) {
+			return nil, ae
+		}
+		return nil, api.InvalidBody("Malformed JSON.")
+	}
+	return d, nil
+}
+
+// Route is an extra (non-contract) route, e.g. /oauth/token.
+type Route struct {
+	Pattern string
+	Public  bool
+	Handler http.HandlerFunc
+}
+
+// Registry holds every handler and declaration.
+type Registry struct {
+	handlers    map[string]Handler
+	resources   map[string]*Resource
+	assignments []*Assignment
+	routes      []Route
+}
+
+// NewRegistry makes an empty registry.
+func NewRegistry() *Registry {
+	return &Registry{handlers: map[string]Handler{}, resources: map[string]*Resource{}}
+}
+
+// Handle registers a hand-written handler for a contract operation ID.
+func (r *Registry) Handle(opID string, h Handler) {
+	if _, ok := contract.Op(opID); !ok {
+		panic("resource: no contract operation " + opID)
+	}
+	r.handlers[opID] = h
+}
+
+// HandleRoute registers an extra route outside the contract.
+func (r *Registry) HandleRoute(rt Route) { r.routes = append(r.routes, rt) }
+
+// Implemented reports whether an operation has a handler.
+func (r *Registry) Implemented(opID string) bool { _, ok := r.handlers[opID]; return ok }
+
+// Resource returns a declared resource by name.
+func (r *Registry) Resource(name string) *Resource { return r.resources[name] }
+
+// Mux builds the HTTP handler for the operations whose path passes keep
+// (nil keeps all). Unknown paths answer OrderCloud's 404 shape.
+func (r *Registry) Mux(deps *Deps, keep func(path string) bool) http.Handler {
+	mux := http.NewServeMux()
+	for _, op := range contract.Operations() {
+		h, ok := r.handlers[op.ID()]
+		if !ok {
+			continue
+		}
+		full := "/v1" + op.Path
+		if keep != nil && !keep(full) {
+			continue
+		}
+		mux.Handle(op.Method+" "+full, r.serve(deps, op, h))
+	}
+	for _, rt := range r.routes {
+		path := rt.Pattern
+		if i := strings.Index(path, " "); i >= 0 {
+			path = path[i+1:]
+		}
+		if keep != nil && !keep(path) {
+			continue
+		}
+		mux.Handle(rt.Pattern, rt.Handler)
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, req *http.Request) { api.WriteError(w, api.RouteNotFound()) })
+	return withRecover(mux)
+}
+
+// withRecover turns a panic into a logged 500 in the API's error shape.
+func withRecover(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				slog.Error("panic serving request", "path", req.URL.Path, "panic", v)
+				api.WriteJSON(w, http.StatusInternalServerError, api.Body(api.E(500, "ServerError", nil)))
+			}
+		}()
+		h.ServeHTTP(w, req)
+	})
+}
+
+func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Handler {
+	allowed := RolesFor(op)
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		p, err := Authenticate(deps.Signer, req)
+		if err != nil {
+			api.WriteError(w, err)
+			return
+		}
+		if allowed != nil && !p.HasAny(allowed) {
+			api.WriteError(w, api.InsufficientRoles(allowed))
+			return
+		}
+		c := &Ctx{Context: req.Context(), R: req, Op: op, P: p, Deps: deps, Reg: r}
+		body, err := h(c)
+		if err != nil {
+			api.WriteError(w, err)
+			return
+		}
+		status := c.Status
+		if body == nil {
+			if status == 0 {
+				status = http.StatusNoContent
+			}
+			w.WriteHeader(status)
+			return
+		}
+		if status == 0 {
+			status = http.StatusOK
+			if op.Method == http.MethodPost {
+				status = http.StatusCreated
+			}
+		}
+		api.WriteJSON(w, status, body)
+	})
+}
+
+// Authenticate verifies the bearer token of a request.
+func Authenticate(s *auth.Signer, req *http.Request) (*auth.Principal, error) {
+	h := req.Header.Get("Authorization")
+	tok, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		tok, ok = strings.CutPrefix(h, "bearer ")
+	}
+	if !ok || strings.TrimSpace(tok) == "" {
+		return nil, api.Unauthorized("Access token is missing. Send it as 'Authorization: Bearer <token>'.")
+	}
+	p, err := s.Verify(strings.TrimSpace(tok))
+	if err != nil {
+		return nil, api.Unauthorized("Access token is invalid or expired.")
+	}
+	return p, nil
+}
+
+// RolesFor returns the roles that allow an operation: the contract's
+// roles2018 where listed (an empty list means any signed-in caller, and
+// RolesFor returns nil); otherwise those of a sibling operation of the same
+// resource (reads follow reads, writes follow writes); FullAccess always
+// allows.
+func RolesFor(op contract.Operation) []string {
+	roles := op.Roles
+	if roles != nil && len(roles) == 0 {
+		return nil
+	}
+	if len(roles) == 0 {
+		isRead := op.Method == http.MethodGet
+		for _, o := range contract.Operations() {
+			if o.Resource == op.Resource && len(o.Roles) > 0 && (o.Method == http.MethodGet) == isRead {
+				roles = o.Roles
+				break
+			}
+		}
+	}
+	if !slices.Contains(roles, "FullAccess") {
+		roles = append(slices.Clone(roles), "FullAccess")
+	}
+	return roles
+}
