@@ -27,6 +27,9 @@ type Detail struct {
 	// Old and New are the entity documents before and after (null when absent).
 	Old any `json:"Old"`
 	New any `json:"New"`
+	// Truncated is set when Old (and, if still too large, New) were left
+	// out to fit EventBridge's 256 KB entry limit; read the item instead.
+	Truncated bool `json:"Truncated,omitempty"`
 }
 
 // DetailType is the EventBridge detail-type for a change of an entity type.

@@ -6,6 +6,8 @@ package app
 import (
 	"context"
 	"net/http"
+
+	"github.com/ordercloud-serverless/occ/shared/routes"
 )
 
 // BootstrapInput seeds an empty marketplace. Empty fields are generated.
@@ -38,4 +40,17 @@ func (a *App) Handler(group string) http.Handler { return a.impl.handler(group) 
 // AllowSeller API client when the table has none, and ensures a signing key.
 func (a *App) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapResult, error) {
 	return a.impl.bootstrap(ctx, in)
+}
+
+// Gateway serves every group on one handler, dispatching each request to
+// its group's handler by shared/routes exactly as API Gateway routes to the
+// group's Lambda. The local runner and the integration tests use it.
+func (a *App) Gateway() http.Handler {
+	handlers := map[string]http.Handler{}
+	for _, g := range routes.Names() {
+		handlers[g] = a.Handler(g)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handlers[routes.GroupFor(r.URL.Path)].ServeHTTP(w, r)
+	})
 }

@@ -16,8 +16,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/cfn"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-
-	"github.com/ordercloud-serverless/occ/shared/app"
 )
 
 // Names of the custom resource properties the CDK stack sets.
@@ -34,9 +32,25 @@ const EnvAdminSecretID = "OC_ADMIN_SECRET_ID"
 // changes afterwards, so CloudFormation never asks to delete a replaced one.
 const DefaultPhysicalID = "marketplace-bootstrap"
 
+// BootstrapInput and BootstrapResult mirror app.BootstrapInput and
+// app.BootstrapResult field for field (the Lambda main converts between
+// them), so this package, and the CDK app importing its constants, do not
+// link the whole API.
+type BootstrapInput struct {
+	Username, Password, ClientID, ClientSecret string
+}
+
+// BootstrapResult: see BootstrapInput. Password and ClientSecret are only set
+// when the bootstrap generated them.
+type BootstrapResult struct {
+	Created                bool
+	Username, Password     string
+	ClientID, ClientSecret string
+}
+
 // Bootstrapper is the part of *app.App the handler needs.
 type Bootstrapper interface {
-	Bootstrap(ctx context.Context, in app.BootstrapInput) (app.BootstrapResult, error)
+	Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapResult, error)
 }
 
 // SecretWriter is the part of the Secrets Manager client the handler needs.
@@ -92,7 +106,7 @@ func (h *BootstrapHandler) Handle(ctx context.Context, ev cfn.Event) (Response, 
 	if err != nil {
 		return resp, fmt.Errorf("bootstrap: build app: %w", err)
 	}
-	in := app.BootstrapInput{
+	in := BootstrapInput{
 		Username: stringProp(ev.ResourceProperties, PropAdminUsername),
 		ClientID: stringProp(ev.ResourceProperties, PropAdminClientID),
 	}
@@ -116,7 +130,7 @@ func (h *BootstrapHandler) Handle(ctx context.Context, ev cfn.Event) (Response, 
 // storeCredentials writes freshly generated credentials to the admin secret.
 // It is the only place they are ever recorded, so a failure fails the
 // deployment rather than losing them.
-func (h *BootstrapHandler) storeCredentials(ctx context.Context, res app.BootstrapResult) error {
+func (h *BootstrapHandler) storeCredentials(ctx context.Context, res BootstrapResult) error {
 	if h.AdminSecretID == "" {
 		return fmt.Errorf("bootstrap: credentials were generated but %s is not set", EnvAdminSecretID)
 	}

@@ -19,6 +19,9 @@ type Assignment struct {
 	Resource string
 	// Save, Delete and List are operation names ("SaveProductAssignment").
 	Save, Delete, List string
+	// MoreDeletes are further delete operations addressing the same
+	// assignments by other paths (a buyer's or a supplier's).
+	MoreDeletes []string
 	// Model is the contract model of the assignment.
 	Model string
 	// Kind is the stored type and partition name (defaults to Model).
@@ -81,8 +84,10 @@ func (r *Registry) AddAssignment(a *Assignment) *Assignment {
 	if a.Save != "" {
 		r.Handle(a.Resource+"."+a.Save, func(c *Ctx) (any, error) { return nil, c.Reg.saveAssignment(c, a) })
 	}
-	if a.Delete != "" {
-		r.Handle(a.Resource+"."+a.Delete, func(c *Ctx) (any, error) { return nil, c.Reg.deleteAssignment(c, a) })
+	for _, d := range append([]string{a.Delete}, a.MoreDeletes...) {
+		if d != "" {
+			r.Handle(a.Resource+"."+d, func(c *Ctx) (any, error) { return nil, c.Reg.deleteAssignment(c, a) })
+		}
 	}
 	if a.List != "" {
 		r.Handle(a.Resource+"."+a.List, func(c *Ctx) (any, error) { return c.Reg.listAssignments(c, a) })
@@ -308,6 +313,16 @@ func (r *Registry) cascadeAssignments(c *Ctx, res *Resource, scope []string, id 
 func (r *Registry) Assignments(model string) *Assignment {
 	for _, a := range r.assignments {
 		if a.Model == model {
+			return a
+		}
+	}
+	return nil
+}
+
+// AssignmentKind returns the declared assignment stored under a kind.
+func (r *Registry) AssignmentKind(kind string) *Assignment {
+	for _, a := range r.assignments {
+		if a.Kind == kind || (a.Kind == "" && a.Model == kind) {
 			return a
 		}
 	}

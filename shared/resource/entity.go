@@ -326,7 +326,7 @@ func (r *Registry) Insert(c *Ctx, res *Resource, scope []string, doc api.Doc) (a
 	}
 	ops := append([]store.Op{{Put: ptr(res.Item(scope, doc, 0)), Cond: store.IfAbsent}}, tx.Ops...)
 	if err := c.Deps.Store.Transact(c, ops); err != nil {
-		if errors.Is(err, store.ErrConflict) {
+		if err = tx.explain(err, 1); errors.Is(err, store.ErrConflict) {
 			return nil, api.IDExists(res.objectType(), doc["ID"].(string))
 		}
 		return nil, err
@@ -394,7 +394,7 @@ func (r *Registry) Replace(c *Ctx, res *Resource, scope []string, old *Entity, d
 	}
 	ops := append([]store.Op{{Put: &it, Cond: store.IfVersion}}, tx.Ops...)
 	if err := c.Deps.Store.Transact(c, ops); err != nil {
-		return nil, err
+		return nil, tx.explain(err, 1)
 	}
 	overlayStock(doc, it)
 	return r.Out(c, res, doc)
@@ -469,21 +469,50 @@ func (r *Registry) Remove(c *Ctx, res *Resource, scope []string, e *Entity) erro
 }
 
 // Tx collects writes to apply atomically with the main one.
-type Tx struct{ Ops []store.Op }
+type Tx struct {
+	Ops []store.Op
+	// onConflict maps an op's index to the error its failed condition means.
+	onConflict map[int]error
+}
 
 // Put adds a put.
 func (t *Tx) Put(it store.Item, cond store.Cond) {
 	t.Ops = append(t.Ops, store.Op{Put: &it, Cond: cond})
 }
 
+// PutOr adds a conditional put whose failure means err (e.g. a username
+// already taken).
+func (t *Tx) PutOr(it store.Item, cond store.Cond, err error) {
+	if t.onConflict == nil {
+		t.onConflict = map[int]error{}
+	}
+	t.onConflict[len(t.Ops)] = err
+	t.Put(it, cond)
+}
+
 // Delete adds a delete.
 func (t *Tx) Delete(k store.Key) { t.Ops = append(t.Ops, store.Op{Delete: &k}) }
+
+// Add appends a raw op.
+func (t *Tx) Add(op store.Op) { t.Ops = append(t.Ops, op) }
+
+// explain maps a conflict of a transaction made of lead ops followed by
+// this Tx's ops to the error registered for the failing op, if any.
+func (t *Tx) explain(err error, lead int) error {
+	var ce *store.ConflictError
+	if errors.As(err, &ce) && ce.Index >= lead {
+		if e, ok := t.onConflict[ce.Index-lead]; ok {
+			return e
+		}
+	}
+	return err
+}
 
 // Commit applies the collected writes, in transactions of at most 100.
 func (t *Tx) Commit(c *Ctx) error {
 	for start := 0; start < len(t.Ops); start += 100 {
 		if err := c.Deps.Store.Transact(c, t.Ops[start:min(start+100, len(t.Ops))]); err != nil {
-			return err
+			return t.explain(err, -start)
 		}
 	}
 	return nil

@@ -93,6 +93,7 @@ type Registry struct {
 	resources   map[string]*Resource
 	assignments []*Assignment
 	routes      []Route
+	deps        *Deps // set by Mux, for Public routes
 }
 
 // NewRegistry makes an empty registry.
@@ -120,6 +121,7 @@ func (r *Registry) Resource(name string) *Resource { return r.resources[name] }
 // Mux builds the HTTP handler for the operations whose path passes keep
 // (nil keeps all). Unknown paths answer OrderCloud's 404 shape.
 func (r *Registry) Mux(deps *Deps, keep func(path string) bool) http.Handler {
+	r.deps = deps
 	mux := http.NewServeMux()
 	for _, op := range contract.Operations() {
 		h, ok := r.handlers[op.ID()]
@@ -235,4 +237,12 @@ func RolesFor(op contract.Operation) []string {
 		roles = append(slices.Clone(roles), "FullAccess")
 	}
 	return roles
+}
+
+// Public adapts a handler that writes its own response (OAuth endpoints)
+// to a route; it gets a Ctx without a principal.
+func (r *Registry) Public(h func(c *Ctx, w http.ResponseWriter)) http.HandlerFunc {
+	return func(w http.ResponseWriter, req *http.Request) {
+		h(&Ctx{Context: req.Context(), R: req, Deps: r.deps, Reg: r}, w)
+	}
 }

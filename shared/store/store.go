@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // ErrNotFound is returned by Get when no item has the key.
@@ -15,6 +16,15 @@ var ErrNotFound = errors.New("store: item not found")
 // when it must not, is missing when it must exist, its version moved, or a
 // guarded counter would go below its floor.
 var ErrConflict = errors.New("store: condition failed")
+
+// ConflictError is the ErrConflict of a transaction, saying which op's
+// condition failed (Index -1 when the store cannot tell).
+type ConflictError struct{ Index int }
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("store: condition of op %d failed", e.Index)
+}
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
 // Item is one row of the table.
 type Item struct {
@@ -52,6 +62,9 @@ type Op struct {
 	// result would be negative. Items without Stock are not touched by it.
 	Decrement *Key
 	Amount    int64
+	// Floorless lets a Decrement go below zero (products that may be
+	// oversold still count down).
+	Floorless bool
 	Cond      Cond
 }
 

@@ -294,16 +294,30 @@ func (st *Store) Transact(ctx context.Context, ops []store.Op) error {
 			items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: &st.table, Key: keyAttrs(*op.Delete),
 				ConditionExpression: ce, ExpressionAttributeValues: vals}})
 		case op.Decrement != nil:
+			cond := "attribute_exists(Q) AND Q >= :a"
+			if op.Floorless {
+				cond = "attribute_exists(Q)"
+			}
 			items = append(items, types.TransactWriteItem{Update: &types.Update{TableName: &st.table, Key: keyAttrs(*op.Decrement),
 				UpdateExpression:          aws.String("SET Q = Q - :a, V = V + :one"),
-				ConditionExpression:       aws.String("attribute_exists(Q) AND Q >= :a"),
+				ConditionExpression:       aws.String(cond),
 				ExpressionAttributeValues: map[string]types.AttributeValue{":a": n(op.Amount), ":one": n(1)}}})
 		}
 	}
 	st.Calls.add()
 	_, err := st.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	if err != nil && isConditionFailure(err) {
-		return store.ErrConflict
+		ce := &store.ConflictError{Index: -1}
+		var tc *types.TransactionCanceledException
+		if errors.As(err, &tc) {
+			for i, r := range tc.CancellationReasons {
+				if aws.ToString(r.Code) == "ConditionalCheckFailed" {
+					ce.Index = i
+					break
+				}
+			}
+		}
+		return ce
 	}
 	return err
 }

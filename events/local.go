@@ -1,0 +1,40 @@
+package events
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+)
+
+// RunLocal wires the local event pipeline for the local runner and tests:
+// a LocalBus with every target handler registered, and a Poller feeding
+// the table's stream to it through a StreamHandler. The poller runs until
+// ctx is cancelled; RunLocal returns once it is positioned on the stream,
+// so every change made afterwards produces events.
+func RunLocal(ctx context.Context, ddb *dynamodb.Client, streams *dynamodbstreams.Client, table string, log *slog.Logger) (*LocalBus, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	bus, err := NewLocalBus(Rules, Targets(log), log)
+	if err != nil {
+		return nil, err
+	}
+	p := NewPoller(ddb, streams, table, &StreamHandler{Publisher: bus, Log: log}, log)
+	failed := make(chan error, 1)
+	go func() {
+		if err := p.Run(ctx); err != nil {
+			log.Error("local stream poller stopped", "table", table, "err", err)
+			failed <- err
+		}
+	}()
+	select {
+	case <-p.Ready():
+		return bus, nil
+	case err := <-failed:
+		return nil, err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}

@@ -1,0 +1,369 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/auth"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+func str(d api.Doc, k string) string { s, _ := d[k].(string); return s }
+
+func setOwner(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	if str(doc, "OwnerID") == "" {
+		doc["OwnerID"] = MarketplaceID()
+	}
+	return nil
+}
+
+func prepareAPIClient(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	if n, ok := doc["AccessTokenDuration"].(json.Number); ok {
+		if v, _ := n.Int64(); v < 10 || v > 600 {
+			return api.Validation("AccessTokenDuration", "AccessTokenDuration must be between 10 and 600 minutes.")
+		}
+	}
+	if doc["IsAnonBuyer"] == true && str(doc, "DefaultContextUserName") == "" {
+		return api.E(http.StatusBadRequest, "ApiClient.RequiredNotAnonBuyer", nil)
+	}
+	return nil
+}
+
+// --- users -----------------------------------------------------------------
+
+// usernameKey is the item that reserves a username across the marketplace
+// (admin, buyer and supplier users alike) and finds its user at login.
+func usernameKey(username string) store.Key {
+	return store.Key{PK: "Username", SK: strings.ToLower(username)}
+}
+
+// usernameRef is what the username item points at.
+type usernameRef struct {
+	Kind    string // AdminUser, BuyerUser, SupplierUser
+	Company string // buyer or supplier ID; "" for admins
+	UserID  string
+}
+
+type companyOf func(c *resource.Ctx) (kind, company string)
+
+func adminCompany(c *resource.Ctx) (string, string) { return "AdminUser", "" }
+func buyerCompany(c *resource.Ctx) (string, string) { return "BuyerUser", c.Param("buyerID") }
+
+func prepareUser(company companyOf) func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	return func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+		kind, comp := company(c)
+		if pw := str(doc, "Password"); pw != "" {
+			if p := auth.PasswordProblem(pw); p != "" {
+				return api.Validation("Password", p)
+			}
+			doc["_pw"] = auth.HashPassword(pw)
+			doc["PasswordLastSetDate"] = api.Now()
+		}
+		delete(doc, "Password")
+		if comp != "" {
+			doc["CompanyID"] = comp
+		} else {
+			doc["CompanyID"] = MarketplaceID()
+		}
+		newName, oldName := str(doc, "Username"), ""
+		if old != nil {
+			oldName = str(old, "Username")
+		}
+		if !strings.EqualFold(newName, oldName) {
+			ref, _ := json.Marshal(usernameRef{Kind: kind, Company: comp, UserID: str(doc, "ID")})
+			k := usernameKey(newName)
+			tx.PutOr(store.Item{PK: k.PK, SK: k.SK, Type: "Username", ID: k.SK, Doc: ref}, store.IfAbsent,
+				api.E(http.StatusConflict, "User.UsernameMustBeUnique", map[string]any{"Username": newName}))
+			if oldName != "" {
+				tx.Delete(usernameKey(oldName))
+			}
+		}
+		return nil
+	}
+}
+
+func deleteUsername(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	tx.Delete(usernameKey(str(doc, "Username")))
+	return nil
+}
+
+func presentUser(company companyOf) func(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
+	return func(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
+		kind, comp := company(c)
+		roles, err := availableRoles(c, kind, comp, str(doc, "ID"))
+		if err != nil {
+			return nil, err
+		}
+		out := api.Clone(doc)
+		out["AvailableRoles"] = toAny(roles)
+		return out, nil
+	}
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// --- buyers and catalogs ---------------------------------------------------
+
+// prepareBuyer gives a new buyer its default catalog (ID and name matching
+// the buyer's, as OrderCloud does) and the catalog assignment that makes it
+// visible, in the same transaction as the buyer.
+func prepareBuyer(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	catalogs := c.Reg.Resource("Catalogs")
+	catID := str(doc, "DefaultCatalogID")
+	if old != nil && catID == str(old, "DefaultCatalogID") {
+		return nil
+	}
+	if catID == "" {
+		catID = str(doc, "ID")
+		if _, err := c.Reg.Load(c, catalogs, nil, catID); err == nil {
+			return api.E(http.StatusBadRequest, "Buyer.DefaultCatalogAlreadyExists", nil)
+		}
+		cat := api.Complete(catalogs.ContractModel(), api.Doc{"ID": catID, "OwnerID": MarketplaceID(), "Name": doc["Name"],
+			"Description": "Default catalog for " + str(doc, "Name"), "Active": true})
+		tx.Put(catalogs.Item(nil, cat, 0), store.IfAbsent)
+		doc["DefaultCatalogID"] = catID
+	} else if _, err := c.Reg.Load(c, catalogs, nil, catID); err != nil {
+		return err
+	}
+	ca := c.Reg.Assignments("CatalogAssignment")
+	asg := api.Doc{"CatalogID": catID, "BuyerID": str(doc, "ID"), "ViewAllCategories": true, "ViewAllProducts": true}
+	b, _ := json.Marshal(asg)
+	tx.Put(store.Item{PK: ca.PK(), SK: ca.SK(asg), Type: "CatalogAssignment", ID: ca.SK(asg), Doc: b}, store.Always)
+	return nil
+}
+
+// deleteBuyer removes what lives under the buyer: its users (and their
+// usernames), user groups, addresses and their assignments.
+func deleteBuyer(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	id := str(doc, "ID")
+	for _, name := range []string{"Users", "UserGroups", "Addresses"} {
+		res := c.Reg.Resource(name)
+		items, err := c.Deps.Store.Query(c, store.Query{PK: res.PK(id)})
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
+			if name == "Users" {
+				d, _ := api.DecodeDoc(it.Doc)
+				tx.Delete(usernameKey(str(d, "Username")))
+			}
+		}
+	}
+	ug := c.Reg.Assignments("UserGroupAssignment")
+	items, err := c.Deps.Store.Query(c, store.Query{PK: ug.PK(id)})
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		tx.Delete(store.Key{PK: it.PK, SK: it.SK})
+	}
+	return nil
+}
+
+func deleteCatalog(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	buyers, err := c.Reg.All(c, c.Reg.Resource("Buyers"), nil)
+	if err != nil {
+		return err
+	}
+	for _, b := range buyers {
+		if str(b, "DefaultCatalogID") == str(doc, "ID") {
+			return api.E(http.StatusBadRequest, "Catalog.CannotDelete", map[string]any{"BuyerID": b["ID"]})
+		}
+	}
+	return nil
+}
+
+func prepareCategory(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	parent := str(doc, "ParentID")
+	if parent == "" {
+		return nil
+	}
+	cats := c.Reg.Resource("Categories")
+	catalog := c.Param("catalogID")
+	for id, depth := parent, 0; id != ""; depth++ {
+		if id == str(doc, "ID") || depth > 50 {
+			return api.E(http.StatusBadRequest, "Category.CircularReference", nil)
+		}
+		p, err := c.Reg.Load(c, cats, []string{catalog}, id)
+		if err != nil {
+			return err
+		}
+		id = str(p.Doc, "ParentID")
+	}
+	return nil
+}
+
+func prepareCategoryRef(c *resource.Ctx, doc api.Doc) error {
+	_, err := c.Reg.Load(c, c.Reg.Resource("Categories"), []string{c.Param("catalogID")}, str(doc, "CategoryID"))
+	return err
+}
+
+func prepareCategoryProduct(c *resource.Ctx, doc api.Doc) error {
+	if err := prepareCategoryRef(c, doc); err != nil {
+		return err
+	}
+	// Assigning a product to a category puts it in the category's catalog.
+	pca := c.Reg.Assignments("ProductCatalogAssignment")
+	asg := api.Doc{"CatalogID": c.Param("catalogID"), "ProductID": doc["ProductID"]}
+	b, _ := json.Marshal(asg)
+	_, err := c.Deps.Store.Put(c, store.Item{PK: pca.PK(), SK: pca.SK(asg), Type: "ProductCatalogAssignment", ID: pca.SK(asg), Doc: b}, store.Always)
+	return err
+}
+
+// --- products and prices ---------------------------------------------------
+
+func prepareProduct(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	if err := setOwner(c, old, doc, tx); err != nil {
+		return err
+	}
+	if inv, ok := doc["Inventory"].(map[string]any); ok {
+		inv["LastUpdated"] = api.Now()
+	}
+	if ps := str(doc, "DefaultPriceScheduleID"); ps != "" {
+		if _, err := c.Reg.Load(c, c.Reg.Resource("PriceSchedules"), nil, ps); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func prepareProductAssignment(c *resource.Ctx, doc api.Doc) error {
+	if str(doc, "PriceScheduleID") == "" && str(doc, "BuyerID") == "" {
+		return api.E(http.StatusBadRequest, "Product.RequiresPriceScheduleOrBuyer", nil)
+	}
+	if ps := str(doc, "PriceScheduleID"); ps != "" {
+		e, err := c.Reg.Load(c, c.Reg.Resource("PriceSchedules"), nil, ps)
+		if err != nil {
+			return err
+		}
+		if arr, _ := e.Doc["PriceBreaks"].([]any); len(arr) == 0 {
+			return api.E(http.StatusBadRequest, "PriceSchedule.NoPriceBreaks", nil)
+		}
+	}
+	return nil
+}
+
+func preparePriceSchedule(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	if err := setOwner(c, old, doc, tx); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	breaks, _ := doc["PriceBreaks"].([]any)
+	for _, b := range breaks {
+		m, _ := b.(map[string]any)
+		q, _ := m["Quantity"].(json.Number)
+		if n, _ := q.Int64(); n < 1 {
+			return api.E(http.StatusBadRequest, "PriceSchedule.MinQtyMustBePositive", nil)
+		}
+		if seen[q.String()] {
+			return api.E(http.StatusBadRequest, "PriceSchedule.DuplicatePriceBreaks", nil)
+		}
+		seen[q.String()] = true
+	}
+	minQ, _ := doc["MinQuantity"].(json.Number)
+	maxQ, _ := doc["MaxQuantity"].(json.Number)
+	if minQ != "" && maxQ != "" {
+		a, _ := minQ.Int64()
+		b, _ := maxQ.Int64()
+		if b < a {
+			return api.E(http.StatusBadRequest, "PriceSchedule.MinGreaterThanMax", nil)
+		}
+	}
+	if s, e := str(doc, "SaleStart"), str(doc, "SaleEnd"); s != "" && e != "" {
+		ts, _ := time.Parse(time.RFC3339Nano, s)
+		te, _ := time.Parse(time.RFC3339Nano, e)
+		if !ts.Before(te) {
+			return api.E(http.StatusBadRequest, "PriceSchedule.InvalidSaleStartOrSaleEnd", nil)
+		}
+	}
+	return nil
+}
+
+func presentPriceSchedule(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
+	out := api.Clone(doc)
+	out["IsOnSale"] = scheduleOf(doc).OnSale(time.Now())
+	return out, nil
+}
+
+func savePriceBreak(c *resource.Ctx) (any, error) {
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	pb, aerr := api.Clean(modelOf("PriceBreak"), body, false)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return editPriceBreaks(c, func(breaks []any) []any {
+		out := []any{}
+		for _, b := range breaks {
+			if m, _ := b.(map[string]any); m["Quantity"].(json.Number).String() != pb["Quantity"].(json.Number).String() {
+				out = append(out, b)
+			}
+		}
+		return append(out, api.Complete(modelOf("PriceBreak"), pb))
+	})
+}
+
+func deletePriceBreak(c *resource.Ctx) (any, error) {
+	q := c.Query("quantity")
+	_, err := editPriceBreaks(c, func(breaks []any) []any {
+		out := []any{}
+		for _, b := range breaks {
+			if m, _ := b.(map[string]any); m["Quantity"].(json.Number).String() != q {
+				out = append(out, b)
+			}
+		}
+		return out
+	})
+	return nil, err
+}
+
+func editPriceBreaks(c *resource.Ctx, edit func([]any) []any) (any, error) {
+	res := c.Reg.Resource("PriceSchedules")
+	for attempt := 0; ; attempt++ {
+		e, err := c.Reg.Load(c, res, nil, c.Param("priceScheduleID"))
+		if err != nil {
+			return nil, err
+		}
+		doc := api.Clone(e.Doc)
+		breaks, _ := doc["PriceBreaks"].([]any)
+		doc["PriceBreaks"] = edit(breaks)
+		out, err := c.Reg.Replace(c, res, nil, e, doc)
+		if errors.Is(err, store.ErrConflict) && attempt < 5 {
+			continue
+		}
+		return out, err
+	}
+}
+
+// prepareSecurityProfileAssignment checks parties that have no company:
+// a user or group without BuyerID/SupplierID is an admin user or group.
+func prepareSecurityProfileAssignment(c *resource.Ctx, doc api.Doc) error {
+	if str(doc, "BuyerID") != "" || str(doc, "SupplierID") != "" {
+		return nil
+	}
+	if id := str(doc, "UserID"); id != "" {
+		if _, err := c.Reg.Load(c, c.Reg.Resource("AdminUsers"), nil, id); err != nil {
+			return err
+		}
+	}
+	if id := str(doc, "UserGroupID"); id != "" {
+		if _, err := c.Reg.Load(c, c.Reg.Resource("AdminUserGroups"), nil, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}

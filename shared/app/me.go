@@ -1,0 +1,373 @@
+package app
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/auth"
+	"github.com/ordercloud-serverless/occ/shared/commerce"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+func declareMe(r *resource.Registry) {
+	r.Handle("Me.Get", meGet)
+	r.Handle("Me.Patch", mePatch)
+	r.Handle("Me.ListProducts", meListProducts)
+	r.Handle("Me.GetProduct", meGetProduct)
+	r.Handle("Me.ListCatalogs", meListCatalogs)
+	r.Handle("Me.GetCatalog", meGetCatalog)
+	r.Handle("Me.ListCategories", meListCategories)
+	r.Handle("Me.GetCategory", meGetCategory)
+	r.Handle("Me.ListOrders", meListOrders)
+}
+
+// me identifies the caller's user record.
+func me(c *resource.Ctx) (usernameRef, *resource.Resource, []string) {
+	switch c.P.UserType {
+	case auth.Buyer:
+		return usernameRef{Kind: "BuyerUser", Company: c.P.CompanyID, UserID: c.P.UserID}, c.Reg.Resource("Users"), []string{c.P.CompanyID}
+	default:
+		return usernameRef{Kind: "AdminUser", UserID: c.P.UserID}, c.Reg.Resource("AdminUsers"), nil
+	}
+}
+
+func meGet(c *resource.Ctx) (any, error) {
+	ref, res, scope := me(c)
+	e, err := c.Reg.Load(c, res, scope, ref.UserID)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := grantedRoles(c, ref.Kind, ref.Company, ref.UserID)
+	if err != nil {
+		return nil, err
+	}
+	d := api.Clone(e.Doc)
+	d["AvailableRoles"], d["AvailableCustomRoles"] = toAny(rs.Roles), toAny(rs.CustomRoles)
+	switch ref.Kind {
+	case "BuyerUser":
+		b, err := c.Reg.Load(c, c.Reg.Resource("Buyers"), nil, ref.Company)
+		if err != nil {
+			return nil, err
+		}
+		d["Buyer"] = map[string]any{"ID": b.Doc["ID"], "DefaultCatalogID": b.Doc["DefaultCatalogID"]}
+	case "AdminUser":
+		d["Seller"] = map[string]any{"ID": MarketplaceID()}
+	}
+	return api.Ordered{Model: modelOf("MeUser"), Doc: d}, nil
+}
+
+func mePatch(c *resource.Ctx) (any, error) {
+	ref, res, scope := me(c)
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	patch, aerr := api.Clean(res.ContractModel(), body, true)
+	if aerr != nil {
+		return nil, aerr
+	}
+	delete(patch, "ID")
+	delete(patch, "Active")
+	e, err := c.Reg.Load(c, res, scope, ref.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Reg.Replace(c, res, scope, e, api.Merge(api.Clone(e.Doc), patch)); err != nil {
+		return nil, err
+	}
+	return meGet(c)
+}
+
+// visibility loads the catalog visibility of the caller (a buyer user).
+func visibility(c *resource.Ctx, buyerID, userID string) (commerce.Catalog, error) {
+	groups, err := userGroups(c, "BuyerUser", buyerID, userID)
+	if err != nil {
+		return commerce.Catalog{}, err
+	}
+	v := commerce.Catalog{Party: commerce.Party{BuyerID: buyerID, UserID: userID, Groups: groups},
+		InCatalogs: map[string][]string{}, InVisibleCategory: map[string]bool{}}
+	cas, err := c.Reg.AllAssignments(c, c.Reg.Assignments("CatalogAssignment"))
+	if err != nil {
+		return v, err
+	}
+	var keys []store.Key
+	catalogs := c.Reg.Resource("Catalogs")
+	for _, a := range cas {
+		if str(a, "BuyerID") == buyerID {
+			keys = append(keys, store.Key{PK: catalogs.PK(), SK: str(a, "CatalogID")})
+		}
+	}
+	got, err := c.Deps.Store.BatchGet(c, keys)
+	if err != nil {
+		return v, err
+	}
+	for _, a := range cas {
+		it, ok := got[store.Key{PK: catalogs.PK(), SK: str(a, "CatalogID")}]
+		if str(a, "BuyerID") != buyerID || !ok {
+			continue
+		}
+		cat, _ := api.DecodeDoc(it.Doc)
+		if cat["Active"] != true {
+			continue
+		}
+		v.Catalogs = append(v.Catalogs, commerce.CatalogAccess{CatalogID: str(a, "CatalogID"),
+			ViewAllProducts: a["ViewAllProducts"] == true, ViewAllCategories: a["ViewAllCategories"] == true})
+	}
+	pcas, err := c.Reg.AllAssignments(c, c.Reg.Assignments("ProductCatalogAssignment"))
+	if err != nil {
+		return v, err
+	}
+	for _, a := range pcas {
+		v.InCatalogs[str(a, "ProductID")] = append(v.InCatalogs[str(a, "ProductID")], str(a, "CatalogID"))
+	}
+	pas, err := c.Reg.AllAssignments(c, c.Reg.Assignments("ProductAssignment"))
+	if err != nil {
+		return v, err
+	}
+	for _, a := range pas {
+		v.Assignments = append(v.Assignments, commerce.ProductAssignment{ProductID: str(a, "ProductID"), BuyerID: str(a, "BuyerID"),
+			UserGroupID: str(a, "UserGroupID"), PriceScheduleID: str(a, "PriceScheduleID")})
+	}
+	return v, nil
+}
+
+// buyerProducts returns the visible products as BuyerProduct docs, each
+// with its resolved price schedule, optionally limited to some IDs.
+func buyerProducts(c *resource.Ctx, v commerce.Catalog, only []string) ([]api.Doc, error) {
+	products := c.Reg.Resource("Products")
+	var keys []store.Key
+	for id := range v.InCatalogs {
+		if only == nil || slices.Contains(only, id) {
+			keys = append(keys, store.Key{PK: products.PK(), SK: id})
+		}
+	}
+	got, err := c.Deps.Store.BatchGet(c, keys)
+	if err != nil {
+		return nil, err
+	}
+	var docs []api.Doc
+	schedules := map[string]bool{}
+	for _, it := range got {
+		d, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return nil, err
+		}
+		if !v.Visible(str(d, "ID"), d["Active"] == true) {
+			continue
+		}
+		if it.Stock != nil {
+			if inv, ok := d["Inventory"].(map[string]any); ok {
+				inv["QuantityAvailable"] = api.Num(*it.Stock)
+			}
+		}
+		ps := v.PriceScheduleID(str(d, "ID"), str(d, "DefaultPriceScheduleID"))
+		d["_ps"] = ps
+		if ps != "" {
+			schedules[ps] = true
+		}
+		docs = append(docs, d)
+	}
+	psRes := c.Reg.Resource("PriceSchedules")
+	var psKeys []store.Key
+	for id := range schedules {
+		psKeys = append(psKeys, store.Key{PK: psRes.PK(), SK: id})
+	}
+	psItems, err := c.Deps.Store.BatchGet(c, psKeys)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		d["PriceSchedule"] = nil
+		if it, ok := psItems[store.Key{PK: psRes.PK(), SK: str(d, "_ps")}]; ok {
+			ps, _ := api.DecodeDoc(it.Doc)
+			ps, _ = presentPriceSchedule(c, ps)
+			d["PriceSchedule"] = api.Complete(modelOf("PriceSchedule"), ps)
+		}
+		delete(d, "_ps")
+	}
+	return docs, nil
+}
+
+func requireBuyer(c *resource.Ctx) error {
+	if c.P.UserType != auth.Buyer {
+		return api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil).WithMessage("This endpoint is for buyer users.")
+	}
+	return nil
+}
+
+func meListProducts(c *resource.Ctx) (any, error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, err
+	}
+	v, err := visibility(c, c.P.CompanyID, c.P.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if cat := c.Query("catalogID"); cat != "" {
+		v.Catalogs = slices.DeleteFunc(v.Catalogs, func(a commerce.CatalogAccess) bool { return a.CatalogID != cat })
+	}
+	var only []string
+	if category := c.Query("categoryID"); category != "" {
+		only = []string{}
+		for _, ca := range v.Catalogs {
+			docs, err := c.Reg.AllAssignments(c, c.Reg.Assignments("CategoryProductAssignment"), ca.CatalogID)
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range docs {
+				if str(d, "CategoryID") == category {
+					only = append(only, str(d, "ProductID"))
+				}
+			}
+		}
+	}
+	docs, err := buyerProducts(c, v, only)
+	if err != nil {
+		return nil, err
+	}
+	page, err := c.Reg.Page(c, modelOf("BuyerProduct"), docs, nil)
+	if err != nil {
+		return nil, err
+	}
+	return withFacets(page), nil
+}
+
+// withFacets adds the (empty) Facets list of ListPageWithFacets.
+func withFacets(page any) any {
+	p := page.(api.Page)
+	return map[string]any{"Meta": map[string]any{"Facets": []any{}, "Page": p.Meta.Page, "PageSize": p.Meta.PageSize,
+		"TotalCount": p.Meta.TotalCount, "TotalPages": p.Meta.TotalPages, "ItemRange": p.Meta.ItemRange}, "Items": p.Items}
+}
+
+func meGetProduct(c *resource.Ctx) (any, error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, err
+	}
+	v, err := visibility(c, c.P.CompanyID, c.P.UserID)
+	if err != nil {
+		return nil, err
+	}
+	id := c.Param("productID")
+	docs, err := buyerProducts(c, v, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(docs) == 0 {
+		return nil, api.NotFound("Product", id)
+	}
+	return api.Ordered{Model: modelOf("BuyerProduct"), Doc: docs[0]}, nil
+}
+
+func visibleCatalogs(c *resource.Ctx) ([]api.Doc, commerce.Catalog, error) {
+	v, err := visibility(c, c.P.CompanyID, c.P.UserID)
+	if err != nil {
+		return nil, v, err
+	}
+	var docs []api.Doc
+	for _, ca := range v.Catalogs {
+		e, err := c.Reg.Load(c, c.Reg.Resource("Catalogs"), nil, ca.CatalogID)
+		if err != nil {
+			continue
+		}
+		docs = append(docs, e.Doc)
+	}
+	return docs, v, nil
+}
+
+func meListCatalogs(c *resource.Ctx) (any, error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, err
+	}
+	docs, _, err := visibleCatalogs(c)
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Page(c, modelOf("Catalog"), docs, nil)
+}
+
+func meGetCatalog(c *resource.Ctx) (any, error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, err
+	}
+	docs, _, err := visibleCatalogs(c)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		if str(d, "ID") == c.Param("catalogID") {
+			return api.Ordered{Model: modelOf("Catalog"), Doc: d}, nil
+		}
+	}
+	return nil, api.NotFound("Catalog", c.Param("catalogID"))
+}
+
+// visibleCategories lists categories of catalogs whose assignment has
+// ViewAllCategories, or that are assigned to the party.
+func visibleCategories(c *resource.Ctx) ([]api.Doc, error) {
+	_, v, err := visibleCatalogs(c)
+	if err != nil {
+		return nil, err
+	}
+	var out []api.Doc
+	for _, ca := range v.Catalogs {
+		if cat := c.Query("catalogID"); cat != "" && cat != ca.CatalogID {
+			continue
+		}
+		cats, err := c.Reg.All(c, c.Reg.Resource("Categories"), []string{ca.CatalogID})
+		if err != nil {
+			return nil, err
+		}
+		assigned := map[string]bool{}
+		if !ca.ViewAllCategories {
+			asg, err := c.Reg.AllAssignments(c, c.Reg.Assignments("CategoryAssignment"), ca.CatalogID)
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range asg {
+				g := str(a, "UserGroupID")
+				if str(a, "BuyerID") == v.Party.BuyerID && (g == "" || slices.Contains(v.Party.Groups, g)) && a["Visible"] != false {
+					assigned[str(a, "CategoryID")] = true
+				}
+			}
+		}
+		for _, d := range cats {
+			if d["Active"] == true && (ca.ViewAllCategories || assigned[str(d, "ID")]) {
+				out = append(out, d)
+			}
+		}
+	}
+	return out, nil
+}
+
+func meListCategories(c *resource.Ctx) (any, error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, err
+	}
+	docs, err := visibleCategories(c)
+	if err != nil {
+		return nil, err
+	}
+	// depth defaults to 1: top-level categories only, unless filtering by ParentID.
+	if c.Query("depth") == "" && c.Query("ParentID") == "" {
+		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return str(d, "ParentID") != "" })
+	}
+	return c.Reg.Page(c, modelOf("Category"), docs, nil)
+}
+
+func meGetCategory(c *resource.Ctx) (any, error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, err
+	}
+	docs, err := visibleCategories(c)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		if str(d, "ID") == c.Param("categoryID") {
+			return api.Ordered{Model: modelOf("Category"), Doc: d}, nil
+		}
+	}
+	return nil, api.NotFound("Category", c.Param("categoryID"))
+}

@@ -1,0 +1,326 @@
+package app
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/auth"
+	"github.com/ordercloud-serverless/occ/shared/contract"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+func declareAuth(r *resource.Registry) {
+	r.HandleRoute(resource.Route{Pattern: "POST /oauth/token", Public: true, Handler: r.Public(token)})
+	r.HandleRoute(resource.Route{Pattern: "GET /oauth/certs/{kid}", Public: true, Handler: r.Public(certs)})
+	r.HandleRoute(resource.Route{Pattern: "GET /oauth/userinfo", Handler: r.Public(userinfo)})
+}
+
+func isAPIRole(r string) bool { return slices.Contains(contract.Enum("ApiRole"), r) }
+
+// oauthError is a token endpoint failure: the OAuth2 fields plus
+// OrderCloud's Errors array.
+type oauthError struct {
+	status    int
+	oauthCode string
+	err       *api.Error
+}
+
+func (e *oauthError) Error() string { return e.err.Error() }
+
+func tokenErr(oauthCode, code string, data any) *oauthError {
+	return &oauthError{status: http.StatusBadRequest, oauthCode: oauthCode, err: api.E(http.StatusBadRequest, code, data)}
+}
+
+func writeTokenError(w http.ResponseWriter, err error) {
+	var oe *oauthError
+	if !errors.As(err, &oe) {
+		api.WriteError(w, err)
+		return
+	}
+	body := api.Body(oe.err)
+	body["error"] = oe.oauthCode
+	body["error_description"] = oe.err.Message
+	api.WriteJSON(w, oe.status, body)
+}
+
+// tokenResponse is OrderCloud's AccessToken model.
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	ExpiresIn    int    `json:"expires_in"`
+	TokenType    string `json:"token_type"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+}
+
+// refreshRecord is stored (under a hash of the token) for refresh grants.
+type refreshRecord struct {
+	ClientID string
+	User     usernameRef
+	Scope    []string
+	Expires  time.Time
+}
+
+func token(c *resource.Ctx, w http.ResponseWriter) {
+	mt, _, _ := mime.ParseMediaType(c.R.Header.Get("Content-Type"))
+	if mt != "application/x-www-form-urlencoded" {
+		writeTokenError(w, tokenErr("invalid_request", "Request.InvalidContentType", nil))
+		return
+	}
+	if err := c.R.ParseForm(); err != nil {
+		writeTokenError(w, tokenErr("invalid_request", "Request.InvalidRequestBody", nil))
+		return
+	}
+	resp, err := grant(c, c.R.PostForm)
+	if err != nil {
+		writeTokenError(w, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	api.WriteJSON(w, http.StatusOK, resp)
+}
+
+func grant(c *resource.Ctx, form map[string][]string) (*tokenResponse, error) {
+	get := func(k string) string {
+		if v := form[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	clientID := get("client_id")
+	client, err := c.Reg.Load(c, c.Reg.Resource("ApiClients"), nil, clientID)
+	if err != nil {
+		return nil, tokenErr("invalid_client", "ApiClient.InvalidClientID", nil)
+	}
+	if active, _ := client.Doc["Active"].(bool); !active {
+		return nil, tokenErr("invalid_client", "Auth.ClientNotActive", nil)
+	}
+	secret := str(client.Doc, "ClientSecret")
+	if secret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(get("client_secret"))) != 1 {
+		return nil, tokenErr("invalid_client", "Auth.OauthError", nil).withMessage("The client secret is missing or invalid.")
+	}
+	scope := strings.Fields(get("scope"))
+	var ref usernameRef
+	switch get("grant_type") {
+	case "password":
+		username, password := get("username"), get("password")
+		if username == "" || password == "" {
+			return nil, tokenErr("invalid_grant", "Auth.UsernameAndPasswordRequired", nil)
+		}
+		u, r, err := findUser(c, username)
+		if err != nil {
+			return nil, err
+		}
+		if !auth.CheckPassword(str(u, "_pw"), password) {
+			return nil, tokenErr("invalid_grant", "Auth.InvalidUsernameOrPassword", nil)
+		}
+		ref = r
+	case "client_credentials":
+		if secret == "" {
+			return nil, tokenErr("unauthorized_client", "Auth.OauthError", nil).withMessage("This API client has no client secret, so it cannot use the client_credentials grant.")
+		}
+		name := str(client.Doc, "DefaultContextUserName")
+		if name == "" {
+			return nil, tokenErr("unauthorized_client", "Auth.OauthError", nil).withMessage("This API client has no DefaultContextUserName.")
+		}
+		_, r, err := findUser(c, name)
+		if err != nil {
+			return nil, err
+		}
+		ref = r
+	case "refresh_token":
+		rec, err := loadRefresh(c, get("refresh_token"))
+		if err != nil || rec.ClientID != clientID || time.Now().After(rec.Expires) {
+			return nil, tokenErr("invalid_grant", "Auth.OauthError", nil).withMessage("The refresh token is invalid or expired.")
+		}
+		ref = rec.User
+		if len(scope) == 0 {
+			scope = rec.Scope
+		}
+	default:
+		return nil, tokenErr("unsupported_grant_type", "Auth.OauthError", nil).withMessage("grant_type must be password, client_credentials or refresh_token.")
+	}
+	return issue(c, client.Doc, ref, scope)
+}
+
+func (e *oauthError) withMessage(m string) *oauthError { e.err.Message = m; return e }
+
+// findUser resolves a username to its user doc, checking it is active and
+// its company is active.
+func findUser(c *resource.Ctx, username string) (api.Doc, usernameRef, error) {
+	var ref usernameRef
+	it, err := c.Deps.Store.Get(c, usernameKey(username))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ref, tokenErr("invalid_grant", "Auth.InvalidUsernameOrPassword", nil)
+	}
+	if err != nil {
+		return nil, ref, err
+	}
+	if err := json.Unmarshal(it.Doc, &ref); err != nil {
+		return nil, ref, err
+	}
+	u, err := loadUser(c, ref)
+	if err != nil {
+		return nil, ref, tokenErr("invalid_grant", "Auth.InvalidUsernameOrPassword", nil)
+	}
+	if active, _ := u["Active"].(bool); !active {
+		return nil, ref, tokenErr("invalid_grant", "Auth.UserNotActive", nil)
+	}
+	if ref.Kind == "BuyerUser" {
+		b, err := c.Reg.Load(c, c.Reg.Resource("Buyers"), nil, ref.Company)
+		if err != nil {
+			return nil, ref, err
+		}
+		if active, _ := b.Doc["Active"].(bool); !active {
+			return nil, ref, tokenErr("invalid_grant", "Auth.CompanyNotActive", nil)
+		}
+	}
+	return u, ref, nil
+}
+
+func loadUser(c *resource.Ctx, ref usernameRef) (api.Doc, error) {
+	res, scope := c.Reg.Resource("AdminUsers"), []string(nil)
+	if ref.Kind == "BuyerUser" {
+		res, scope = c.Reg.Resource("Users"), []string{ref.Company}
+	}
+	e, err := c.Reg.Load(c, res, scope, ref.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return e.Doc, nil
+}
+
+// clientAllows says whether an API client may be used by a user's kind and company.
+func clientAllows(c *resource.Ctx, client api.Doc, ref usernameRef) (bool, error) {
+	switch ref.Kind {
+	case "AdminUser":
+		return client["AllowSeller"] == true, nil
+	case "BuyerUser":
+		if client["AllowAnyBuyer"] == true {
+			return true, nil
+		}
+	default:
+		if client["AllowAnySupplier"] == true {
+			return true, nil
+		}
+	}
+	field := map[string]string{"BuyerUser": "BuyerID", "SupplierUser": "SupplierID"}[ref.Kind]
+	docs, err := c.Reg.AllAssignments(c, c.Reg.Assignments("ApiClientAssignment"))
+	if err != nil {
+		return false, err
+	}
+	for _, d := range docs {
+		if str(d, "ApiClientID") == str(client, "ID") && str(d, field) == ref.Company {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func userType(kind string) string {
+	switch kind {
+	case "AdminUser":
+		return auth.Admin
+	case "BuyerUser":
+		return auth.Buyer
+	}
+	return auth.Supplier
+}
+
+func issue(c *resource.Ctx, client api.Doc, ref usernameRef, scope []string) (*tokenResponse, error) {
+	ok, err := clientAllows(c, client, ref)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, tokenErr("invalid_grant", "ApiClient.InvalidClientID", nil).withMessage("This API client is not available to this user.")
+	}
+	u, err := loadUser(c, ref)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := grantedRoles(c, ref.Kind, ref.Company, ref.UserID)
+	if err != nil {
+		return nil, err
+	}
+	company := ref.Company
+	if company == "" {
+		company = MarketplaceID()
+	}
+	minutes := intField(client, "AccessTokenDuration", 600)
+	claims := auth.Claims{Usr: str(u, "Username"), Cid: str(client, "ID"), U: ref.UserID, UsrType: userType(ref.Kind),
+		Role: tokenRoles(scope, rs), Cmp: company}
+	claims.ID = hex.EncodeToString(randBytes(8))
+	tok, err := c.Deps.Signer.Issue(claims, time.Duration(minutes)*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	resp := &tokenResponse{AccessToken: tok, ExpiresIn: minutes * 60, TokenType: "bearer"}
+	if rmin := intField(client, "RefreshTokenDuration", 0); rmin > 0 {
+		rt := hex.EncodeToString(randBytes(24))
+		rec, _ := json.Marshal(refreshRecord{ClientID: str(client, "ID"), User: ref, Scope: scope, Expires: time.Now().Add(time.Duration(rmin) * time.Minute)})
+		k := refreshKey(rt)
+		if _, err := c.Deps.Store.Put(c, store.Item{PK: k.PK, SK: k.SK, Type: "RefreshToken", ID: k.SK, Doc: rec}, store.Always); err != nil {
+			return nil, err
+		}
+		resp.RefreshToken = rt
+	}
+	return resp, nil
+}
+
+func intField(d api.Doc, k string, def int) int {
+	if n, ok := d[k].(json.Number); ok {
+		if v, err := n.Int64(); err == nil && v > 0 {
+			return int(v)
+		}
+	}
+	return def
+}
+
+func randBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return b
+}
+
+// refreshKey stores refresh tokens by hash, so a table read does not reveal them.
+func refreshKey(t string) store.Key {
+	sum := sha256.Sum256([]byte(t))
+	return store.Key{PK: "RefreshToken", SK: hex.EncodeToString(sum[:])}
+}
+
+func loadRefresh(c *resource.Ctx, t string) (*refreshRecord, error) {
+	it, err := c.Deps.Store.Get(c, refreshKey(t))
+	if err != nil {
+		return nil, err
+	}
+	var rec refreshRecord
+	return &rec, json.Unmarshal(it.Doc, &rec)
+}
+
+func certs(c *resource.Ctx, w http.ResponseWriter) {
+	if c.R.PathValue("kid") != c.Deps.Signer.KeyID() {
+		api.WriteError(w, api.NotFound("PublicKey", c.R.PathValue("kid")))
+		return
+	}
+	api.WriteJSON(w, http.StatusOK, c.Deps.Signer.PublicJWK())
+}
+
+func userinfo(c *resource.Ctx, w http.ResponseWriter) {
+	p, err := resource.Authenticate(c.Deps.Signer, c.R)
+	if err != nil {
+		api.WriteError(w, err)
+		return
+	}
+	api.WriteJSON(w, http.StatusOK, map[string]any{"sub": p.UserID, "usr": p.Username, "usrtype": p.UserType,
+		"cid": p.ClientID, "company": p.CompanyID, "role": p.Roles})
+}

@@ -1,0 +1,792 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/auth"
+	"github.com/ordercloud-serverless/occ/shared/commerce"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// Orders live in one collection (IDs are unique across the marketplace);
+// GSI1 finds a user's orders and GSI2 a buyer company's.
+var (
+	ordersRes = &resource.Resource{Name: "Orders", Model: "Order", Kind: "Order", IDParam: "orderID", Ops: []string{},
+		Index: func(d api.Doc) (string, string) { return "OrderFromUser#" + str(d, "FromUserID"), str(d, "ID") }}
+	lineItemsRes = &resource.Resource{Name: "LineItems", Model: "LineItem", IDParam: "lineItemID", Scope: []string{"orderID"}, Ops: []string{}}
+)
+
+func declareOrders(r *resource.Registry) {
+	r.Add(ordersRes)
+	r.Add(lineItemsRes)
+	r.Handle("Orders.Create", createOrder)
+	r.Handle("Orders.Get", getOrder)
+	r.Handle("Orders.List", listOrders)
+	r.Handle("Orders.Patch", patchOrder)
+	r.Handle("Orders.Delete", deleteOrder)
+	r.Handle("Orders.Submit", submitOrder)
+	r.Handle("Orders.SetShippingAddress", setShippingAddress)
+	r.Handle("Orders.SetBillingAddress", setBillingAddress)
+	r.Handle("LineItems.Create", createLineItem)
+	r.Handle("LineItems.Get", getLineItem)
+	r.Handle("LineItems.List", listLineItems)
+	r.Handle("LineItems.Patch", patchLineItem)
+	r.Handle("LineItems.Delete", deleteLineItem)
+
+	r.Add(&resource.Resource{Name: "Shipments", Model: "Shipment", IDParam: "shipmentID", Prepare: setShipmentOwner})
+	r.Handle("Shipments.SaveItem", saveShipmentItem)
+	r.Handle("Shipments.ListItems", listShipmentItems)
+	r.Handle("Shipments.GetItem", getShipmentItem)
+}
+
+func orderItem(d api.Doc, version int64) store.Item {
+	it := ordersRes.Item(nil, d, version)
+	it.GSI2PK, it.GSI2SK = "OrderFromCompany#"+str(d, "FromCompanyID"), str(d, "ID")
+	return it
+}
+
+func direction(c *resource.Ctx) (string, error) {
+	for _, d := range []string{"Incoming", "Outgoing", "All"} {
+		if strings.EqualFold(c.Param("direction"), d) {
+			return d, nil
+		}
+	}
+	return "", api.RouteNotFound()
+}
+
+// canSee applies OrderCloud's order perspectives: buyers see their
+// company's outgoing orders (their own, or all with an order role); the
+// marketplace sees the orders coming in to it.
+func canSee(p *auth.Principal, dir string, d api.Doc) bool {
+	switch p.UserType {
+	case auth.Buyer:
+		if dir == "Incoming" || str(d, "FromCompanyID") != p.CompanyID {
+			return false
+		}
+		return str(d, "FromUserID") == p.UserID || slices.ContainsFunc([]string{"OrderAdmin", "OrderReader"}, p.Has)
+	case auth.Admin:
+		if dir == "Outgoing" {
+			return str(d, "FromCompanyID") == MarketplaceID()
+		}
+		return true
+	}
+	return dir != "Outgoing" && str(d, "ToCompanyID") == p.CompanyID
+}
+
+func loadOrder(c *resource.Ctx, id string) (*resource.Entity, error) {
+	dir, err := direction(c)
+	if err != nil {
+		return nil, err
+	}
+	e, err := c.Reg.Load(c, ordersRes, nil, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(c.P, dir, e.Doc) {
+		return nil, api.NotFound("Order", id)
+	}
+	return e, nil
+}
+
+func outOrder(d api.Doc) any { return api.Ordered{Model: modelOf("Order"), Doc: d} }
+
+func createOrder(c *resource.Ctx) (any, error) {
+	dir, err := direction(c)
+	if err != nil {
+		return nil, err
+	}
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	doc, aerr := api.Clean(modelOf("Order"), body, false)
+	if aerr != nil {
+		return nil, aerr
+	}
+	var ref usernameRef
+	switch {
+	case c.P.UserType == auth.Buyer && dir != "Incoming":
+		ref = usernameRef{Kind: "BuyerUser", Company: c.P.CompanyID, UserID: c.P.UserID}
+	case c.P.UserType == auth.Admin && dir == "Incoming":
+		if str(doc, "FromCompanyID") == "" || str(doc, "FromUserID") == "" {
+			return nil, api.E(http.StatusBadRequest, "Order.CreateIncomingRequiresFromUser", nil)
+		}
+		ref = usernameRef{Kind: "BuyerUser", Company: str(doc, "FromCompanyID"), UserID: str(doc, "FromUserID")}
+	default:
+		return nil, api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil).WithMessage("This user cannot create orders in this direction.")
+	}
+	user, err := loadUser(c, ref)
+	if err != nil {
+		return nil, api.NotFound("User", ref.UserID)
+	}
+	from := api.Clone(user)
+	delete(from, "_pw")
+	now := api.Now()
+	doc["FromUserID"], doc["FromCompanyID"], doc["ToCompanyID"] = ref.UserID, ref.Company, MarketplaceID()
+	doc["FromUser"] = from
+	doc["Status"], doc["IsSubmitted"] = commerce.Unsubmitted, false
+	doc["DateCreated"], doc["LastUpdated"] = now, now
+	doc["Currency"] = "USD"
+	applyTotals(doc, nil)
+	c.Status = http.StatusCreated
+	for {
+		if str(doc, "ID") == "" {
+			doc["ID"] = api.NewID()
+		}
+		api.Complete(modelOf("Order"), doc)
+		_, err := c.Deps.Store.Put(c, orderItem(doc, 0), store.IfAbsent)
+		if errors.Is(err, store.ErrConflict) {
+			return nil, api.IDExists("Order", str(doc, "ID"))
+		}
+		if err != nil {
+			return nil, err
+		}
+		return outOrder(doc), nil
+	}
+}
+
+func getOrder(c *resource.Ctx) (any, error) {
+	e, err := loadOrder(c, c.Param("orderID"))
+	if err != nil {
+		return nil, err
+	}
+	return outOrder(e.Doc), nil
+}
+
+func listOrders(c *resource.Ctx) (any, error) {
+	dir, err := direction(c)
+	if err != nil {
+		return nil, err
+	}
+	var q store.Query
+	switch c.P.UserType {
+	case auth.Buyer:
+		q = store.Query{Index: "GSI2", PK: "OrderFromCompany#" + c.P.CompanyID}
+	default:
+		q = store.Query{PK: ordersRes.PK()}
+	}
+	return pageOrders(c, q, func(d api.Doc) bool {
+		if b := c.Query("buyerID"); b != "" && str(d, "FromCompanyID") != b {
+			return false
+		}
+		return canSee(c.P, dir, d) && inDateRange(c, d)
+	})
+}
+
+func inDateRange(c *resource.Ctx, d api.Doc) bool {
+	created := timePtr(d["DateCreated"])
+	if from := timePtr(c.Query("from")); from != nil && created != nil && created.Before(*from) {
+		return false
+	}
+	if to := timePtr(c.Query("to")); to != nil && created != nil && created.After(*to) {
+		return false
+	}
+	return true
+}
+
+func pageOrders(c *resource.Ctx, q store.Query, keep func(api.Doc) bool) (any, error) {
+	items, err := c.Deps.Store.Query(c, q)
+	if err != nil {
+		return nil, err
+	}
+	var docs []api.Doc
+	for _, it := range items {
+		d, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return nil, err
+		}
+		if keep(d) {
+			docs = append(docs, d)
+		}
+	}
+	return c.Reg.Page(c, modelOf("Order"), docs, nil)
+}
+
+func meListOrders(c *resource.Ctx) (any, error) {
+	return pageOrders(c, store.Query{Index: "GSI1", PK: "OrderFromUser#" + c.P.UserID}, func(d api.Doc) bool {
+		return str(d, "FromCompanyID") == c.P.CompanyID && inDateRange(c, d)
+	})
+}
+
+// updateOrder re-reads the order and applies change until the versioned
+// write wins, so concurrent edits are never lost.
+func updateOrder(c *resource.Ctx, id string, change func(order api.Doc, tx *resource.Tx) error) (api.Doc, error) {
+	for attempt := 0; ; attempt++ {
+		e, err := loadOrder(c, id)
+		if err != nil {
+			return nil, err
+		}
+		doc := api.Clone(e.Doc)
+		tx := &resource.Tx{}
+		if err := change(doc, tx); err != nil {
+			return nil, err
+		}
+		doc["LastUpdated"] = api.Now()
+		ops := append([]store.Op{{Put: ptr(orderItem(doc, e.Item.Version)), Cond: store.IfVersion}}, tx.Ops...)
+		err = c.Deps.Store.Transact(c, ops)
+		var ce *store.ConflictError
+		if errors.As(err, &ce) && ce.Index == 0 && attempt < 5 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return doc, nil
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func patchOrder(c *resource.Ctx) (any, error) {
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	patch, aerr := api.Clean(modelOf("Order"), body, true)
+	if aerr != nil {
+		return nil, aerr
+	}
+	for _, k := range []string{"ID", "FromUserID", "FromCompanyID", "ToCompanyID"} {
+		delete(patch, k)
+	}
+	if _, ok := patch["ShippingCost"]; ok && !c.P.Has("OverrideShipping") {
+		return nil, api.E(http.StatusForbidden, "Order.OverrideShippingPermission", nil)
+	}
+	if _, ok := patch["TaxCost"]; ok && !c.P.Has("OverrideTax") {
+		return nil, api.E(http.StatusForbidden, "Order.OverrideTaxPermission", nil)
+	}
+	doc, err := updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+		for k, v := range api.Merge(o, patch) {
+			o[k] = v
+		}
+		lines, err := orderLines(c, str(o, "ID"))
+		if err != nil {
+			return err
+		}
+		applyTotals(o, lines)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return outOrder(doc), nil
+}
+
+func deleteOrder(c *resource.Ctx) (any, error) {
+	e, err := loadOrder(c, c.Param("orderID"))
+	if err != nil {
+		return nil, err
+	}
+	if str(e.Doc, "Status") != commerce.Unsubmitted && c.P.UserType == auth.Buyer {
+		return nil, api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("Only unsubmitted orders can be deleted.")
+	}
+	tx := &resource.Tx{}
+	tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
+	items, err := c.Deps.Store.Query(c, store.Query{PK: lineItemsRes.PK(str(e.Doc, "ID"))})
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		tx.Delete(store.Key{PK: it.PK, SK: it.SK})
+	}
+	return nil, tx.Commit(c)
+}
+
+// orderLines loads an order's line items.
+func orderLines(c *resource.Ctx, orderID string) ([]api.Doc, error) {
+	return c.Reg.All(c, lineItemsRes, []string{orderID})
+}
+
+// applyTotals recomputes the order's money fields from its lines.
+func applyTotals(order api.Doc, lines []api.Doc) {
+	var ls []commerce.Line
+	for _, l := range lines {
+		ls = append(ls, commerce.Line{Quantity: intOf(l["Quantity"]), UnitPrice: dec(l["UnitPrice"]), PromotionDiscount: dec(l["PromotionDiscount"])})
+	}
+	t := commerce.OrderTotals(ls, commerce.Totals{ShippingCost: dec(order["ShippingCost"]), TaxCost: dec(order["TaxCost"]),
+		Gratuity: dec(order["Gratuity"]), Fees: dec(order["Fees"]), PromotionDiscount: dec(order["PromotionDiscount"])})
+	order["Subtotal"], order["Total"], order["LineItemCount"] = money(t.Subtotal), money(t.Total), api.Num(int64(t.LineItemCount))
+	for _, k := range []string{"ShippingCost", "TaxCost", "Gratuity", "Fees", "PromotionDiscount"} {
+		if order[k] == nil {
+			order[k] = json.Number("0")
+		}
+	}
+}
+
+var codeOf = map[error]string{
+	commerce.ErrBelowMin: "PriceSchedule.CannotBeLessThanMin", commerce.ErrAboveMax: "PriceSchedule.CannotExceedMax",
+	commerce.ErrQuantityNotAllowed: "PriceSchedule.QuantityNotAllowed", commerce.ErrNoPriceBreaks: "PriceSchedule.NoPriceBreaks",
+	commerce.ErrQuantityPositive: "LineItem.QuantityMustBePositive", commerce.ErrCannotSubmit: "Order.CannotSubmitBadStatus",
+	commerce.ErrNoLineItems: "Order.CannotSubmitWithNoLineItems", commerce.ErrCannotShip: "Order.CannotShipBadStatus",
+	commerce.ErrQuantityExceeded: "ShipmentItem.QuantityExceeded",
+}
+
+// domainErr maps a commerce error to the contract's 400.
+func domainErr(err error, data any) error {
+	if code, ok := codeOf[err]; ok {
+		return api.E(http.StatusBadRequest, code, data)
+	}
+	return err
+}
+
+func setShippingAddress(c *resource.Ctx) (any, error) {
+	addr, err := addressBody(c)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+		if !commerce.Editable(str(o, "Status")) {
+			return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("The shipping address of a submitted order cannot change.")
+		}
+		o["ShippingAddressID"] = addr["ID"]
+		o["_shipTo"] = addr
+		lines, err := orderLines(c, str(o, "ID"))
+		if err != nil {
+			return err
+		}
+		// The order's ship-to address is every line item's.
+		for _, l := range lines {
+			l["ShippingAddress"], l["ShippingAddressID"] = addr, addr["ID"]
+			tx.Put(lineItemsRes.Item([]string{str(o, "ID")}, l, 0), store.Always)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return outOrder(doc), nil
+}
+
+func setBillingAddress(c *resource.Ctx) (any, error) {
+	addr, err := addressBody(c)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+		o["BillingAddress"], o["BillingAddressID"] = addr, addr["ID"]
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return outOrder(doc), nil
+}
+
+func addressBody(c *resource.Ctx) (api.Doc, error) {
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	addr, aerr := api.Clean(modelOf("Address"), body, false)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return api.Complete(modelOf("Address"), addr), nil
+}
+
+// --- line items ------------------------------------------------------------
+
+func getLineItem(c *resource.Ctx) (any, error) {
+	o, err := loadOrder(c, c.Param("orderID"))
+	if err != nil {
+		return nil, err
+	}
+	e, err := c.Reg.Load(c, lineItemsRes, []string{str(o.Doc, "ID")}, c.Param("lineItemID"))
+	if err != nil {
+		return nil, err
+	}
+	return api.Ordered{Model: modelOf("LineItem"), Doc: e.Doc}, nil
+}
+
+func listLineItems(c *resource.Ctx) (any, error) {
+	o, err := loadOrder(c, c.Param("orderID"))
+	if err != nil {
+		return nil, err
+	}
+	lines, err := orderLines(c, str(o.Doc, "ID"))
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Page(c, modelOf("LineItem"), lines, nil)
+}
+
+// priceLine prices a line item for the order's buyer: the product must be
+// visible to the order's user, priced by the schedule resolved for them,
+// and in stock unless the product may be oversold.
+func priceLine(c *resource.Ctx, order api.Doc, line api.Doc, others []api.Doc) error {
+	qty := intOf(line["Quantity"])
+	if qty <= 0 {
+		return api.E(http.StatusBadRequest, "LineItem.QuantityMustBePositive", nil)
+	}
+	pid := str(line, "ProductID")
+	v, err := visibility(c, str(order, "FromCompanyID"), str(order, "FromUserID"))
+	if err != nil {
+		return err
+	}
+	products, err := buyerProducts(c, v, []string{pid})
+	if err != nil {
+		return err
+	}
+	if len(products) == 0 {
+		return api.NotFound("Product", pid)
+	}
+	p := products[0]
+	if p["IsParent"] == true {
+		return api.E(http.StatusBadRequest, "LineItem.CannotPurchaseParentProduct", nil)
+	}
+	ps, _ := p["PriceSchedule"].(map[string]any)
+	if ps == nil {
+		return api.E(http.StatusBadRequest, "PriceSchedule.MissingOrConflicting", map[string]any{"ProductID": pid})
+	}
+	override := line["UnitPrice"] != nil && c.P.Has("OverrideUnitPrice")
+	unit, onSale, err := scheduleOf(ps).UnitPrice(qty, time.Now())
+	if err != nil && !override {
+		return domainErr(err, map[string]any{"ProductID": pid, "Quantity": qty})
+	}
+	if override {
+		unit, onSale = dec(line["UnitPrice"]), false
+	}
+	if inv, _ := p["Inventory"].(map[string]any); inv != nil && inv["Enabled"] == true && inv["OrderCanExceed"] != true {
+		want := qty
+		for _, o := range others {
+			if str(o, "ProductID") == pid {
+				want += intOf(o["Quantity"])
+			}
+		}
+		if avail := intOf(inv["QuantityAvailable"]); want > avail {
+			return api.E(http.StatusBadRequest, "Inventory.Insufficient", map[string]any{"ProductID": pid, "QuantityAvailable": avail, "QuantityRequested": want})
+		}
+	}
+	l := commerce.Line{Quantity: qty, UnitPrice: unit, PromotionDiscount: dec(line["PromotionDiscount"])}
+	line["UnitPrice"], line["LineSubtotal"], line["LineTotal"] = money(unit), money(l.Subtotal()), money(l.Total())
+	line["PriceScheduleID"], line["IsOnSale"], line["PriceOverridden"] = ps["ID"], onSale, override
+	if line["PromotionDiscount"] == nil {
+		line["PromotionDiscount"] = json.Number("0")
+	}
+	lp := api.Doc{}
+	for _, f := range modelOf("LineItemProduct").Fields {
+		lp[f.Name] = p[f.Name]
+	}
+	line["Product"] = lp
+	return nil
+}
+
+func createLineItem(c *resource.Ctx) (any, error) {
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	line, aerr := api.Clean(modelOf("LineItem"), body, false)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if line["Quantity"] == nil {
+		line["Quantity"] = json.Number("1")
+	}
+	if str(line, "ID") == "" {
+		line["ID"] = api.NewID()
+	}
+	var saved api.Doc
+	_, err = updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+		if !commerce.Editable(str(o, "Status")) {
+			return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("Line items can only change on an unsubmitted order.")
+		}
+		lines, err := orderLines(c, str(o, "ID"))
+		if err != nil {
+			return err
+		}
+		doc := api.Clone(line)
+		if err := priceLine(c, o, doc, lines); err != nil {
+			return err
+		}
+		doc["DateAdded"], doc["QuantityShipped"] = api.Now(), json.Number("0")
+		if ship, ok := o["_shipTo"].(map[string]any); ok && doc["ShippingAddress"] == nil {
+			doc["ShippingAddress"], doc["ShippingAddressID"] = ship, ship["ID"]
+		}
+		api.Complete(modelOf("LineItem"), doc)
+		applyTotals(o, append(lines, doc))
+		tx.PutOr(lineItemsRes.Item([]string{str(o, "ID")}, doc, 0), store.IfAbsent, api.IDExists("LineItem", str(doc, "ID")))
+		saved = doc
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return api.Ordered{Model: modelOf("LineItem"), Doc: saved}, nil
+}
+
+func patchLineItem(c *resource.Ctx) (any, error) {
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	patch, aerr := api.Clean(modelOf("LineItem"), body, true)
+	if aerr != nil {
+		return nil, aerr
+	}
+	var saved api.Doc
+	_, err = updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+		if !commerce.Editable(str(o, "Status")) {
+			return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("Line items can only change on an unsubmitted order.")
+		}
+		lines, err := orderLines(c, str(o, "ID"))
+		if err != nil {
+			return err
+		}
+		id := c.Param("lineItemID")
+		i := slices.IndexFunc(lines, func(l api.Doc) bool { return str(l, "ID") == id })
+		if i < 0 {
+			return api.NotFound("LineItem", id)
+		}
+		if pid, ok := patch["ProductID"]; ok && pid != lines[i]["ProductID"] {
+			return api.E(http.StatusBadRequest, "LineItem.CannotChangeProductID", nil)
+		}
+		doc := api.Merge(lines[i], patch)
+		if _, set := patch["UnitPrice"]; !set {
+			doc["UnitPrice"] = nil
+		}
+		others := slices.Delete(slices.Clone(lines), i, i+1)
+		if err := priceLine(c, o, doc, others); err != nil {
+			return err
+		}
+		applyTotals(o, append(others, doc))
+		tx.Put(lineItemsRes.Item([]string{str(o, "ID")}, doc, 0), store.Always)
+		saved = doc
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return api.Ordered{Model: modelOf("LineItem"), Doc: saved}, nil
+}
+
+func deleteLineItem(c *resource.Ctx) (any, error) {
+	_, err := updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+		if !commerce.Editable(str(o, "Status")) {
+			return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("Line items can only change on an unsubmitted order.")
+		}
+		lines, err := orderLines(c, str(o, "ID"))
+		if err != nil {
+			return err
+		}
+		id := c.Param("lineItemID")
+		i := slices.IndexFunc(lines, func(l api.Doc) bool { return str(l, "ID") == id })
+		if i < 0 {
+			return api.NotFound("LineItem", id)
+		}
+		applyTotals(o, slices.Delete(lines, i, i+1))
+		tx.Delete(store.Key{PK: lineItemsRes.PK(str(o, "ID")), SK: id})
+		return nil
+	})
+	return nil, err
+}
+
+// --- submit ----------------------------------------------------------------
+
+// submitOrder opens the order in one transaction with the conditional
+// decrement of every tracked product's stock: either the order is
+// submitted and all stock taken, or nothing changes.
+func submitOrder(c *resource.Ctx) (any, error) {
+	id := c.Param("orderID")
+	for attempt := 0; ; attempt++ {
+		e, err := loadOrder(c, id)
+		if err != nil {
+			return nil, err
+		}
+		lines, err := orderLines(c, id)
+		if err != nil {
+			return nil, err
+		}
+		status, err := commerce.Submit(str(e.Doc, "Status"), len(lines))
+		if err != nil {
+			return nil, domainErr(err, nil)
+		}
+		need := map[string]int64{}
+		var order []string
+		for _, l := range lines {
+			pid := str(l, "ProductID")
+			if _, seen := need[pid]; !seen {
+				order = append(order, pid)
+			}
+			need[pid] += int64(intOf(l["Quantity"]))
+		}
+		products := c.Reg.Resource("Products")
+		keys := make([]store.Key, len(order))
+		for i, pid := range order {
+			keys[i] = store.Key{PK: products.PK(), SK: pid}
+		}
+		got, err := c.Deps.Store.BatchGet(c, keys)
+		if err != nil {
+			return nil, err
+		}
+		doc := api.Clone(e.Doc)
+		now := api.Now()
+		doc["Status"], doc["IsSubmitted"], doc["DateSubmitted"], doc["LastUpdated"] = status, true, now, now
+		ops := []store.Op{{Put: ptr(orderItem(doc, e.Item.Version)), Cond: store.IfVersion}}
+		decremented := []string{}
+		for _, pid := range order {
+			it, ok := got[store.Key{PK: products.PK(), SK: pid}]
+			if !ok {
+				return nil, api.E(http.StatusBadRequest, "Order.ProductsNotFound", map[string]any{"ProductIDs": []string{pid}})
+			}
+			pd, _ := api.DecodeDoc(it.Doc)
+			if pd["Active"] != true {
+				return nil, api.E(http.StatusBadRequest, "Order.CannotSubmitWithInactiveProduct", map[string]any{"ProductID": pid})
+			}
+			inv, _ := pd["Inventory"].(map[string]any)
+			if it.Stock == nil || inv == nil {
+				continue
+			}
+			ops = append(ops, store.Op{Decrement: &store.Key{PK: it.PK, SK: it.SK}, Amount: need[pid], Floorless: inv["OrderCanExceed"] == true})
+			decremented = append(decremented, pid)
+		}
+		err = c.Deps.Store.Transact(c, ops)
+		var ce *store.ConflictError
+		if errors.As(err, &ce) {
+			if ce.Index >= 1 && ce.Index-1 < len(decremented) {
+				pid := decremented[ce.Index-1]
+				it := got[store.Key{PK: products.PK(), SK: pid}]
+				return nil, api.E(http.StatusBadRequest, "Inventory.Insufficient", map[string]any{"ProductID": pid,
+					"QuantityAvailable": *it.Stock, "QuantityRequested": need[pid]})
+			}
+			if attempt < 5 {
+				continue
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		return outOrder(doc), nil
+	}
+}
+
+// --- shipments -------------------------------------------------------------
+
+func setShipmentOwner(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	if str(doc, "OwnerID") == "" {
+		doc["OwnerID"] = MarketplaceID()
+	}
+	return nil
+}
+
+func shipmentItemKey(shipmentID, orderID, lineItemID string) store.Key {
+	return store.Key{PK: "ShipmentItem#" + shipmentID, SK: orderID + "|" + lineItemID}
+}
+
+// saveShipmentItem ships a quantity of a line item. In one transaction it
+// records the item, raises the line's QuantityShipped and, once every line
+// is fully shipped, completes the order.
+func saveShipmentItem(c *resource.Ctx) (any, error) {
+	shipmentID := c.Param("shipmentID")
+	if _, err := c.Reg.Load(c, c.Reg.Resource("Shipments"), nil, shipmentID); err != nil {
+		return nil, err
+	}
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	si, aerr := api.Clean(modelOf("ShipmentItem"), body, false)
+	if aerr != nil {
+		return nil, aerr
+	}
+	orderID, lineID, qty := str(si, "OrderID"), str(si, "LineItemID"), intOf(si["QuantityShipped"])
+	for attempt := 0; ; attempt++ {
+		o, err := c.Reg.Load(c, ordersRes, nil, orderID)
+		if err != nil {
+			return nil, err
+		}
+		lines, err := orderLines(c, orderID)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(lines, func(l api.Doc) bool { return str(l, "ID") == lineID })
+		if i < 0 {
+			return nil, api.NotFound("LineItem", lineID)
+		}
+		line := lines[i]
+		// Saving an item again replaces its quantity on this shipment.
+		already := 0
+		k := shipmentItemKey(shipmentID, orderID, lineID)
+		if prev, err := c.Deps.Store.Get(c, k); err == nil {
+			pd, _ := api.DecodeDoc(prev.Doc)
+			already = intOf(pd["QuantityShipped"])
+		}
+		var others []commerce.ShippedLine
+		for j, l := range lines {
+			if j != i {
+				others = append(others, commerce.ShippedLine{Quantity: intOf(l["Quantity"]), Shipped: intOf(l["QuantityShipped"])})
+			}
+		}
+		shipped, complete, err := commerce.Ship(str(o.Doc, "Status"), commerce.ShippedLine{Quantity: intOf(line["Quantity"]),
+			Shipped: intOf(line["QuantityShipped"]) - already}, qty, others)
+		if err != nil {
+			return nil, domainErr(err, map[string]any{"LineItemID": lineID})
+		}
+		line = api.Clone(line)
+		line["QuantityShipped"] = api.Num(int64(shipped))
+		out := api.Doc{"OrderID": orderID, "LineItemID": lineID, "QuantityShipped": api.Num(int64(qty)), "UnitPrice": line["UnitPrice"],
+			"CostCenter": line["CostCenter"], "DateNeeded": line["DateNeeded"], "Product": line["Product"], "Variant": line["Variant"], "xp": si["xp"]}
+		api.Complete(modelOf("ShipmentItem"), out)
+		b, _ := json.Marshal(out)
+		order := api.Clone(o.Doc)
+		now := api.Now()
+		order["LastUpdated"] = now
+		if complete {
+			order["Status"], order["DateCompleted"] = commerce.Completed, now
+		}
+		lineItem := c.Reg.Resource("LineItems").Item([]string{orderID}, line, 0)
+		ops := []store.Op{
+			{Put: ptr(orderItem(order, o.Item.Version)), Cond: store.IfVersion},
+			{Put: &lineItem, Cond: store.Always},
+			{Put: &store.Item{PK: k.PK, SK: k.SK, Type: "ShipmentItem", ID: k.SK, Doc: b}, Cond: store.Always},
+		}
+		err = c.Deps.Store.Transact(c, ops)
+		if errors.Is(err, store.ErrConflict) && attempt < 5 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return api.Ordered{Model: modelOf("ShipmentItem"), Doc: out}, nil
+	}
+}
+
+func listShipmentItems(c *resource.Ctx) (any, error) {
+	id := c.Param("shipmentID")
+	if _, err := c.Reg.Load(c, c.Reg.Resource("Shipments"), nil, id); err != nil {
+		return nil, err
+	}
+	items, err := c.Deps.Store.Query(c, store.Query{PK: "ShipmentItem#" + id})
+	if err != nil {
+		return nil, err
+	}
+	var docs []api.Doc
+	for _, it := range items {
+		d, _ := api.DecodeDoc(it.Doc)
+		docs = append(docs, d)
+	}
+	return c.Reg.Page(c, modelOf("ShipmentItem"), docs, nil)
+}
+
+func getShipmentItem(c *resource.Ctx) (any, error) {
+	it, err := c.Deps.Store.Get(c, shipmentItemKey(c.Param("shipmentID"), c.Param("orderID"), c.Param("lineItemID")))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, api.NotFound("ShipmentItem", c.Param("lineItemID"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	d, _ := api.DecodeDoc(it.Doc)
+	return api.Ordered{Model: modelOf("ShipmentItem"), Doc: d}, nil
+}
+
+var _ = decimal.Zero

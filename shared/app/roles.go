@@ -1,0 +1,135 @@
+package app
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// userGroups lists the IDs of the groups a user belongs to.
+func userGroups(c *resource.Ctx, kind, company, userID string) ([]string, error) {
+	var a *resource.Assignment
+	var scope []string
+	switch kind {
+	case "AdminUser":
+		a = c.Reg.AssignmentKind("AdminUserGroupAssignment")
+	case "BuyerUser":
+		a, scope = c.Reg.AssignmentKind("BuyerUserGroupAssignment"), []string{company}
+	default:
+		return nil, nil
+	}
+	docs, err := c.Reg.AllAssignments(c, a, scope...)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, d := range docs {
+		if str(d, "UserID") == userID {
+			out = append(out, str(d, "UserGroupID"))
+		}
+	}
+	return out, nil
+}
+
+// roleSet is what a user's security profiles grant.
+type roleSet struct {
+	Roles, CustomRoles []string
+}
+
+// grantedRoles unions the roles of every security profile assigned to the
+// user directly, to one of its groups, to its company, or (for admin users)
+// to the marketplace.
+func grantedRoles(c *resource.Ctx, kind, company, userID string) (roleSet, error) {
+	groups, err := userGroups(c, kind, company, userID)
+	if err != nil {
+		return roleSet{}, err
+	}
+	docs, err := c.Reg.AllAssignments(c, c.Reg.Assignments("SecurityProfileAssignment"))
+	if err != nil {
+		return roleSet{}, err
+	}
+	var keys []store.Key
+	profiles := c.Reg.Resource("SecurityProfiles")
+	for _, d := range docs {
+		buyer, supplier, user, group := str(d, "BuyerID"), str(d, "SupplierID"), str(d, "UserID"), str(d, "UserGroupID")
+		switch kind {
+		case "AdminUser":
+			if buyer != "" || supplier != "" {
+				continue
+			}
+		case "BuyerUser":
+			if buyer != company || supplier != "" {
+				continue
+			}
+		default:
+			if supplier != company || buyer != "" {
+				continue
+			}
+		}
+		if (user == "" && group == "") || user == userID || (group != "" && slices.Contains(groups, group)) {
+			keys = append(keys, store.Key{PK: profiles.PK(), SK: str(d, "SecurityProfileID")})
+		}
+	}
+	got, err := c.Deps.Store.BatchGet(c, keys)
+	if err != nil {
+		return roleSet{}, err
+	}
+	roles, custom := map[string]bool{}, map[string]bool{}
+	for _, it := range got {
+		d, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return roleSet{}, err
+		}
+		for _, r := range asStrings(d["Roles"]) {
+			roles[r] = true
+		}
+		for _, r := range asStrings(d["CustomRoles"]) {
+			custom[r] = true
+		}
+	}
+	return roleSet{Roles: sortedKeys(roles), CustomRoles: sortedKeys(custom)}, nil
+}
+
+func availableRoles(c *resource.Ctx, kind, company, userID string) ([]string, error) {
+	rs, err := grantedRoles(c, kind, company, userID)
+	return rs.Roles, err
+}
+
+func asStrings(v any) []string {
+	arr, _ := v.([]any)
+	out := make([]string, 0, len(arr))
+	for _, e := range arr {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// tokenRoles is what a token carries: the requested roles the user has
+// (every requested role when it has FullAccess), plus requested custom roles.
+func tokenRoles(requested []string, rs roleSet) []string {
+	full := slices.Contains(rs.Roles, "FullAccess")
+	var out []string
+	for _, r := range requested {
+		if slices.Contains(out, r) {
+			continue
+		}
+		if slices.Contains(rs.Roles, r) || slices.Contains(rs.CustomRoles, r) || (full && isAPIRole(r)) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
