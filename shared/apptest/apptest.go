@@ -49,9 +49,18 @@ const (
 	ClientSecret  = "test-admin-secret"
 )
 
+// TB is what the harness needs from a test or benchmark.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+	Name() string
+}
+
 // Env is one isolated marketplace served over HTTP.
 type Env struct {
-	T     *testing.T
+	T     TB
 	URL   string
 	App   *app.App
 	Store *dynamo.Store
@@ -61,7 +70,7 @@ type Env struct {
 var tableSeq atomic.Int64
 
 // New creates a table, bootstraps a marketplace in it and serves the API.
-func New(t *testing.T) *Env {
+func New(t TB) *Env {
 	t.Helper()
 	ctx := context.Background()
 	client, err := dynamo.NewClient(ctx, os.Getenv("DYNAMODB_ENDPOINT"))
@@ -86,6 +95,20 @@ func New(t *testing.T) *Env {
 	srv := httptest.NewServer(a.Gateway())
 	t.Cleanup(srv.Close)
 	return &Env{T: t, URL: srv.URL, App: a, Store: st, Table: table}
+}
+
+// MustB is Must for benchmarks.
+func (r Resp) MustB(b *testing.B, status int) Resp {
+	b.Helper()
+	if r.Status != status {
+		b.Fatalf("status %d, want %d: %s", r.Status, status, r.Raw)
+	}
+	return r
+}
+
+// LoginB is Login for benchmarks.
+func (e *Env) LoginB(b *testing.B, clientID, username, password string, roles ...string) string {
+	return e.Login(clientID, username, password, roles...)
 }
 
 // Resp is a decoded response.
