@@ -172,7 +172,8 @@ func load() *catalog {
 			if extra := sup.Fields[name]; len(extra) > 0 {
 				var xp []Field
 				if n := len(m.Fields); n > 0 && m.Fields[n-1].Name == "xp" {
-					xp, m.Fields = m.Fields[n-1:], m.Fields[:n-1]
+					// Copy: the appends below reuse the backing array.
+					xp, m.Fields = []Field{m.Fields[n-1]}, m.Fields[:n-1]
 				}
 				for _, rf := range extra {
 					add(rf)

@@ -1,0 +1,115 @@
+package dynamo_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/ordercloud-serverless/occ/shared/localdynamo"
+	"github.com/ordercloud-serverless/occ/shared/store"
+	"github.com/ordercloud-serverless/occ/shared/store/dynamo"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv("DYNAMODB_ENDPOINT") == "" {
+		in, err := localdynamo.Start(context.Background(), localdynamo.Options{})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Setenv("DYNAMODB_ENDPOINT", in.Endpoint)
+		code := m.Run()
+		in.Stop()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+func newStore(t *testing.T) *dynamo.Store {
+	t.Helper()
+	ctx := context.Background()
+	c, err := dynamo.NewClient(ctx, os.Getenv("DYNAMODB_ENDPOINT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("store_%s_%d", t.Name(), time.Now().UnixNano())
+	if _, err := dynamo.EnsureTable(ctx, c, name); err != nil {
+		t.Fatal(err)
+	}
+	return dynamo.New(c, name)
+}
+
+func TestConditionsAndVersions(t *testing.T) {
+	t.Parallel()
+	st, ctx := newStore(t), context.Background()
+	it := store.Item{PK: "Product", SK: "p1", Type: "Product", ID: "p1", Doc: []byte(`{"ID":"p1","Price":0.10}`)}
+	v, err := st.Put(ctx, it, store.IfAbsent)
+	if err != nil || v != 1 {
+		t.Fatal(v, err)
+	}
+	if _, err := st.Put(ctx, it, store.IfAbsent); !errors.Is(err, store.ErrConflict) {
+		t.Fatal("create over an existing item must conflict", err)
+	}
+	got, err := st.Get(ctx, store.Key{PK: "Product", SK: "p1"})
+	if err != nil || string(got.Doc) != `{"ID":"p1","Price":0.10}` || got.Version != 1 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if _, err := st.Put(ctx, got, store.IfVersion); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Put(ctx, got, store.IfVersion); !errors.Is(err, store.ErrConflict) {
+		t.Fatal("stale version must conflict", err)
+	}
+	if _, err := st.Get(ctx, store.Key{PK: "Product", SK: "nope"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		st.Put(ctx, store.Item{PK: "Product", SK: fmt.Sprintf("q%d", i), Doc: []byte(`{}`)}, store.Always)
+	}
+	items, err := st.Query(ctx, store.Query{PK: "Product", SKPrefix: "q"})
+	if err != nil || len(items) != 5 || items[0].SK != "q0" {
+		t.Fatal(len(items), err)
+	}
+	m, err := st.BatchGet(ctx, []store.Key{{PK: "Product", SK: "q1"}, {PK: "Product", SK: "missing"}})
+	if err != nil || len(m) != 1 {
+		t.Fatal(m, err)
+	}
+}
+
+func TestTransactStockAndConflictIndex(t *testing.T) {
+	t.Parallel()
+	st, ctx := newStore(t), context.Background()
+	stock := int64(3)
+	st.Put(ctx, store.Item{PK: "Product", SK: "p", Doc: []byte(`{}`), Stock: &stock}, store.Always)
+	order := store.Item{PK: "Order", SK: "o", Doc: []byte(`{}`)}
+	ok := []store.Op{{Put: &order, Cond: store.IfAbsent}, {Decrement: &store.Key{PK: "Product", SK: "p"}, Amount: 2}}
+	if err := st.Transact(ctx, ok); err != nil {
+		t.Fatal(err)
+	}
+	order2 := store.Item{PK: "Order", SK: "o2", Doc: []byte(`{}`)}
+	err := st.Transact(ctx, []store.Op{{Put: &order2, Cond: store.IfAbsent}, {Decrement: &store.Key{PK: "Product", SK: "p"}, Amount: 2}})
+	var ce *store.ConflictError
+	if !errors.As(err, &ce) || ce.Index != 1 {
+		t.Fatalf("want conflict on op 1, got %v", err)
+	}
+	if _, err := st.Get(ctx, store.Key{PK: "Order", SK: "o2"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatal("a failed transaction must write nothing")
+	}
+	p, _ := st.Get(ctx, store.Key{PK: "Product", SK: "p"})
+	if *p.Stock != 1 {
+		t.Fatal(*p.Stock)
+	}
+	if err := st.Transact(ctx, []store.Op{{Decrement: &store.Key{PK: "Product", SK: "p"}, Amount: 5, Floorless: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := st.Get(ctx, store.Key{PK: "Product", SK: "p"}); *p.Stock != -4 {
+		t.Fatal(*p.Stock)
+	}
+	n, err := st.Increment(ctx, store.Key{PK: "Counter", SK: "c"}, 1)
+	if err != nil || n != 1 {
+		t.Fatal(n, err)
+	}
+}
