@@ -293,16 +293,9 @@ func readOnlyFrom(m *contract.Model, old, doc api.Doc) {
 }
 
 func (r *Registry) create(c *Ctx, res *Resource) (any, error) {
-	if err := r.checkParents(c, res); err != nil {
-		return nil, err
-	}
-	body, err := c.Body()
+	doc, err := r.decode(c, res, false)
 	if err != nil {
 		return nil, err
-	}
-	doc, aerr := api.Clean(res.model, body, false)
-	if aerr != nil {
-		return nil, aerr
 	}
 	return r.Insert(c, res, res.scopeValues(c), doc)
 }
@@ -339,7 +332,9 @@ func ptr[T any](v T) *T { return &v }
 // maxRetries bounds optimistic-concurrency retries of read-modify-write.
 const maxRetries = 5
 
-func (r *Registry) save(c *Ctx, res *Resource) (any, error) {
+// decode checks the parents exist and reads the request body as a
+// cleaned doc of the resource's model (partial for PATCH).
+func (r *Registry) decode(c *Ctx, res *Resource, partial bool) (api.Doc, error) {
 	if err := r.checkParents(c, res); err != nil {
 		return nil, err
 	}
@@ -347,9 +342,17 @@ func (r *Registry) save(c *Ctx, res *Resource) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, aerr := api.Clean(res.model, body, false)
+	doc, aerr := api.Clean(res.model, body, partial)
 	if aerr != nil {
 		return nil, aerr
+	}
+	return doc, nil
+}
+
+func (r *Registry) save(c *Ctx, res *Resource) (any, error) {
+	doc, err := r.decode(c, res, false)
+	if err != nil {
+		return nil, err
 	}
 	id := c.Param(res.IDParam)
 	scope := res.scopeValues(c)
@@ -412,16 +415,9 @@ func inventoryUntouched(old, doc api.Doc) bool {
 }
 
 func (r *Registry) patch(c *Ctx, res *Resource) (any, error) {
-	if err := r.checkParents(c, res); err != nil {
-		return nil, err
-	}
-	body, err := c.Body()
+	patch, err := r.decode(c, res, true)
 	if err != nil {
 		return nil, err
-	}
-	patch, aerr := api.Clean(res.model, body, true)
-	if aerr != nil {
-		return nil, aerr
 	}
 	id := c.Param(res.IDParam)
 	scope := res.scopeValues(c)

@@ -10,11 +10,10 @@ import (
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/ordercloud-serverless/occ/shared/awscfg"
 	"github.com/ordercloud-serverless/occ/shared/store"
 	td "github.com/ordercloud-serverless/occ/shared/tabledef"
 )
@@ -61,14 +60,7 @@ func ClientFromEnv(ctx context.Context) (*dynamodb.Client, error) {
 
 // NewClient builds a client for an endpoint ("" = AWS's own).
 func NewClient(ctx context.Context, endpoint string) (*dynamodb.Client, error) {
-	opts := []func(*config.LoadOptions) error{}
-	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
-		opts = append(opts, config.WithRegion("us-east-1"))
-	}
-	if endpoint != "" && os.Getenv("AWS_ACCESS_KEY_ID") == "" {
-		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := awscfg.Load(ctx, endpoint)
 	if err != nil {
 		return nil, err
 	}
