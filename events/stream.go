@@ -50,7 +50,7 @@ type StreamRecord struct {
 // SkippedTypes are entity types whose changes are not published: internal
 // items that are not entities (counters carry T but no document; username
 // reservations, refresh tokens and the bootstrap marker are bookkeeping).
-var SkippedTypes = map[string]bool{"Counter": true, "Username": true, "RefreshToken": true, "Marketplace": true}
+var SkippedTypes = map[string]bool{"Counter": true, "Username": true, "RefreshToken": true, "Marketplace": true, "OrderShipment": true}
 
 // FromLambdaRecord converts a record of a Lambda DynamoDB stream event.
 func FromLambdaRecord(r lambdaevents.DynamoDBEventRecord) StreamRecord {

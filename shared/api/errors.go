@@ -42,9 +42,11 @@ func NotFound(objectType, id string) *Error {
 	return E(http.StatusNotFound, "NotFound", map[string]any{"ObjectType": objectType, "ObjectID": id})
 }
 
-// RouteNotFound is the 404 for a path that is no API route (no Data).
+// RouteNotFound is the 404 for a path that is no API route. It carries no
+// Data, and its code is not "NotFound": the official JS SDK reads
+// Data.ObjectType of every NotFound error and would crash on this one.
 func RouteNotFound() *Error {
-	return &Error{Status: http.StatusNotFound, Code: "NotFound", Message: "Route not found."}
+	return &Error{Status: http.StatusNotFound, Code: "RouteNotFound", Message: "No API route matches this method and path."}
 }
 
 // Validation is a 400 ValidationFailure naming the property.

@@ -252,6 +252,10 @@ func issue(c *resource.Ctx, client api.Doc, ref usernameRef, scope []string) (*t
 	if err != nil {
 		return nil, err
 	}
+	if len(scope) == 0 {
+		// No scope asks for every role the user has, as the SDKs document.
+		scope = append(append([]string{}, rs.Roles...), rs.CustomRoles...)
+	}
 	company := ref.Company
 	if company == "" {
 		company = MarketplaceID()

@@ -43,7 +43,11 @@ func declareOrders(r *resource.Registry) {
 	r.Handle("LineItems.Delete", deleteLineItem)
 
 	r.Add(&resource.Resource{Name: "Shipments", Model: "Shipment", IDParam: "shipmentID", Prepare: setShipmentOwner})
+	r.Handle("Shipments.List", listShipments)
 	r.Handle("Shipments.SaveItem", saveShipmentItem)
+	r.Handle("Orders.ListShipments", listOrderShipments)
+	r.Handle("Orders.Ship", shipOrder)
+	r.Handle("Orders.Complete", completeOrder)
 	r.Handle("Shipments.ListItems", listShipmentItems)
 	r.Handle("Shipments.GetItem", getShipmentItem)
 }
@@ -238,7 +242,7 @@ func updateOrder(c *resource.Ctx, id string, change func(order api.Doc, tx *reso
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, tx.Explain(err, 1)
 		}
 		return doc, nil
 	}
@@ -682,6 +686,148 @@ func shipmentItemKey(shipmentID, orderID, lineItemID string) store.Key {
 	return store.Key{PK: "ShipmentItem#" + shipmentID, SK: orderID + "|" + lineItemID}
 }
 
+// orderShipmentKey records that a shipment carries items of an order, so
+// an order's shipments are one Query away.
+func orderShipmentKey(orderID, shipmentID string) store.Key {
+	return store.Key{PK: "OrderShipment#" + orderID, SK: shipmentID}
+}
+
+func orderShipmentItem(orderID, shipmentID string) store.Item {
+	k := orderShipmentKey(orderID, shipmentID)
+	return store.Item{PK: k.PK, SK: k.SK, Type: "OrderShipment", ID: shipmentID, Doc: []byte("{}")}
+}
+
+// shipmentsOf loads the shipments carrying items of an order.
+func shipmentsOf(c *resource.Ctx, orderID string) ([]api.Doc, error) {
+	refs, err := c.Deps.Store.Query(c, store.Query{PK: "OrderShipment#" + orderID})
+	if err != nil {
+		return nil, err
+	}
+	res := c.Reg.Resource("Shipments")
+	keys := make([]store.Key, len(refs))
+	for i, r := range refs {
+		keys[i] = store.Key{PK: res.PK(), SK: r.SK}
+	}
+	got, err := c.Deps.Store.BatchGet(c, keys)
+	if err != nil {
+		return nil, err
+	}
+	var docs []api.Doc
+	for _, it := range got {
+		d, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, d)
+	}
+	return docs, nil
+}
+
+// listShipments is the engine's list, narrowed to one order's shipments
+// when orderID is given.
+func listShipments(c *resource.Ctx) (any, error) {
+	orderID := c.Query("orderID")
+	if orderID == "" {
+		docs, err := c.Reg.All(c, c.Reg.Resource("Shipments"), nil)
+		if err != nil {
+			return nil, err
+		}
+		return c.Reg.Page(c, modelOf("Shipment"), docs, nil)
+	}
+	docs, err := shipmentsOf(c, orderID)
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Page(c, modelOf("Shipment"), docs, nil)
+}
+
+func listOrderShipments(c *resource.Ctx) (any, error) {
+	o, err := loadOrder(c, c.Param("orderID"))
+	if err != nil {
+		return nil, err
+	}
+	docs, err := shipmentsOf(c, str(o.Doc, "ID"))
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Page(c, modelOf("Shipment"), docs, nil)
+}
+
+// completeOrder marks an open order completed.
+func completeOrder(c *resource.Ctx) (any, error) {
+	doc, err := updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+		if str(o, "Status") != commerce.Open {
+			return api.E(http.StatusBadRequest, "Order.CannotCompleteBadStatus", nil)
+		}
+		o["Status"], o["DateCompleted"] = commerce.Completed, api.Now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return outOrder(doc), nil
+}
+
+// shipOrder ships everything not yet shipped in one new shipment (the body,
+// a Shipment, is optional) and completes the order.
+func shipOrder(c *resource.Ctx) (any, error) {
+	shipment := api.Doc{}
+	if c.R.ContentLength > 0 {
+		body, err := c.Body()
+		if err != nil {
+			return nil, err
+		}
+		s, aerr := api.Clean(modelOf("Shipment"), body, false)
+		if aerr != nil {
+			return nil, aerr
+		}
+		shipment = s
+	}
+	if str(shipment, "ID") == "" {
+		shipment["ID"] = api.NewID()
+	}
+	shipments := c.Reg.Resource("Shipments")
+	doc, err := updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+		if str(o, "Status") != commerce.Open {
+			return api.E(http.StatusBadRequest, "Order.CannotShipBadStatus", nil)
+		}
+		lines, err := orderLines(c, str(o, "ID"))
+		if err != nil {
+			return err
+		}
+		if len(lines) == 0 {
+			return api.E(http.StatusBadRequest, "Order.CannotShipWithNoLineItems", nil)
+		}
+		sd := api.Clone(shipment)
+		sd["BuyerID"], sd["OwnerID"], sd["DateCreated"] = o["FromCompanyID"], MarketplaceID(), api.Now()
+		if sd["DateShipped"] == nil {
+			sd["DateShipped"] = api.Now()
+		}
+		api.Complete(modelOf("Shipment"), sd)
+		tx.PutOr(shipments.Item(nil, sd, 0), store.IfAbsent, api.IDExists("Shipment", str(sd, "ID")))
+		tx.Put(orderShipmentItem(str(o, "ID"), str(sd, "ID")), store.Always)
+		for _, l := range lines {
+			left := intOf(l["Quantity"]) - intOf(l["QuantityShipped"])
+			if left <= 0 {
+				continue
+			}
+			l["QuantityShipped"] = l["Quantity"]
+			tx.Put(lineItemsRes.Item([]string{str(o, "ID")}, l, 0), store.Always)
+			item := api.Complete(modelOf("ShipmentItem"), api.Doc{"OrderID": o["ID"], "LineItemID": l["ID"], "QuantityShipped": api.Num(int64(left)),
+				"UnitPrice": l["UnitPrice"], "CostCenter": l["CostCenter"], "DateNeeded": l["DateNeeded"], "Product": l["Product"], "Variant": l["Variant"]})
+			b, _ := json.Marshal(item)
+			k := shipmentItemKey(str(sd, "ID"), str(o, "ID"), str(l, "ID"))
+			tx.Put(store.Item{PK: k.PK, SK: k.SK, Type: "ShipmentItem", ID: k.SK, Doc: b}, store.Always)
+		}
+		o["Status"], o["DateCompleted"] = commerce.Completed, api.Now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return outOrder(doc), nil
+}
+
 // saveShipmentItem ships a quantity of a line item. In one transaction it
 // records the item, raises the line's QuantityShipped and, once every line
 // is fully shipped, completes the order.
@@ -748,6 +894,7 @@ func saveShipmentItem(c *resource.Ctx) (any, error) {
 			{Put: ptr(orderItem(order, o.Item.Version)), Cond: store.IfVersion},
 			{Put: &lineItem, Cond: store.Always},
 			{Put: &store.Item{PK: k.PK, SK: k.SK, Type: "ShipmentItem", ID: k.SK, Doc: b}, Cond: store.Always},
+			{Put: ptr(orderShipmentItem(orderID, shipmentID)), Cond: store.Always},
 		}
 		err = c.Deps.Store.Transact(c, ops)
 		if errors.Is(err, store.ErrConflict) && attempt < 5 {

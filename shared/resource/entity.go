@@ -319,7 +319,7 @@ func (r *Registry) Insert(c *Ctx, res *Resource, scope []string, doc api.Doc) (a
 	}
 	ops := append([]store.Op{{Put: ptr(res.Item(scope, doc, 0)), Cond: store.IfAbsent}}, tx.Ops...)
 	if err := c.Deps.Store.Transact(c, ops); err != nil {
-		if err = tx.explain(err, 1); errors.Is(err, store.ErrConflict) {
+		if err = tx.Explain(err, 1); errors.Is(err, store.ErrConflict) {
 			return nil, api.IDExists(res.objectType(), doc["ID"].(string))
 		}
 		return nil, err
@@ -397,7 +397,7 @@ func (r *Registry) Replace(c *Ctx, res *Resource, scope []string, old *Entity, d
 	}
 	ops := append([]store.Op{{Put: &it, Cond: store.IfVersion}}, tx.Ops...)
 	if err := c.Deps.Store.Transact(c, ops); err != nil {
-		return nil, tx.explain(err, 1)
+		return nil, tx.Explain(err, 1)
 	}
 	overlayStock(doc, it)
 	return r.Out(c, res, doc)
@@ -492,9 +492,9 @@ func (t *Tx) Delete(k store.Key) { t.Ops = append(t.Ops, store.Op{Delete: &k}) }
 // Add appends a raw op.
 func (t *Tx) Add(op store.Op) { t.Ops = append(t.Ops, op) }
 
-// explain maps a conflict of a transaction made of lead ops followed by
+// Explain maps a conflict of a transaction made of lead ops followed by
 // this Tx's ops to the error registered for the failing op, if any.
-func (t *Tx) explain(err error, lead int) error {
+func (t *Tx) Explain(err error, lead int) error {
 	var ce *store.ConflictError
 	if errors.As(err, &ce) && ce.Index >= lead {
 		if e, ok := t.onConflict[ce.Index-lead]; ok {
@@ -508,7 +508,7 @@ func (t *Tx) explain(err error, lead int) error {
 func (t *Tx) Commit(c *Ctx) error {
 	for start := 0; start < len(t.Ops); start += 100 {
 		if err := c.Deps.Store.Transact(c, t.Ops[start:min(start+100, len(t.Ops))]); err != nil {
-			return t.explain(err, -start)
+			return t.Explain(err, -start)
 		}
 	}
 	return nil
