@@ -86,6 +86,14 @@ func TestPasswordGrant(t *testing.T) {
 	t.Run("unknown client", func(t *testing.T) {
 		wantTokenErr(t, e.Token(tokenForm("NO-SUCH-CLIENT", "shopper-one", buyerPassword, "Shopper")), "invalid_client", "")
 	})
+	t.Run("client not open to buyers", func(t *testing.T) {
+		// The bootstrap client allows seller users only.
+		f := tokenForm(apptest.ClientID, "shopper-one", buyerPassword, "Shopper")
+		f.Set("client_secret", apptest.ClientSecret)
+		if r := e.Token(f); r.Status == 200 || r.Code() == "" {
+			t.Errorf("buyer logged in through a seller-only client: %d %s", r.Status, r.Raw)
+		}
+	})
 	t.Run("unsupported grant type", func(t *testing.T) {
 		f := tokenForm(s.client, "shopper-one", buyerPassword, "Shopper")
 		f.Set("grant_type", "magic")
@@ -184,8 +192,9 @@ func TestTokenRolesAreRequestedIntersectGranted(t *testing.T) {
 	if got := tokenRoles(t, tok); !sameSet(got, []string{"Shopper"}) {
 		t.Errorf("buyer roles %v, want [Shopper]", got)
 	}
-	if got := tokenRoles(t, s.login("shopper-one")); len(got) != 0 {
-		t.Errorf("no scope requested, got roles %v", got)
+	// No scope at all asks for every role the user has.
+	if got := tokenRoles(t, s.login("shopper-one")); !sameSet(got, []string{"Shopper", "MeAdmin"}) {
+		t.Errorf("no scope requested, got roles %v, want every granted role", got)
 	}
 	// FullAccess grants whatever role is requested.
 	f := tokenForm(apptest.ClientID, apptest.AdminUsername, apptest.AdminPassword, "ProductAdmin OrderReader")

@@ -27,7 +27,7 @@ func declareSeller(r *resource.Registry) {
 		Refs: []resource.Ref{{Field: "SecurityProfileID", Resource: "SecurityProfiles"}, {Field: "BuyerID", Resource: "Buyers"},
 			{Field: "UserID", Resource: "Users", ScopeFields: []string{"BuyerID"}},
 			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}},
-		Prepare: prepareSecurityProfileAssignment})
+		Prepare: prepareSecurityProfileAssignment, Party: true})
 
 	r.Add(&resource.Resource{Name: "AdminUsers", Model: "User", Kind: "AdminUser", ObjectType: "User", IDParam: "userID",
 		Prepare: prepareUser(adminCompany), Present: presentUser(adminCompany), BeforeDelete: deleteUsername})
@@ -56,7 +56,8 @@ func declareBuyers(r *resource.Registry) {
 }
 
 func declareCatalogs(r *resource.Registry) {
-	r.Add(&resource.Resource{Name: "Catalogs", Model: "Catalog", IDParam: "catalogID", Prepare: setOwner, BeforeDelete: deleteCatalog})
+	r.Add(&resource.Resource{Name: "Catalogs", Model: "Catalog", IDParam: "catalogID", Prepare: setOwner, BeforeDelete: deleteCatalog,
+		Present: presentCatalog})
 	r.AddAssignment(&resource.Assignment{Resource: "Catalogs", Save: "SaveAssignment", Delete: "DeleteAssignment", List: "ListAssignments",
 		Model: "CatalogAssignment", Key: []string{"CatalogID", "BuyerID"},
 		Refs: []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "BuyerID", Resource: "Buyers"}}})
@@ -65,7 +66,7 @@ func declareCatalogs(r *resource.Registry) {
 		Refs: []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "ProductID", Resource: "Products"}}})
 
 	r.Add(&resource.Resource{Name: "Categories", Model: "Category", IDParam: "categoryID", Scope: []string{"catalogID"},
-		Parents: []resource.Parent{{Param: "catalogID", Resource: "Catalogs"}}, Prepare: prepareCategory})
+		Parents: []resource.Parent{{Param: "catalogID", Resource: "Catalogs"}}, Prepare: prepareCategory, Present: presentCategory})
 	r.AddAssignment(&resource.Assignment{Resource: "Categories", Save: "SaveAssignment", Delete: "DeleteAssignment", List: "ListAssignments",
 		Model: "CategoryAssignment", Scope: []string{"catalogID"}, Key: []string{"CategoryID", "BuyerID", "UserGroupID"},
 		Refs:    []resource.Ref{{Field: "BuyerID", Resource: "Buyers"}, {Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}},
@@ -80,7 +81,7 @@ func declareCatalogs(r *resource.Registry) {
 		Refs: []resource.Ref{{Field: "ProductID", Resource: "Products"}, {Field: "BuyerID", Resource: "Buyers"},
 			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}},
 			{Field: "PriceScheduleID", Resource: "PriceSchedules"}},
-		Prepare: prepareProductAssignment})
+		Prepare: prepareProductAssignment, Party: true})
 
 	r.Add(&resource.Resource{Name: "PriceSchedules", Model: "PriceSchedule", IDParam: "priceScheduleID",
 		Prepare: preparePriceSchedule, Present: presentPriceSchedule})

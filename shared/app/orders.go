@@ -20,9 +20,9 @@ import (
 // Orders live in one collection (IDs are unique across the marketplace);
 // GSI1 finds a user's orders and GSI2 a buyer company's.
 var (
-	ordersRes = &resource.Resource{Name: "Orders", Model: "Order", Kind: "Order", IDParam: "orderID", Ops: []string{},
-		Index: func(d api.Doc) (string, string) { return "OrderFromUser#" + str(d, "FromUserID"), str(d, "ID") }}
-	lineItemsRes = &resource.Resource{Name: "LineItems", Model: "LineItem", IDParam: "lineItemID", Scope: []string{"orderID"}, Ops: []string{}}
+	ordersRes = (&resource.Resource{Name: "Orders", Model: "Order", Kind: "Order", IDParam: "orderID", Ops: []string{},
+		Index: func(d api.Doc) (string, string) { return "OrderFromUser#" + str(d, "FromUserID"), str(d, "ID") }}).Init()
+	lineItemsRes = (&resource.Resource{Name: "LineItems", Model: "LineItem", IDParam: "lineItemID", Scope: []string{"orderID"}, Ops: []string{}}).Init()
 )
 
 func declareOrders(r *resource.Registry) {

@@ -36,8 +36,10 @@ type Assignment struct {
 	Refs []Ref
 	// Prepare may check or change an assignment before it is saved.
 	Prepare func(c *Ctx, doc api.Doc) error
-	// Levels enables the party-level list filter (level=Company|Group|User)
-	// and party-assignment rules, naming the group field ("UserGroupID").
+	// Party marks an assignment to a party (a company, one of its groups or
+	// a user): the PartyAssignment rules apply to it.
+	Party bool
+	// GroupField names the party's group field (default "UserGroupID").
 	GroupField string
 
 	model *contract.Model
@@ -161,6 +163,9 @@ func writableModel(m *contract.Model) *contract.Model {
 // checkParty enforces the party-assignment rules shared by every
 // assignment addressed to a buyer/supplier company, group or user.
 func (r *Registry) checkParty(a *Assignment, doc api.Doc) error {
+	if !a.Party {
+		return nil
+	}
 	has := func(f string) bool { v, _ := doc[f].(string); return v != "" }
 	if has("BuyerID") && has("SupplierID") {
 		return api.E(http.StatusBadRequest, "PartyAssignment.CannotSpecifyBuyerAndSupplier", nil)

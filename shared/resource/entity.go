@@ -78,12 +78,22 @@ func (res *Resource) kind() string {
 	return res.Model
 }
 
+// Init resolves the resource's contract model. Add calls it; resources kept
+// in package variables call it once at declaration, so registries built
+// concurrently (parallel tests) never write to them.
+func (res *Resource) Init() *Resource {
+	if res.model == nil {
+		res.model = contract.ModelByName(res.Model)
+		if res.model == nil {
+			panic("resource: no contract model " + res.Model)
+		}
+	}
+	return res
+}
+
 // Add declares a resource and registers its CRUD operations.
 func (r *Registry) Add(res *Resource) *Resource {
-	res.model = contract.ModelByName(res.Model)
-	if res.model == nil {
-		panic("resource: no contract model " + res.Model)
-	}
+	res.Init()
 	r.resources[res.Name] = res
 	ops := res.Ops
 	if ops == nil {

@@ -38,6 +38,24 @@ type Ctx struct {
 	Reg  *Registry
 	// Status overrides the default success status when non-zero.
 	Status int
+	memo   map[string]any
+}
+
+// Memo computes a value once per request (e.g. a collection that every
+// item of a list page is presented against).
+func (c *Ctx) Memo(key string, f func() (any, error)) (any, error) {
+	if v, ok := c.memo[key]; ok {
+		return v, nil
+	}
+	v, err := f()
+	if err != nil {
+		return nil, err
+	}
+	if c.memo == nil {
+		c.memo = map[string]any{}
+	}
+	c.memo[key] = v
+	return v, nil
 }
 
 // Param is a path parameter.
