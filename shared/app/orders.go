@@ -250,6 +250,16 @@ func updateOrder(c *resource.Ctx, id string, change func(order api.Doc, tx *reso
 
 func ptr[T any](v T) *T { return &v }
 
+// orderAction applies change to the order in the path and responds with
+// the updated order.
+func orderAction(c *resource.Ctx, change func(order api.Doc, tx *resource.Tx) error) (any, error) {
+	doc, err := updateOrder(c, c.Param("orderID"), change)
+	if err != nil {
+		return nil, err
+	}
+	return outOrder(doc), nil
+}
+
 func patchOrder(c *resource.Ctx) (any, error) {
 	body, err := c.Body()
 	if err != nil {
@@ -268,7 +278,7 @@ func patchOrder(c *resource.Ctx) (any, error) {
 	if _, ok := patch["TaxCost"]; ok && !c.P.Has("OverrideTax") {
 		return nil, api.E(http.StatusForbidden, "Order.OverrideTaxPermission", nil)
 	}
-	doc, err := updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+	return orderAction(c, func(o api.Doc, tx *resource.Tx) error {
 		for k, v := range api.Merge(o, patch) {
 			o[k] = v
 		}
@@ -279,10 +289,6 @@ func patchOrder(c *resource.Ctx) (any, error) {
 		applyTotals(o, lines)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return outOrder(doc), nil
 }
 
 func deleteOrder(c *resource.Ctx) (any, error) {
@@ -347,7 +353,7 @@ func setShippingAddress(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+	return orderAction(c, func(o api.Doc, tx *resource.Tx) error {
 		if !commerce.Editable(str(o, "Status")) {
 			return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("The shipping address of a submitted order cannot change.")
 		}
@@ -364,10 +370,6 @@ func setShippingAddress(c *resource.Ctx) (any, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return outOrder(doc), nil
 }
 
 func setBillingAddress(c *resource.Ctx) (any, error) {
@@ -375,14 +377,10 @@ func setBillingAddress(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+	return orderAction(c, func(o api.Doc, tx *resource.Tx) error {
 		o["BillingAddress"], o["BillingAddressID"] = addr, addr["ID"]
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return outOrder(doc), nil
 }
 
 func addressBody(c *resource.Ctx) (api.Doc, error) {
@@ -686,6 +684,17 @@ func shipmentItemKey(shipmentID, orderID, lineItemID string) store.Key {
 	return store.Key{PK: "ShipmentItem#" + shipmentID, SK: orderID + "|" + lineItemID}
 }
 
+// shipmentItem is the ShipmentItem for qty of a line on a shipment: the
+// doc returned to the caller and the item stored.
+func shipmentItem(shipmentID, orderID string, line api.Doc, qty int, xp any) (api.Doc, store.Item) {
+	d := api.Complete(modelOf("ShipmentItem"), api.Doc{"OrderID": orderID, "LineItemID": line["ID"], "QuantityShipped": api.Num(int64(qty)),
+		"UnitPrice": line["UnitPrice"], "CostCenter": line["CostCenter"], "DateNeeded": line["DateNeeded"], "Product": line["Product"],
+		"Variant": line["Variant"], "xp": xp})
+	b, _ := json.Marshal(d)
+	k := shipmentItemKey(shipmentID, orderID, str(line, "ID"))
+	return d, store.Item{PK: k.PK, SK: k.SK, Type: "ShipmentItem", ID: k.SK, Doc: b}
+}
+
 // orderShipmentKey records that a shipment carries items of an order, so
 // an order's shipments are one Query away.
 func orderShipmentKey(orderID, shipmentID string) store.Key {
@@ -755,17 +764,13 @@ func listOrderShipments(c *resource.Ctx) (any, error) {
 
 // completeOrder marks an open order completed.
 func completeOrder(c *resource.Ctx) (any, error) {
-	doc, err := updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+	return orderAction(c, func(o api.Doc, tx *resource.Tx) error {
 		if str(o, "Status") != commerce.Open {
 			return api.E(http.StatusBadRequest, "Order.CannotCompleteBadStatus", nil)
 		}
 		o["Status"], o["DateCompleted"] = commerce.Completed, api.Now()
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return outOrder(doc), nil
 }
 
 // shipOrder ships everything not yet shipped in one new shipment (the body,
@@ -787,7 +792,7 @@ func shipOrder(c *resource.Ctx) (any, error) {
 		shipment["ID"] = api.NewID()
 	}
 	shipments := c.Reg.Resource("Shipments")
-	doc, err := updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+	return orderAction(c, func(o api.Doc, tx *resource.Tx) error {
 		if str(o, "Status") != commerce.Open {
 			return api.E(http.StatusBadRequest, "Order.CannotShipBadStatus", nil)
 		}
@@ -813,19 +818,12 @@ func shipOrder(c *resource.Ctx) (any, error) {
 			}
 			l["QuantityShipped"] = l["Quantity"]
 			tx.Put(lineItemsRes.Item([]string{str(o, "ID")}, l, 0), store.Always)
-			item := api.Complete(modelOf("ShipmentItem"), api.Doc{"OrderID": o["ID"], "LineItemID": l["ID"], "QuantityShipped": api.Num(int64(left)),
-				"UnitPrice": l["UnitPrice"], "CostCenter": l["CostCenter"], "DateNeeded": l["DateNeeded"], "Product": l["Product"], "Variant": l["Variant"]})
-			b, _ := json.Marshal(item)
-			k := shipmentItemKey(str(sd, "ID"), str(o, "ID"), str(l, "ID"))
-			tx.Put(store.Item{PK: k.PK, SK: k.SK, Type: "ShipmentItem", ID: k.SK, Doc: b}, store.Always)
+			_, item := shipmentItem(str(sd, "ID"), str(o, "ID"), l, left, nil)
+			tx.Put(item, store.Always)
 		}
 		o["Status"], o["DateCompleted"] = commerce.Completed, api.Now()
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return outOrder(doc), nil
 }
 
 // saveShipmentItem ships a quantity of a line item. In one transaction it
@@ -879,10 +877,7 @@ func saveShipmentItem(c *resource.Ctx) (any, error) {
 		}
 		line = api.Clone(line)
 		line["QuantityShipped"] = api.Num(int64(shipped))
-		out := api.Doc{"OrderID": orderID, "LineItemID": lineID, "QuantityShipped": api.Num(int64(qty)), "UnitPrice": line["UnitPrice"],
-			"CostCenter": line["CostCenter"], "DateNeeded": line["DateNeeded"], "Product": line["Product"], "Variant": line["Variant"], "xp": si["xp"]}
-		api.Complete(modelOf("ShipmentItem"), out)
-		b, _ := json.Marshal(out)
+		out, item := shipmentItem(shipmentID, orderID, line, qty, si["xp"])
 		order := api.Clone(o.Doc)
 		now := api.Now()
 		order["LastUpdated"] = now
@@ -893,7 +888,7 @@ func saveShipmentItem(c *resource.Ctx) (any, error) {
 		ops := []store.Op{
 			{Put: ptr(orderItem(order, o.Item.Version)), Cond: store.IfVersion},
 			{Put: &lineItem, Cond: store.Always},
-			{Put: &store.Item{PK: k.PK, SK: k.SK, Type: "ShipmentItem", ID: k.SK, Doc: b}, Cond: store.Always},
+			{Put: &item, Cond: store.Always},
 			{Put: ptr(orderShipmentItem(orderID, shipmentID)), Cond: store.Always},
 		}
 		err = c.Deps.Store.Transact(c, ops)
