@@ -234,16 +234,20 @@ func Authenticate(s *auth.Signer, req *http.Request) (*auth.Principal, error) {
 
 // RolesFor returns the roles that allow an operation: the contract's
 // roles2018 where listed (an empty list means any signed-in caller, and
-// RolesFor returns nil); otherwise those of a sibling operation of the same
-// resource (reads follow reads, writes follow writes); FullAccess always
-// allows.
+// RolesFor returns nil); otherwise the resource's own Admin role, plus its
+// Reader role for reads, named after the resource as OrderCloud names
+// roles (ApiClients → ApiClientAdmin, ApiClientReader); otherwise the roles
+// of a sibling operation of the same resource. FullAccess always allows.
 func RolesFor(op contract.Operation) []string {
 	roles := op.Roles
 	if roles != nil && len(roles) == 0 {
 		return nil
 	}
+	isRead := op.Method == http.MethodGet
 	if len(roles) == 0 {
-		isRead := op.Method == http.MethodGet
+		roles = patternRoles(op.Resource, isRead)
+	}
+	if len(roles) == 0 {
 		for _, o := range contract.Operations() {
 			if o.Resource == op.Resource && len(o.Roles) > 0 && (o.Method == http.MethodGet) == isRead {
 				roles = o.Roles
@@ -255,6 +259,53 @@ func RolesFor(op contract.Operation) []string {
 		roles = append(slices.Clone(roles), "FullAccess")
 	}
 	return roles
+}
+
+// roleNames are resource names whose roles do not follow from the name.
+var roleNames = map[string]string{"Users": "BuyerUser", "UserGroups": "UserGroup", "XpIndices": "XpIndex",
+	"OpenIdConnects": "OpenIDConnect", "ImpersonationConfigs": "BuyerImpersonation", "InventoryRecords": "Product",
+	"SellerApprovalRules": "ApprovalRule", "EntitySyncs": "EntitySyncConfig", "ProductSyncs": "ProductSyncConfig",
+	"OrderSyncs": "OrderSyncConfig", "DeliveryConfigurations": "DeliveryConfig", "SubscriptionItems": "Subscription",
+	"PromotionIntegrations": "Promotion", "SubscriptionIntegrations": "Subscription", "InventoryIntegrations": "Product"}
+
+// patternRoles derives <Singular>Admin (and <Singular>Reader for reads)
+// when those are real ApiRole values.
+func patternRoles(resource string, isRead bool) []string {
+	base, ok := roleNames[resource]
+	if !ok {
+		switch {
+		case strings.HasSuffix(resource, "ies"):
+			base = strings.TrimSuffix(resource, "ies") + "y"
+		case strings.HasSuffix(resource, "sses"):
+			base = strings.TrimSuffix(resource, "es")
+		default:
+			base = strings.TrimSuffix(resource, "s")
+		}
+	}
+	known := contract.Enum("ApiRole")
+	find := func(name string) string {
+		for _, r := range known {
+			if strings.EqualFold(r, name) {
+				return r
+			}
+		}
+		return ""
+	}
+	var out []string
+	if base == "BuyerImpersonation" {
+		if r := find(base); r != "" {
+			return []string{r}
+		}
+	}
+	if r := find(base + "Admin"); r != "" {
+		out = append(out, r)
+	}
+	if isRead {
+		if r := find(base + "Reader"); r != "" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Public adapts a handler that writes its own response (OAuth endpoints)
