@@ -9,7 +9,7 @@ import (
 
 func TestRolesFor(t *testing.T) {
 	cases := map[string][]string{
-		"Products.Create":         {"FullAccess", "ProductAdmin"},                       // roles2018
+		"Products.Create":         {"FullAccess", "ProductAdmin"},                      // roles2018
 		"ApiClients.List":         {"ApiClientAdmin", "ApiClientReader", "FullAccess"}, // by name
 		"ApiClients.Delete":       {"ApiClientAdmin", "FullAccess"},
 		"SecurityProfiles.Create": {"FullAccess", "SecurityProfileAdmin"},
