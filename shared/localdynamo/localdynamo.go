@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -71,14 +72,27 @@ func FreePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// Start launches DynamoDB Local and waits until it answers.
+// Start launches DynamoDB Local and waits until it answers. A free port is
+// only free until someone takes it (parallel test packages start servers
+// too), so when the process loses the port race it is started again on
+// another one.
 func Start(ctx context.Context, o Options) (*Instance, error) {
 	jar, err := FindJar(o.ModulesDir)
 	if err != nil {
 		return nil, err
 	}
+	for attempt := 0; ; attempt++ {
+		in, err := start(ctx, jar, o)
+		if err == nil || o.Port != 0 || attempt == 4 || ctx.Err() != nil {
+			return in, err
+		}
+	}
+}
+
+func start(ctx context.Context, jar string, o Options) (*Instance, error) {
 	port := o.Port
 	if port == 0 {
+		var err error
 		if port, err = FreePort(); err != nil {
 			return nil, err
 		}
@@ -108,20 +122,31 @@ func Start(ctx context.Context, o Options) (*Instance, error) {
 	for time.Now().Before(deadline) {
 		select {
 		case <-in.done:
-			return nil, errors.New("DynamoDB Local exited during start-up")
+			return nil, errors.New("DynamoDB Local exited during start-up (port taken?)")
 		case <-ctx.Done():
 			in.Stop()
 			return nil, ctx.Err()
 		default:
 		}
-		if resp, err := http.Get(in.Endpoint); err == nil {
-			resp.Body.Close()
+		if isDynamoDB(in.Endpoint) {
 			return in, nil
 		}
 		time.Sleep(150 * time.Millisecond)
 	}
 	in.Stop()
 	return nil, errors.New("DynamoDB Local did not answer within 60s")
+}
+
+// isDynamoDB reports whether the endpoint answers as DynamoDB does to an
+// unsigned request, and not as some other server that took the port.
+func isDynamoDB(endpoint string) bool {
+	resp, err := http.Get(endpoint)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	return resp.Header.Get("x-amzn-RequestId") != "" && strings.Contains(string(body), "dynamodb")
 }
 
 // Stop ends the process and waits for it.
