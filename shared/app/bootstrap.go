@@ -68,10 +68,8 @@ func (co *core) bootstrap(ctx context.Context, in BootstrapInput) (BootstrapResu
 	ref, _ := json.Marshal(usernameRef{Kind: "AdminUser", UserID: ownerUserID})
 	uk := usernameKey(out.Username)
 	tx.Put(store.Item{PK: uk.PK, SK: uk.SK, Type: "Username", ID: uk.SK, Doc: ref}, store.IfAbsent)
-	spa := c.Reg.Assignments("SecurityProfileAssignment")
-	asg := api.Complete(modelOf("SecurityProfileAssignment"), api.Doc{"SecurityProfileID": ownerProfileID, "UserID": ownerUserID})
-	ab, _ := json.Marshal(asg)
-	tx.Put(store.Item{PK: spa.PK(), SK: spa.SK(asg), Type: "SecurityProfileAssignment", ID: spa.SK(asg), Doc: ab}, store.Always)
+	asg := api.Doc{"SecurityProfileID": ownerProfileID, "UserID": ownerUserID}
+	tx.Put(c.Reg.Assignments("SecurityProfileAssignment").Item(asg), store.Always)
 	marker, _ := json.Marshal(BootstrapResult{Username: out.Username, ClientID: out.ClientID})
 	tx.Put(store.Item{PK: bootstrapKey.PK, SK: bootstrapKey.SK, Type: "Marketplace", ID: "bootstrap", Doc: marker}, store.IfAbsent)
 	if err := tx.Commit(c); err != nil {

@@ -136,10 +136,8 @@ func prepareBuyer(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 	} else if _, err := c.Reg.Load(c, catalogs, nil, catID); err != nil {
 		return err
 	}
-	ca := c.Reg.Assignments("CatalogAssignment")
 	asg := api.Doc{"CatalogID": catID, "BuyerID": str(doc, "ID"), "ViewAllCategories": true, "ViewAllProducts": true}
-	b, _ := json.Marshal(asg)
-	tx.Put(store.Item{PK: ca.PK(), SK: ca.SK(asg), Type: "CatalogAssignment", ID: ca.SK(asg), Doc: b}, store.Always)
+	tx.Put(c.Reg.Assignments("CatalogAssignment").Item(asg), store.Always)
 	return nil
 }
 
@@ -215,10 +213,8 @@ func prepareCategoryProduct(c *resource.Ctx, doc api.Doc) error {
 		return err
 	}
 	// Assigning a product to a category puts it in the category's catalog.
-	pca := c.Reg.Assignments("ProductCatalogAssignment")
 	asg := api.Doc{"CatalogID": c.Param("catalogID"), "ProductID": doc["ProductID"]}
-	b, _ := json.Marshal(asg)
-	_, err := c.Deps.Store.Put(c, store.Item{PK: pca.PK(), SK: pca.SK(asg), Type: "ProductCatalogAssignment", ID: pca.SK(asg), Doc: b}, store.Always)
+	_, err := c.Deps.Store.Put(c, c.Reg.Assignments("ProductCatalogAssignment").Item(asg), store.Always)
 	return err
 }
 

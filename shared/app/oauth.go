@@ -21,8 +21,8 @@ import (
 )
 
 func declareAuth(r *resource.Registry) {
-	r.HandleRoute(resource.Route{Pattern: "POST /oauth/token", Public: true, Handler: r.Public(token)})
-	r.HandleRoute(resource.Route{Pattern: "GET /oauth/certs/{kid}", Public: true, Handler: r.Public(certs)})
+	r.HandleRoute(resource.Route{Pattern: "POST /oauth/token", Handler: r.Public(token)})
+	r.HandleRoute(resource.Route{Pattern: "GET /oauth/certs/{kid}", Handler: r.Public(certs)})
 	r.HandleRoute(resource.Route{Pattern: "GET /oauth/userinfo", Handler: r.Public(userinfo)})
 }
 

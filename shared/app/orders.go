@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/auth"
 	"github.com/ordercloud-serverless/occ/shared/commerce"
@@ -141,21 +139,18 @@ func createOrder(c *resource.Ctx) (any, error) {
 	doc["DateCreated"], doc["LastUpdated"] = now, now
 	doc["Currency"] = "USD"
 	applyTotals(doc, nil)
-	c.Status = http.StatusCreated
-	for {
-		if str(doc, "ID") == "" {
-			doc["ID"] = api.NewID()
-		}
-		api.Complete(modelOf("Order"), doc)
-		_, err := c.Deps.Store.Put(c, orderItem(doc, 0), store.IfAbsent)
-		if errors.Is(err, store.ErrConflict) {
-			return nil, api.IDExists("Order", str(doc, "ID"))
-		}
-		if err != nil {
-			return nil, err
-		}
-		return outOrder(doc), nil
+	if str(doc, "ID") == "" {
+		doc["ID"] = api.NewID()
 	}
+	api.Complete(modelOf("Order"), doc)
+	_, err = c.Deps.Store.Put(c, orderItem(doc, 0), store.IfAbsent)
+	if errors.Is(err, store.ErrConflict) {
+		return nil, api.IDExists("Order", str(doc, "ID"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return outOrder(doc), nil
 }
 
 func getOrder(c *resource.Ctx) (any, error) {
@@ -930,5 +925,3 @@ func getShipmentItem(c *resource.Ctx) (any, error) {
 	d, _ := api.DecodeDoc(it.Doc)
 	return api.Ordered{Model: modelOf("ShipmentItem"), Doc: d}, nil
 }
-
-var _ = decimal.Zero

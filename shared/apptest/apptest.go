@@ -49,18 +49,9 @@ const (
 	ClientSecret  = "test-admin-secret"
 )
 
-// TB is what the harness needs from a test or benchmark.
-type TB interface {
-	Helper()
-	Fatal(args ...any)
-	Fatalf(format string, args ...any)
-	Cleanup(func())
-	Name() string
-}
-
 // Env is one isolated marketplace served over HTTP.
 type Env struct {
-	T     TB
+	T     testing.TB
 	URL   string
 	App   *app.App
 	Store *dynamo.Store
@@ -70,7 +61,7 @@ type Env struct {
 var tableSeq atomic.Int64
 
 // New creates a table, bootstraps a marketplace in it and serves the API.
-func New(t TB) *Env {
+func New(t testing.TB) *Env {
 	t.Helper()
 	ctx := context.Background()
 	client, err := dynamo.NewClient(ctx, os.Getenv("DYNAMODB_ENDPOINT"))
@@ -95,20 +86,6 @@ func New(t TB) *Env {
 	srv := httptest.NewServer(a.Gateway())
 	t.Cleanup(srv.Close)
 	return &Env{T: t, URL: srv.URL, App: a, Store: st, Table: table}
-}
-
-// MustB is Must for benchmarks.
-func (r Resp) MustB(b *testing.B, status int) Resp {
-	b.Helper()
-	if r.Status != status {
-		b.Fatalf("status %d, want %d: %s", r.Status, status, r.Raw)
-	}
-	return r
-}
-
-// LoginB is Login for benchmarks.
-func (e *Env) LoginB(b *testing.B, clientID, username, password string, roles ...string) string {
-	return e.Login(clientID, username, password, roles...)
 }
 
 // Resp is a decoded response.
@@ -183,7 +160,7 @@ func (e *Env) AdminToken() string {
 }
 
 // Must asserts a status and returns the response.
-func (r Resp) Must(t *testing.T, status int) Resp {
+func (r Resp) Must(t testing.TB, status int) Resp {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Raw)

@@ -142,11 +142,16 @@ func (r *Registry) saveAssignment(c *Ctx, a *Assignment) error {
 			return err
 		}
 	}
+	_, err = c.Deps.Store.Put(c, a.Item(doc, a.scopeValues(c)...), store.Always)
+	return err
+}
+
+// Item is the stored form of an assignment (defaults completed) in scope.
+func (a *Assignment) Item(doc api.Doc, scope ...string) store.Item {
 	api.Complete(a.model, doc)
 	b, _ := json.Marshal(doc)
 	sk := a.SK(doc)
-	_, err = c.Deps.Store.Put(c, store.Item{PK: a.PK(a.scopeValues(c)...), SK: sk, Type: strings.TrimPrefix(a.PK(), "Asg#"), ID: sk, Doc: b}, store.Always)
-	return err
+	return store.Item{PK: a.PK(scope...), SK: sk, Type: strings.TrimPrefix(a.PK(), "Asg#"), ID: sk, Doc: b}
 }
 
 // writableModel is the model with every field writable: assignment fields

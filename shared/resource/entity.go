@@ -366,12 +366,8 @@ func (r *Registry) save(c *Ctx, res *Resource) (any, error) {
 	}
 	id := c.Param(res.IDParam)
 	scope := res.scopeValues(c)
-	if bid, _ := doc["ID"].(string); bid == "" {
-		doc["ID"] = id
-	} else if bid != id {
-		// Changing an ID through PUT is not supported; the path wins.
-		doc["ID"] = id
-	}
+	// The path's ID wins: changing an ID through PUT is not supported.
+	doc["ID"] = id
 	for attempt := 0; ; attempt++ {
 		old, err := r.Load(c, res, scope, id)
 		var nf *api.Error

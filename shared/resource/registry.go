@@ -101,7 +101,6 @@ func (c *Ctx) Body() (api.Doc, error) {
 // Route is an extra (non-contract) route, e.g. /oauth/token.
 type Route struct {
 	Pattern string
-	Public  bool
 	Handler http.HandlerFunc
 }
 
