@@ -12,6 +12,12 @@ func declare(r *resource.Registry) {
 	declareOrders(r)
 	declareMe(r)
 	declareAuth(r)
+	// Breadth of the index, one file per area.
+	declareSellerExt(r)   // seller_ext.go
+	declareBuyersExt(r)   // buyers_ext.go
+	declareSuppliers(r)   // suppliers.go
+	declareSpecs(r)       // specs.go
+	declareMerchandise(r) // merchandise.go
 }
 
 func declareSeller(r *resource.Registry) {

@@ -103,6 +103,17 @@ type catalog struct {
 	ops    []Operation
 	byID   map[string]Operation
 	errors map[string]string
+	seed   []Endpoint
+}
+
+// Endpoint is one entry of the API index (seed-endpoints.json): the group
+// it is listed under, its method and path, and its SDK operation when the
+// SDK has one.
+type Endpoint struct {
+	Group  string `json:"group"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	SDK    string `json:"sdk"`
 }
 
 var (
@@ -136,8 +147,20 @@ func load() *catalog {
 		must(json.Unmarshal(mustRead("data/models.json"), &mf))
 		var sup struct {
 			Fields map[string][]rawField `json:"fields"`
+			Models map[string]struct {
+				Base   *string    `json:"base"`
+				Fields []rawField `json:"fields"`
+			} `json:"models"`
+			Operations []Operation         `json:"operations"`
+			Enums      map[string][]string `json:"enums"`
 		}
 		must(json.Unmarshal(mustRead("data/supplement.json"), &sup))
+		for name, m := range sup.Models {
+			mf.Models[name] = m
+		}
+		for name, vals := range sup.Enums {
+			mf.Enums[name] = vals
+		}
 		c.enums = mf.Enums
 		var build func(name string) *Model
 		build = func(name string) *Model {
@@ -191,6 +214,20 @@ func load() *catalog {
 			build(name)
 		}
 		must(json.Unmarshal(mustRead("data/operations.json"), &c.ops))
+		c.ops = append(c.ops, sup.Operations...)
+		must(json.Unmarshal(mustRead("data/seed-endpoints.json"), &c.seed))
+		// Index entries without an SDK operation (buyer groups, discounts)
+		// name the supplement's operation with the same method and path.
+		for i, e := range c.seed {
+			if e.SDK != "" {
+				continue
+			}
+			for _, o := range c.ops {
+				if o.Method == e.Method && o.Path == e.Path {
+					c.seed[i].SDK = o.ID()
+				}
+			}
+		}
 		for _, o := range c.ops {
 			c.byID[o.ID()] = o
 		}
@@ -227,6 +264,9 @@ func IsEnum(name string) bool { _, ok := load().enums[name]; return ok }
 
 // Operations returns every SDK operation.
 func Operations() []Operation { return load().ops }
+
+// Endpoints returns the API index, in its order.
+func Endpoints() []Endpoint { return load().seed }
 
 // Op returns the operation "Resource.Operation".
 func Op(id string) (Operation, bool) { o, ok := load().byID[id]; return o, ok }

@@ -32,6 +32,13 @@ type Resource struct {
 	Parents []Parent
 	// Ops limits which CRUD operations the engine serves (nil = all six).
 	Ops []string
+	// OpIDs names the operation serving a CRUD verb when it is not
+	// Name.<verb> ({"List": "Specs.ListOptions", "Get": "Specs.GetOption"}).
+	// A verb mapped to "" is not served.
+	OpIDs map[string]string
+	// ScopeFunc computes the scope from the request when it does not come
+	// from path parameters alone (a Me resource scoped by the caller).
+	ScopeFunc func(c *Ctx) []string
 
 	// Prepare runs before a create or update is written (old is nil on
 	// create); it may change doc, add writes to tx, or refuse with an error.
@@ -101,6 +108,9 @@ func (r *Registry) Add(res *Resource) *Resource {
 	}
 	for _, o := range ops {
 		id := res.Name + "." + o
+		if named, ok := res.OpIDs[o]; ok {
+			id = named
+		}
 		if _, ok := contract.Op(id); !ok {
 			continue
 		}
@@ -124,6 +134,9 @@ func (r *Registry) Add(res *Resource) *Resource {
 
 // scopeValues reads the resource's scope from the request path.
 func (res *Resource) scopeValues(c *Ctx) []string {
+	if res.ScopeFunc != nil {
+		return res.ScopeFunc(c)
+	}
 	out := make([]string, len(res.Scope))
 	for i, p := range res.Scope {
 		out[i] = c.Param(p)
