@@ -16,7 +16,11 @@ import (
 // MaxXPBytes is OrderCloud's limit on an entity's xp.
 const MaxXPBytes = 8000
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var idPattern = regexp.MustCompile(`^([A-Za-z0-9_-]|\{[A-Za-z0-9_-]+\})+$`)
+
+// IncrementorPlaceholder matches "{incrementorID}" in a written ID; the
+// server replaces each with the incrementor's next number.
+var IncrementorPlaceholder = regexp.MustCompile(`\{([A-Za-z0-9_-]+)\}`)
 
 // NewID makes a unique, URL-safe ID like OrderCloud's generated ones.
 func NewID() string {
@@ -25,7 +29,8 @@ func NewID() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// ValidID reports whether a writable ID uses only allowed characters.
+// ValidID reports whether a writable ID uses only allowed characters
+// (letters, digits, - and _, plus "{incrementorID}" placeholders).
 func ValidID(id string) bool { return len(id) <= 100 && idPattern.MatchString(id) }
 
 // Clean checks a request body against a model and returns only its writable

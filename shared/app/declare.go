@@ -42,7 +42,7 @@ func declareSeller(r *resource.Registry) {
 		List: "ListUserAssignments", Model: "UserGroupAssignment", Kind: "AdminUserGroupAssignment", Key: []string{"UserGroupID", "UserID"},
 		Refs: []resource.Ref{{Field: "UserGroupID", Resource: "AdminUserGroups"}, {Field: "UserID", Resource: "AdminUsers"}}})
 	r.Add(&resource.Resource{Name: "AdminAddresses", Model: "Address", Kind: "AdminAddress", ObjectType: "Address", IDParam: "addressID"})
-	r.Add(&resource.Resource{Name: "Incrementors", Model: "Incrementor", IDParam: "incrementorID"})
+	declareIncrementors(r)
 }
 
 func declareBuyers(r *resource.Registry) {

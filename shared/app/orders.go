@@ -139,8 +139,8 @@ func createOrder(c *resource.Ctx) (any, error) {
 	doc["DateCreated"], doc["LastUpdated"] = now, now
 	doc["Currency"] = "USD"
 	applyTotals(doc, nil)
-	if str(doc, "ID") == "" {
-		doc["ID"] = api.NewID()
+	if err := newEntityID(c, doc); err != nil {
+		return nil, err
 	}
 	api.Complete(modelOf("Order"), doc)
 	_, err = c.Deps.Store.Put(c, orderItem(doc, 0), store.IfAbsent)
@@ -489,8 +489,8 @@ func createLineItem(c *resource.Ctx) (any, error) {
 	if line["Quantity"] == nil {
 		line["Quantity"] = json.Number("1")
 	}
-	if str(line, "ID") == "" {
-		line["ID"] = api.NewID()
+	if err := newEntityID(c, line); err != nil {
+		return nil, err
 	}
 	var saved api.Doc
 	_, err = updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
@@ -783,8 +783,8 @@ func shipOrder(c *resource.Ctx) (any, error) {
 		}
 		shipment = s
 	}
-	if str(shipment, "ID") == "" {
-		shipment["ID"] = api.NewID()
+	if err := newEntityID(c, shipment); err != nil {
+		return nil, err
 	}
 	shipments := c.Reg.Resource("Shipments")
 	return orderAction(c, func(o api.Doc, tx *resource.Tx) error {

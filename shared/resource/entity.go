@@ -329,6 +329,10 @@ func (r *Registry) Insert(c *Ctx, res *Resource, scope []string, doc api.Doc) (a
 		if _, hasID := res.model.Field("ID"); hasID {
 			doc["ID"] = api.NewID()
 		}
+	} else if filled, err := r.ResolveID(c, id); err != nil {
+		return nil, err
+	} else {
+		doc["ID"] = filled
 	}
 	if _, ok := res.model.Field("DateCreated"); ok {
 		doc["DateCreated"] = api.Now()

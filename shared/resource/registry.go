@@ -111,6 +111,17 @@ type Registry struct {
 	assignments []*Assignment
 	routes      []Route
 	deps        *Deps // set by Mux, for Public routes
+	// FillID replaces "{incrementorID}" placeholders of a new entity's ID
+	// with the incrementors' next numbers (nil: IDs are taken as written).
+	FillID func(c *Ctx, id string) (string, error)
+}
+
+// ResolveID fills the incrementor placeholders of an ID about to be created.
+func (r *Registry) ResolveID(c *Ctx, id string) (string, error) {
+	if r.FillID == nil || !strings.Contains(id, "{") {
+		return id, nil
+	}
+	return r.FillID(c, id)
 }
 
 // NewRegistry makes an empty registry.
