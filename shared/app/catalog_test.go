@@ -184,7 +184,12 @@ func TestCategoriesCRUDAndBuyerView(t *testing.T) {
 	if got := ids(must(t, e, "GET", "/v1/me/categories", s.token, nil, 200)); len(got) != 0 {
 		t.Errorf("ViewAllCategories false, nothing assigned, yet visible: %v", got)
 	}
+	// An assignment whose Visible is null inherits (from the catalog: hidden).
 	must(t, e, "POST", "/v1/catalogs/b1/categories/assignments", admin, map[string]any{"CategoryID": "c1", "BuyerID": "b1"}, 204)
+	if got := ids(must(t, e, "GET", "/v1/me/categories", s.token, nil, 200)); len(got) != 0 {
+		t.Errorf("null Visible should inherit hidden: %v", got)
+	}
+	must(t, e, "POST", "/v1/catalogs/b1/categories/assignments", admin, map[string]any{"CategoryID": "c1", "BuyerID": "b1", "Visible": true}, 204)
 	if got := ids(must(t, e, "GET", "/v1/me/categories", s.token, nil, 200)); !slices.Equal(got, []string{"c1"}) {
 		t.Errorf("assigned category: %v", got)
 	}

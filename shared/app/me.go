@@ -3,6 +3,8 @@ package app
 import (
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/auth"
@@ -87,7 +89,8 @@ func visibility(c *resource.Ctx, buyerID, userID string) (commerce.Catalog, erro
 		return commerce.Catalog{}, err
 	}
 	v := commerce.Catalog{Party: commerce.Party{BuyerID: buyerID, UserID: userID, Groups: groups},
-		InCatalogs: map[string][]string{}, InVisibleCategory: map[string]bool{}}
+		InCatalogs: map[string][]string{}, Categories: map[string]map[string]commerce.CategoryState{},
+		ProductCategories: map[string]map[string][]string{}}
 	cas, err := c.Reg.AllAssignments(c, c.Reg.Assignments("CatalogAssignment"))
 	if err != nil {
 		return v, err
@@ -115,6 +118,11 @@ func visibility(c *resource.Ctx, buyerID, userID string) (commerce.Catalog, erro
 		v.Catalogs = append(v.Catalogs, commerce.CatalogAccess{CatalogID: str(a, "CatalogID"),
 			ViewAllProducts: a["ViewAllProducts"] == true, ViewAllCategories: a["ViewAllCategories"] == true})
 	}
+	for _, ca := range v.Catalogs {
+		if err := categoryRules(c, &v, ca); err != nil {
+			return v, err
+		}
+	}
 	pcas, err := c.Reg.AllAssignments(c, c.Reg.Assignments("ProductCatalogAssignment"))
 	if err != nil {
 		return v, err
@@ -131,6 +139,61 @@ func visibility(c *resource.Ctx, buyerID, userID string) (commerce.Catalog, erro
 			UserGroupID: str(a, "UserGroupID"), PriceScheduleID: str(a, "PriceScheduleID")})
 	}
 	return v, nil
+}
+
+// categoryRules loads a catalog's category tree, the category assignments
+// that reach the party and the category-product assignments, and resolves
+// the catalog's effective category states into v.
+func categoryRules(c *resource.Ctx, v *commerce.Catalog, ca commerce.CatalogAccess) error {
+	nodes, err := categoryNodes(c, ca.CatalogID)
+	if err != nil {
+		return err
+	}
+	asg, err := c.Reg.AllAssignments(c, c.Reg.Assignments("CategoryAssignment"), ca.CatalogID)
+	if err != nil {
+		return err
+	}
+	var grants []commerce.CategoryGrant
+	for _, a := range asg {
+		g := str(a, "UserGroupID")
+		if str(a, "BuyerID") != v.Party.BuyerID || (g != "" && !slices.Contains(v.Party.Groups, g)) {
+			continue
+		}
+		grants = append(grants, commerce.CategoryGrant{CategoryID: str(a, "CategoryID"),
+			Visible: boolPtr(a["Visible"]), ViewAllProducts: boolPtr(a["ViewAllProducts"])})
+	}
+	v.Categories[ca.CatalogID] = commerce.ResolveCategories(ca, nodes, grants)
+	cps, err := c.Reg.AllAssignments(c, c.Reg.Assignments("CategoryProductAssignment"), ca.CatalogID)
+	if err != nil {
+		return err
+	}
+	byProduct := map[string][]string{}
+	for _, a := range cps {
+		byProduct[str(a, "ProductID")] = append(byProduct[str(a, "ProductID")], str(a, "CategoryID"))
+	}
+	v.ProductCategories[ca.CatalogID] = byProduct
+	return nil
+}
+
+// categoryNodes is a catalog's category tree as the visibility rules see it.
+func categoryNodes(c *resource.Ctx, catalogID string) ([]commerce.CategoryNode, error) {
+	cats, err := categoriesOf(c, catalogID)
+	if err != nil {
+		return nil, err
+	}
+	nodes := make([]commerce.CategoryNode, len(cats))
+	for i, d := range cats {
+		nodes[i] = commerce.CategoryNode{ID: str(d, "ID"), ParentID: str(d, "ParentID"), Active: d["Active"] == true}
+	}
+	return nodes, nil
+}
+
+func boolPtr(v any) *bool {
+	b, ok := v.(bool)
+	if !ok {
+		return nil
+	}
+	return &b
 }
 
 // buyerProducts returns the visible products as BuyerProduct docs, each
@@ -212,13 +275,17 @@ func meListProducts(c *resource.Ctx) (any, error) {
 	if category := c.Query("categoryID"); category != "" {
 		only = []string{}
 		for _, ca := range v.Catalogs {
-			docs, err := c.Reg.AllAssignments(c, c.Reg.Assignments("CategoryProductAssignment"), ca.CatalogID)
+			nodes, err := categoryNodes(c, ca.CatalogID)
 			if err != nil {
 				return nil, err
 			}
-			for _, d := range docs {
-				if str(d, "CategoryID") == category {
-					only = append(only, str(d, "ProductID"))
+			within, err := categoriesWithin(nodes, category, c.Query("depth"))
+			if err != nil {
+				return nil, err
+			}
+			for productID, cats := range v.ProductCategories[ca.CatalogID] {
+				if slices.ContainsFunc(cats, func(id string) bool { return within[id] }) {
+					only = append(only, productID)
 				}
 			}
 		}
@@ -303,8 +370,8 @@ func meGetCatalog(c *resource.Ctx) (any, error) {
 	return nil, api.NotFound("Catalog", c.Param("catalogID"))
 }
 
-// visibleCategories lists categories of catalogs whose assignment has
-// ViewAllCategories, or that are assigned to the party.
+// visibleCategories lists the active categories the party may see in its
+// catalogs (optionally one catalog), per the category rules.
 func visibleCategories(c *resource.Ctx) ([]api.Doc, error) {
 	_, v, err := visibleCatalogs(c)
 	if err != nil {
@@ -315,30 +382,40 @@ func visibleCategories(c *resource.Ctx) ([]api.Doc, error) {
 		if cat := c.Query("catalogID"); cat != "" && cat != ca.CatalogID {
 			continue
 		}
-		cats, err := c.Reg.All(c, c.Reg.Resource("Categories"), []string{ca.CatalogID})
+		cats, err := categoriesOf(c, ca.CatalogID)
 		if err != nil {
 			return nil, err
 		}
-		assigned := map[string]bool{}
-		if !ca.ViewAllCategories {
-			asg, err := c.Reg.AllAssignments(c, c.Reg.Assignments("CategoryAssignment"), ca.CatalogID)
-			if err != nil {
-				return nil, err
-			}
-			for _, a := range asg {
-				g := str(a, "UserGroupID")
-				if str(a, "BuyerID") == v.Party.BuyerID && (g == "" || slices.Contains(v.Party.Groups, g)) && a["Visible"] != false {
-					assigned[str(a, "CategoryID")] = true
-				}
-			}
-		}
 		for _, d := range cats {
-			if d["Active"] == true && (ca.ViewAllCategories || assigned[str(d, "ID")]) {
+			if v.Categories[ca.CatalogID][str(d, "ID")].Visible {
+				d = api.Clone(d)
+				d["_catalog"] = ca.CatalogID // internal: not output
 				out = append(out, d)
 			}
 		}
 	}
 	return out, nil
+}
+
+// categoriesWithin is the set of categories a categoryID + depth query
+// reaches: depth "all" (the default) is the whole subtree, "1" the
+// category itself, "2" it and its children, and so on.
+func categoriesWithin(nodes []commerce.CategoryNode, id, depth string) (map[string]bool, error) {
+	all := commerce.Descendants(nodes, id)
+	if depth == "" || strings.EqualFold(depth, "all") {
+		return all, nil
+	}
+	n, err := strconv.Atoi(depth)
+	if err != nil || n < 1 {
+		return nil, api.E(http.StatusBadRequest, "InvalidRequest", nil).WithMessage("depth must be a positive number or 'all'.")
+	}
+	base := commerce.Depth(nodes, id)
+	for k := range all {
+		if commerce.Depth(nodes, k)-base >= n {
+			delete(all, k)
+		}
+	}
+	return all, nil
 }
 
 func meListCategories(c *resource.Ctx) (any, error) {
@@ -349,11 +426,60 @@ func meListCategories(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	// depth defaults to 1: top-level categories only, unless filtering by ParentID.
-	if c.Query("depth") == "" && c.Query("ParentID") == "" {
-		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return str(d, "ParentID") != "" })
+	// depth (default 1) limits the tree levels listed; "all" lists every
+	// level. A ParentID filter lists that category's children whatever
+	// the depth.
+	if depth := c.Query("depth"); c.Query("ParentID") == "" && !strings.EqualFold(depth, "all") {
+		n := 1
+		if depth != "" {
+			var err error
+			if n, err = strconv.Atoi(depth); err != nil || n < 1 {
+				return nil, api.E(http.StatusBadRequest, "InvalidRequest", nil).WithMessage("depth must be a positive number or 'all'.")
+			}
+		}
+		depthOf := map[string]int{}
+		for _, d := range docs {
+			if _, ok := depthOf[str(d, "ID")]; !ok {
+				nodes, err := categoryNodes(c, str(d, "_catalog"))
+				if err != nil {
+					return nil, err
+				}
+				for _, nd := range nodes {
+					depthOf[nd.ID] = commerce.Depth(nodes, nd.ID)
+				}
+			}
+		}
+		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return depthOf[str(d, "ID")] > n })
+	}
+	if productID := c.Query("productID"); productID != "" {
+		docs, err = categoriesOfProduct(c, docs, productID)
+		if err != nil {
+			return nil, err
+		}
 	}
 	return c.Reg.Page(c, modelOf("Category"), docs, nil)
+}
+
+// categoriesOfProduct keeps the categories a product is assigned to.
+func categoriesOfProduct(c *resource.Ctx, docs []api.Doc, productID string) ([]api.Doc, error) {
+	keep := map[string]bool{}
+	for _, d := range docs {
+		cat := str(d, "_catalog")
+		if _, seen := keep["#"+cat]; seen {
+			continue
+		}
+		keep["#"+cat] = true
+		cps, err := c.Reg.AllAssignments(c, c.Reg.Assignments("CategoryProductAssignment"), cat)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range cps {
+			if str(a, "ProductID") == productID {
+				keep[cat+"|"+str(a, "CategoryID")] = true
+			}
+		}
+	}
+	return slices.DeleteFunc(docs, func(d api.Doc) bool { return !keep[str(d, "_catalog")+"|"+str(d, "ID")] }), nil
 }
 
 func meGetCategory(c *resource.Ctx) (any, error) {

@@ -37,36 +37,60 @@ func (a ProductAssignment) appliesTo(p Party) bool {
 }
 
 // Catalog visibility, following OrderCloud's rules: a product is visible
-// to a buyer user when it is active and sits in a catalog assigned to the
-// user's company, and either that assignment has ViewAllProducts, or the
-// product is assigned to the company, one of the user's groups or the
-// user, or it sits in a category the party can see.
+// to a buyer user when it is active and sits in an active catalog assigned
+// to the user's company, and through that catalog either
+//   - the product is assigned to the company, one of the user's groups or
+//     the user (a product assignment), or
+//   - it sits in a category whose effective ViewAllProducts is true for the
+//     party (see ResolveCategories), or
+//   - it sits in no category of the catalog and the catalog assignment has
+//     ViewAllProducts.
+//
+// So visibility is the union of catalog, category and product assignments
+// at the company, its groups and the user.
 type Catalog struct {
 	Party       Party
 	Catalogs    []CatalogAccess
 	InCatalogs  map[string][]string // product ID → catalog IDs it is assigned to
 	Assignments []ProductAssignment
-	// InVisibleCategory is the set of products in categories assigned to
-	// the party (category assignments).
-	InVisibleCategory map[string]bool
+	// Categories holds, per catalog, each category's effective state.
+	Categories map[string]map[string]CategoryState
+	// ProductCategories holds, per catalog, the categories of each product.
+	ProductCategories map[string]map[string][]string
 }
 
-// Visible reports whether a product (by ID) is visible, and through which catalogs.
+// Visible reports whether a product (by ID) is visible.
 func (v Catalog) Visible(productID string, active bool) bool {
-	if !active {
-		return false
-	}
-	assigned := v.InVisibleCategory[productID]
+	return active && len(v.VisibleThrough(productID)) > 0
+}
+
+// VisibleThrough lists the catalogs through which a product is visible.
+func (v Catalog) VisibleThrough(productID string) []string {
+	assigned := false
 	for _, a := range v.Assignments {
 		if a.ProductID == productID && a.appliesTo(v.Party) {
 			assigned = true
 		}
 	}
+	var out []string
 	for _, cat := range v.InCatalogs[productID] {
 		for _, ca := range v.Catalogs {
-			if ca.CatalogID == cat && (ca.ViewAllProducts || assigned) {
-				return true
+			if ca.CatalogID == cat && (assigned || v.viaCategories(ca, productID)) {
+				out = append(out, cat)
 			}
+		}
+	}
+	return out
+}
+
+func (v Catalog) viaCategories(ca CatalogAccess, productID string) bool {
+	cats := v.ProductCategories[ca.CatalogID][productID]
+	if len(cats) == 0 {
+		return ca.ViewAllProducts
+	}
+	for _, id := range cats {
+		if v.Categories[ca.CatalogID][id].ViewAllProducts {
+			return true
 		}
 	}
 	return false

@@ -1,0 +1,84 @@
+package app_test
+
+import (
+	"slices"
+	"testing"
+)
+
+// Buyer product visibility is the union of catalog, category and product
+// assignments at the company, the user's groups and the user, and the Me
+// lists reflect each assignment change on the next request.
+func TestVisibilityUnionOfAssignments(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	e, admin := s.e, s.admin
+	me := func() []string {
+		t.Helper()
+		got := ids(must(t, e, "GET", "/v1/me/products?sortBy=ID", s.token, nil, 200))
+		return got
+	}
+	want := func(label string, exp ...string) {
+		t.Helper()
+		if exp == nil {
+			exp = []string{}
+		}
+		if got := me(); !slices.Equal(got, exp) {
+			t.Errorf("%s: me/products = %v, want %v", label, got, exp)
+		}
+	}
+	priceSchedule(t, e, admin, "list", nil, 1, 10)
+	must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": "cat", "Name": "Closed", "Active": true}, 201)
+	must(t, e, "POST", "/v1/catalogs/assignments", admin, map[string]any{"CatalogID": "cat", "BuyerID": "b1", "ViewAllProducts": false, "ViewAllCategories": false}, 204)
+	for _, id := range []string{"by-company", "by-group", "by-user", "by-category", "in-subcategory", "nobody"} {
+		product(t, e, admin, id, "list", nil)
+		inCatalog(t, e, admin, "cat", id)
+	}
+	// The buyer's default catalog (b1) shows everything in it; keep it empty.
+	want("nothing assigned")
+
+	must(t, e, "POST", "/v1/products/assignments", admin, map[string]any{"ProductID": "by-company", "BuyerID": "b1"}, 204)
+	want("company assignment", "by-company")
+
+	must(t, e, "POST", "/v1/buyers/b1/usergroups", admin, map[string]any{"ID": "vip", "Name": "VIP"}, 201)
+	must(t, e, "POST", "/v1/buyers/b1/usergroups/assignments", admin, map[string]any{"UserGroupID": "vip", "UserID": "u1"}, 204)
+	must(t, e, "POST", "/v1/products/assignments", admin, map[string]any{"ProductID": "by-group", "BuyerID": "b1", "UserGroupID": "vip"}, 204)
+	must(t, e, "POST", "/v1/products/assignments", admin, map[string]any{"ProductID": "by-user", "BuyerID": "b1", "UserID": "u1"}, 204)
+	want("group and user assignments", "by-company", "by-group", "by-user")
+
+	// A category opened to the group with ViewAllProducts shows its
+	// products and those of its subcategories.
+	must(t, e, "POST", "/v1/catalogs/cat/categories", admin, map[string]any{"ID": "tools", "Name": "Tools", "Active": true}, 201)
+	must(t, e, "POST", "/v1/catalogs/cat/categories", admin, map[string]any{"ID": "saws", "Name": "Saws", "ParentID": "tools", "Active": true}, 201)
+	must(t, e, "POST", "/v1/catalogs/cat/categories/productassignments", admin, map[string]any{"CategoryID": "tools", "ProductID": "by-category"}, 204)
+	must(t, e, "POST", "/v1/catalogs/cat/categories/productassignments", admin, map[string]any{"CategoryID": "saws", "ProductID": "in-subcategory"}, 204)
+	want("category not assigned", "by-company", "by-group", "by-user")
+	must(t, e, "POST", "/v1/catalogs/cat/categories/assignments", admin, map[string]any{"CategoryID": "tools", "BuyerID": "b1", "UserGroupID": "vip", "Visible": true, "ViewAllProducts": true}, 204)
+	want("category assigned to group", "by-category", "by-company", "by-group", "by-user", "in-subcategory")
+	if got := ids(must(t, e, "GET", "/v1/me/categories?depth=all&catalogID=cat", s.token, nil, 200)); !slices.Equal(got, []string{"saws", "tools"}) {
+		t.Errorf("me/categories: %v", got)
+	}
+	if got := ids(must(t, e, "GET", "/v1/me/products?categoryID=tools&depth=1", s.token, nil, 200)); !slices.Equal(got, []string{"by-category"}) {
+		t.Errorf("categoryID=tools&depth=1: %v", got)
+	}
+	if got := ids(must(t, e, "GET", "/v1/me/products?categoryID=tools&sortBy=ID", s.token, nil, 200)); !slices.Equal(got, []string{"by-category", "in-subcategory"}) {
+		t.Errorf("categoryID=tools (depth all): %v", got)
+	}
+
+	// Leaving the group takes away what came through it.
+	must(t, e, "DELETE", "/v1/buyers/b1/usergroups/vip/assignments/u1", admin, nil, 204)
+	want("left the group", "by-company", "by-user")
+
+	// Everything through the catalog, except a category switched off for
+	// the company (its products and subcategories disappear).
+	must(t, e, "POST", "/v1/catalogs/assignments", admin, map[string]any{"CatalogID": "cat", "BuyerID": "b1", "ViewAllProducts": true, "ViewAllCategories": true}, 204)
+	want("view all", "by-category", "by-company", "by-group", "by-user", "in-subcategory", "nobody")
+	must(t, e, "POST", "/v1/catalogs/cat/categories/assignments", admin, map[string]any{"CategoryID": "tools", "BuyerID": "b1", "Visible": false, "ViewAllProducts": false}, 204)
+	want("category switched off", "by-company", "by-group", "by-user", "nobody")
+	if got := ids(must(t, e, "GET", "/v1/me/categories?depth=all&catalogID=cat", s.token, nil, 200)); len(got) != 0 {
+		t.Errorf("hidden categories listed: %v", got)
+	}
+
+	// An inactive catalog hides all of it.
+	must(t, e, "PATCH", "/v1/catalogs/cat", admin, map[string]any{"Active": false}, 200)
+	want("inactive catalog")
+}
