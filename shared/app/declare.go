@@ -73,6 +73,7 @@ func declareCatalogs(r *resource.Registry) {
 
 	r.Add(&resource.Resource{Name: "Categories", Model: "Category", IDParam: "categoryID", Scope: []string{"catalogID"},
 		Parents: []resource.Parent{{Param: "catalogID", Resource: "Catalogs"}}, Prepare: prepareCategory, Present: presentCategory})
+	r.Handle("Categories.List", listCategories)
 	r.AddAssignment(&resource.Assignment{Resource: "Categories", Save: "SaveAssignment", Delete: "DeleteAssignment", List: "ListAssignments",
 		Model: "CategoryAssignment", Scope: []string{"catalogID"}, Key: []string{"CategoryID", "BuyerID", "UserGroupID"},
 		Refs:    []resource.Ref{{Field: "BuyerID", Resource: "Buyers"}, {Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -141,31 +142,42 @@ func prepareBuyer(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 	return nil
 }
 
-// deleteBuyer removes what lives under the buyer: its users (and their
-// usernames), user groups, addresses and their assignments.
+// deleteBuyer removes what lives under the buyer: every collection scoped
+// by buyerID alone (users and their usernames, user groups, addresses, cost
+// centers, …) and every assignment collection scoped by it. Assignments
+// elsewhere that name the buyer go with the engine's cascade.
 func deleteBuyer(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-	id := str(doc, "ID")
-	for _, name := range []string{"Users", "UserGroups", "Addresses"} {
-		res := c.Reg.Resource(name)
-		items, err := c.Deps.Store.Query(c, store.Query{PK: res.PK(id)})
+	return deleteScopedUnder(c, tx, "buyerID", str(doc, "ID"))
+}
+
+// deleteScopedUnder queues the deletion of every item in partitions scoped
+// by one path parameter (buyerID, supplierID) with the given value.
+func deleteScopedUnder(c *resource.Ctx, tx *resource.Tx, param, id string) error {
+	var pks []string
+	for _, res := range c.Reg.Resources() {
+		if len(res.Scope) == 1 && res.Scope[0] == param {
+			pks = append(pks, res.PK(id))
+		}
+	}
+	for _, a := range c.Reg.AssignmentDecls() {
+		if len(a.Scope) == 1 && a.Scope[0] == param {
+			pks = append(pks, a.PK(id))
+		}
+	}
+	slices.Sort(pks)
+	pks = slices.Compact(pks)
+	for _, pk := range pks {
+		items, err := c.Deps.Store.Query(c, store.Query{PK: pk})
 		if err != nil {
 			return err
 		}
 		for _, it := range items {
 			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
-			if name == "Users" {
+			if it.Type == "BuyerUser" || it.Type == "SupplierUser" {
 				d, _ := api.DecodeDoc(it.Doc)
 				tx.Delete(usernameKey(str(d, "Username")))
 			}
 		}
-	}
-	ug := c.Reg.Assignments("UserGroupAssignment")
-	items, err := c.Deps.Store.Query(c, store.Query{PK: ug.PK(id)})
-	if err != nil {
-		return err
-	}
-	for _, it := range items {
-		tx.Delete(store.Key{PK: it.PK, SK: it.SK})
 	}
 	return nil
 }

@@ -407,7 +407,7 @@ func categoriesWithin(nodes []commerce.CategoryNode, id, depth string) (map[stri
 	}
 	n, err := strconv.Atoi(depth)
 	if err != nil || n < 1 {
-		return nil, api.E(http.StatusBadRequest, "InvalidRequest", nil).WithMessage("depth must be a positive number or 'all'.")
+		return nil, api.E(http.StatusBadRequest, "Category.InvalidDepth", nil)
 	}
 	base := commerce.Depth(nodes, id)
 	for k := range all {
@@ -426,30 +426,18 @@ func meListCategories(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	// depth (default 1) limits the tree levels listed; "all" lists every
-	// level. A ParentID filter lists that category's children whatever
-	// the depth.
-	if depth := c.Query("depth"); c.Query("ParentID") == "" && !strings.EqualFold(depth, "all") {
-		n := 1
-		if depth != "" {
-			var err error
-			if n, err = strconv.Atoi(depth); err != nil || n < 1 {
-				return nil, api.E(http.StatusBadRequest, "InvalidRequest", nil).WithMessage("depth must be a positive number or 'all'.")
+	nodes := map[string][]commerce.CategoryNode{}
+	for _, d := range docs {
+		cat := str(d, "_catalog")
+		if _, ok := nodes[cat]; !ok {
+			if nodes[cat], err = categoryNodes(c, cat); err != nil {
+				return nil, err
 			}
 		}
-		depthOf := map[string]int{}
-		for _, d := range docs {
-			if _, ok := depthOf[str(d, "ID")]; !ok {
-				nodes, err := categoryNodes(c, str(d, "_catalog"))
-				if err != nil {
-					return nil, err
-				}
-				for _, nd := range nodes {
-					depthOf[nd.ID] = commerce.Depth(nodes, nd.ID)
-				}
-			}
-		}
-		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return depthOf[str(d, "ID")] > n })
+	}
+	docs, err = limitDepth(c, docs, func(d api.Doc) []commerce.CategoryNode { return nodes[str(d, "_catalog")] })
+	if err != nil {
+		return nil, err
 	}
 	if productID := c.Query("productID"); productID != "" {
 		docs, err = categoriesOfProduct(c, docs, productID)

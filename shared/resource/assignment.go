@@ -296,27 +296,54 @@ func (r *Registry) cascadeAssignments(c *Ctx, res *Resource, scope []string, id 
 			if ref.Resource != res.Name {
 				continue
 			}
-			// Assignments scoped by path parameters live under the same
-			// parents as the entity (a buyer's user group assignments).
-			var ascope []string
-			if len(a.Scope) > 0 {
-				if len(a.Scope) != len(scope) {
-					continue
-				}
-				ascope = scope
-			}
-			docs, err := r.AllAssignments(c, a, ascope...)
+			scopes, err := r.cascadeScopes(c, a, scope)
 			if err != nil {
 				return err
 			}
-			for _, d := range docs {
-				if d[ref.Field] == id {
-					tx.Delete(store.Key{PK: a.PK(ascope...), SK: a.SK(d)})
+			for _, ascope := range scopes {
+				docs, err := r.AllAssignments(c, a, ascope...)
+				if err != nil {
+					return err
+				}
+				for _, d := range docs {
+					if d[ref.Field] == id {
+						tx.Delete(store.Key{PK: a.PK(ascope...), SK: a.SK(d)})
+					}
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// cascadeScopes lists the partitions of a that may reference an entity
+// living in scope. Assignments scoped like the entity live under the same
+// parents (a buyer's user group assignments); assignments scoped by one
+// parent the entity does not live under (category-product assignments of
+// every catalog, for a product) are looked up in each such parent.
+func (r *Registry) cascadeScopes(c *Ctx, a *Assignment, scope []string) ([][]string, error) {
+	switch {
+	case len(a.Scope) == 0:
+		return [][]string{nil}, nil
+	case len(a.Scope) == len(scope):
+		return [][]string{scope}, nil
+	case len(a.Scope) == 1 && len(scope) == 0:
+		for _, parent := range r.resources {
+			if parent.IDParam == a.Scope[0] && len(parent.Scope) == 0 && parent.ScopeFunc == nil {
+				docs, err := r.All(c, parent, nil)
+				if err != nil {
+					return nil, err
+				}
+				out := make([][]string, 0, len(docs))
+				for _, d := range docs {
+					id, _ := d["ID"].(string)
+					out = append(out, []string{id})
+				}
+				return out, nil
+			}
+		}
+	}
+	return nil, nil
 }
 
 // Assignments returns the declared assignment with a model name.

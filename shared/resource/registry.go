@@ -143,6 +143,18 @@ func (r *Registry) HandleRoute(rt Route) { r.routes = append(r.routes, rt) }
 // Implemented reports whether an operation has a handler.
 func (r *Registry) Implemented(opID string) bool { _, ok := r.handlers[opID]; return ok }
 
+// Resources returns every declared resource.
+func (r *Registry) Resources() []*Resource {
+	out := make([]*Resource, 0, len(r.resources))
+	for _, res := range r.resources {
+		out = append(out, res)
+	}
+	return out
+}
+
+// AssignmentDecls returns every declared assignment collection.
+func (r *Registry) AssignmentDecls() []*Assignment { return r.assignments }
+
 // Resource returns a declared resource by name.
 func (r *Registry) Resource(name string) *Resource { return r.resources[name] }
 

@@ -1,0 +1,103 @@
+package app_test
+
+import (
+	"slices"
+	"testing"
+)
+
+// Deleting a buyer removes everything that lives under it and every
+// assignment that names it; its usernames become free again.
+func TestDeleteBuyerCascades(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	e, admin := s.e, s.admin
+	buyer(t, e, admin, "gone")
+	buyerUser(t, e, admin, "gone", "gu", "gone-user")
+	must(t, e, "POST", "/v1/buyers/gone/usergroups", admin, map[string]any{"ID": "g", "Name": "G"}, 201)
+	must(t, e, "POST", "/v1/buyers/gone/usergroups/assignments", admin, map[string]any{"UserGroupID": "g", "UserID": "gu"}, 204)
+	must(t, e, "POST", "/v1/buyers/gone/addresses", admin, map[string]any{"ID": "a", "Street1": "1 Main", "City": "X", "State": "MN", "Zip": "1", "Country": "US"}, 201)
+	assignProfile(t, e, admin, "shopper", map[string]any{"BuyerID": "gone", "UserID": "gu"})
+	priceSchedule(t, e, admin, "list", nil, 1, 10)
+	product(t, e, admin, "p", "list", nil)
+	inCatalog(t, e, admin, "b1", "p")
+	must(t, e, "POST", "/v1/catalogs/assignments", admin, map[string]any{"CatalogID": "b1", "BuyerID": "gone"}, 204)
+	must(t, e, "POST", "/v1/products/assignments", admin, map[string]any{"ProductID": "p", "BuyerID": "gone", "UserGroupID": "g"}, 204)
+	must(t, e, "POST", "/v1/catalogs/b1/categories", admin, map[string]any{"ID": "c", "Name": "C", "Active": true}, 201)
+	must(t, e, "POST", "/v1/catalogs/b1/categories/assignments", admin, map[string]any{"CategoryID": "c", "BuyerID": "gone", "Visible": true}, 204)
+
+	must(t, e, "DELETE", "/v1/buyers/gone", admin, nil, 204)
+	wantErr(t, e.Do("GET", "/v1/buyers/gone/users/gu", admin, nil), 404, "NotFound")
+	for _, path := range []string{
+		"/v1/securityprofiles/assignments?buyerID=gone",
+		"/v1/catalogs/assignments?buyerID=gone",
+		"/v1/products/assignments?buyerID=gone",
+		"/v1/catalogs/b1/categories/assignments?buyerID=gone",
+	} {
+		if r := must(t, e, "GET", path, admin, nil, 200); r.S("Meta.TotalCount") != "0" {
+			t.Errorf("%s left behind: %s", path, r.Raw)
+		}
+	}
+	// The buyer's catalog assignment to its own default catalog went too,
+	// and the catalog itself stays (it may be shared).
+	must(t, e, "GET", "/v1/catalogs/gone", admin, nil, 200)
+	// Recreating the buyer (on its old catalog) starts empty, and the
+	// username is free.
+	must(t, e, "POST", "/v1/buyers", admin, map[string]any{"ID": "gone", "Name": "Again", "Active": true, "DefaultCatalogID": "gone"}, 201)
+	if r := must(t, e, "GET", "/v1/buyers/gone/users", admin, nil, 200); r.S("Meta.TotalCount") != "0" {
+		t.Errorf("users survived: %s", r.Raw)
+	}
+	buyerUser(t, e, admin, "b1", "again", "gone-user")
+}
+
+// Deleting a product removes its catalog, category and party assignments.
+func TestDeleteProductCascades(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	e, admin := s.e, s.admin
+	priceSchedule(t, e, admin, "list", nil, 1, 10)
+	product(t, e, admin, "p", "list", nil)
+	must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": "other", "Name": "Other", "Active": true}, 201)
+	must(t, e, "POST", "/v1/catalogs/other/categories", admin, map[string]any{"ID": "c", "Name": "C", "Active": true}, 201)
+	must(t, e, "POST", "/v1/catalogs/other/categories/productassignments", admin, map[string]any{"CategoryID": "c", "ProductID": "p"}, 204)
+	inCatalog(t, e, admin, "b1", "p")
+	must(t, e, "POST", "/v1/products/assignments", admin, map[string]any{"ProductID": "p", "BuyerID": "b1", "PriceScheduleID": "list"}, 204)
+
+	must(t, e, "DELETE", "/v1/products/p", admin, nil, 204)
+	for _, path := range []string{
+		"/v1/catalogs/productassignments?productID=p",
+		"/v1/catalogs/other/categories/productassignments?productID=p",
+		"/v1/products/assignments?productID=p",
+	} {
+		if r := must(t, e, "GET", path, admin, nil, 200); r.S("Meta.TotalCount") != "0" {
+			t.Errorf("%s left behind: %s", path, r.Raw)
+		}
+	}
+	// Recreated with the same ID, the product is not visible through old assignments.
+	product(t, e, admin, "p", "list", nil)
+	if got := ids(must(t, e, "GET", "/v1/me/products", s.token, nil, 200)); len(got) != 0 {
+		t.Errorf("recreated product visible through stale assignments: %v", got)
+	}
+}
+
+// Categories.List honours depth: 1 by default, n levels, or all.
+func TestCategoryListDepth(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	e, admin := s.e, s.admin
+	for _, c := range [][2]string{{"a", ""}, {"a1", "a"}, {"a11", "a1"}, {"b", ""}} {
+		must(t, e, "POST", "/v1/catalogs/b1/categories", admin, map[string]any{"ID": c[0], "Name": c[0], "ParentID": c[1], "Active": true}, 201)
+	}
+	cases := map[string][]string{"": {"a", "b"}, "?depth=1": {"a", "b"}, "?depth=2": {"a", "a1", "b"},
+		"?depth=all": {"a", "a1", "a11", "b"}, "?ParentID=a1": {"a11"}}
+	for q, want := range cases {
+		if got := ids(must(t, e, "GET", "/v1/catalogs/b1/categories"+q, admin, nil, 200)); !slices.Equal(got, want) {
+			t.Errorf("categories%s = %v, want %v", q, got, want)
+		}
+		if got := ids(must(t, e, "GET", "/v1/me/categories"+q, s.token, nil, 200)); !slices.Equal(got, want) {
+			t.Errorf("me/categories%s = %v, want %v", q, got, want)
+		}
+	}
+	wantErr(t, e.Do("GET", "/v1/catalogs/b1/categories?depth=zero", admin, nil), 400, "Category.InvalidDepth")
+	wantErr(t, e.Do("GET", "/v1/me/categories?depth=-1", s.token, nil), 400, "Category.InvalidDepth")
+	wantErr(t, e.Do("PATCH", "/v1/catalogs/b1/categories/a", admin, map[string]any{"ParentID": "a11"}), 400, "Category.CircularReference")
+}
