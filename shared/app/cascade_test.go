@@ -101,3 +101,30 @@ func TestCategoryListDepth(t *testing.T) {
 	wantErr(t, e.Do("GET", "/v1/me/categories?depth=-1", s.token, nil), 400, "Category.InvalidDepth")
 	wantErr(t, e.Do("PATCH", "/v1/catalogs/b1/categories/a", admin, map[string]any{"ParentID": "a11"}), 400, "Category.CircularReference")
 }
+
+// Changes that would break what uses an entity fail with the contract's codes.
+func TestInUseRules(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	e, admin := s.e, s.admin
+	priceSchedule(t, e, admin, "ps", map[string]any{"Currency": "USD"}, 1, 10)
+	product(t, e, admin, "p", "", nil)
+	// Not in any of the buyer's catalogs yet.
+	wantErr(t, e.Do("POST", "/v1/products/assignments", admin, map[string]any{"ProductID": "p", "BuyerID": "b1", "PriceScheduleID": "ps"}), 400, "Product.CannotAssignNotInBuyerCatalog")
+	wantErr(t, e.Do("POST", "/v1/products/assignments", admin, map[string]any{"ProductID": "nope", "BuyerID": "b1"}), 404, "NotFound")
+	inCatalog(t, e, admin, "b1", "p")
+	must(t, e, "POST", "/v1/products/assignments", admin, map[string]any{"ProductID": "p", "BuyerID": "b1", "PriceScheduleID": "ps"}, 204)
+
+	wantErr(t, e.Do("PATCH", "/v1/priceschedules/ps", admin, map[string]any{"Currency": "EUR"}), 400, "PriceSchedule.CannotModifyCurrency")
+	wantErr(t, e.Do("PATCH", "/v1/priceschedules/ps", admin, map[string]any{"PriceBreaks": []any{}}), 400, "PriceSchedule.CannotClearPriceBreaks")
+	wantErr(t, e.Do("DELETE", "/v1/priceschedules/ps/PriceBreaks?quantity=1", admin, nil), 400, "PriceSchedule.CannotDeleteLastPriceBreak")
+	must(t, e, "PATCH", "/v1/priceschedules/ps", admin, map[string]any{"Name": "Renamed"}, 200)
+	// Unassigned, the schedule may change freely.
+	must(t, e, "DELETE", "/v1/products/p/assignments/b1", admin, nil, 204)
+	must(t, e, "PATCH", "/v1/priceschedules/ps", admin, map[string]any{"Currency": "EUR"}, 200)
+
+	// A default context user cannot be deleted while a client uses it.
+	buyerUser(t, e, admin, "b1", "anon", "anon-user")
+	must(t, e, "POST", "/v1/apiclients", admin, map[string]any{"AppName": "Anon", "Active": true, "AccessTokenDuration": 600, "AllowAnyBuyer": true, "IsAnonBuyer": true, "DefaultContextUserName": "anon-user"}, 201)
+	wantErr(t, e.Do("DELETE", "/v1/buyers/b1/users/anon", admin, nil), 400, "User.CannotDeleteDefaultContextUser")
+}

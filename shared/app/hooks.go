@@ -88,7 +88,19 @@ func prepareUser(company companyOf) func(c *resource.Ctx, old, doc api.Doc, tx *
 	}
 }
 
+// deleteUsername frees a deleted user's username, unless the user is an
+// API client's default context user (anonymous shopping and client
+// credentials act as that user).
 func deleteUsername(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	clients, err := c.Reg.All(c, c.Reg.Resource("ApiClients"), nil)
+	if err != nil {
+		return err
+	}
+	for _, cl := range clients {
+		if name := str(cl, "DefaultContextUserName"); name != "" && strings.EqualFold(name, str(doc, "Username")) {
+			return api.E(http.StatusBadRequest, "User.CannotDeleteDefaultContextUser", map[string]any{"ApiClientID": cl["ID"]})
+		}
+	}
 	tx.Delete(usernameKey(str(doc, "Username")))
 	return nil
 }
@@ -251,6 +263,11 @@ func prepareProductAssignment(c *resource.Ctx, doc api.Doc) error {
 	if str(doc, "PriceScheduleID") == "" && str(doc, "BuyerID") == "" {
 		return api.E(http.StatusBadRequest, "Product.RequiresPriceScheduleOrBuyer", nil)
 	}
+	if b := str(doc, "BuyerID"); b != "" {
+		if err := productInBuyerCatalog(c, str(doc, "ProductID"), b); err != nil {
+			return err
+		}
+	}
 	if ps := str(doc, "PriceScheduleID"); ps != "" {
 		e, err := c.Reg.Load(c, c.Reg.Resource("PriceSchedules"), nil, ps)
 		if err != nil {
@@ -263,9 +280,38 @@ func prepareProductAssignment(c *resource.Ctx, doc api.Doc) error {
 	return nil
 }
 
+// productInBuyerCatalog requires a product to sit in a catalog assigned to
+// the buyer before it can be assigned to the buyer's parties.
+func productInBuyerCatalog(c *resource.Ctx, productID, buyerID string) error {
+	cas, err := c.Reg.AllAssignments(c, c.Reg.Assignments("CatalogAssignment"))
+	if err != nil {
+		return err
+	}
+	pcas, err := c.Reg.AllAssignments(c, c.Reg.Assignments("ProductCatalogAssignment"))
+	if err != nil {
+		return err
+	}
+	for _, ca := range cas {
+		if str(ca, "BuyerID") != buyerID {
+			continue
+		}
+		for _, pa := range pcas {
+			if str(pa, "ProductID") == productID && str(pa, "CatalogID") == str(ca, "CatalogID") {
+				return nil
+			}
+		}
+	}
+	return api.E(http.StatusBadRequest, "Product.CannotAssignNotInBuyerCatalog", map[string]any{"ProductID": productID, "BuyerID": buyerID})
+}
+
 func preparePriceSchedule(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 	if err := setOwner(c, old, doc, tx); err != nil {
 		return err
+	}
+	if old != nil {
+		if err := priceScheduleInUse(c, old, doc); err != nil {
+			return err
+		}
 	}
 	seen := map[string]bool{}
 	breaks, _ := doc["PriceBreaks"].([]any)
@@ -297,6 +343,33 @@ func preparePriceSchedule(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) er
 		}
 	}
 	return nil
+}
+
+// priceScheduleInUse refuses changes that would break the products a
+// schedule prices through product assignments: a new currency, or no price
+// breaks left.
+func priceScheduleInUse(c *resource.Ctx, old, doc api.Doc) error {
+	oldBreaks, _ := old["PriceBreaks"].([]any)
+	newBreaks, _ := doc["PriceBreaks"].([]any)
+	currencyChanged := str(old, "Currency") != "" && str(doc, "Currency") != "" && str(doc, "Currency") != str(old, "Currency")
+	cleared := len(oldBreaks) > 0 && len(newBreaks) == 0
+	if !currencyChanged && !cleared {
+		return nil
+	}
+	asg, err := c.Reg.AllAssignments(c, c.Reg.Assignments("ProductAssignment"))
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(asg, func(a api.Doc) bool { return str(a, "PriceScheduleID") == str(doc, "ID") }) {
+		return nil
+	}
+	switch {
+	case currencyChanged:
+		return api.E(http.StatusBadRequest, "PriceSchedule.CannotModifyCurrency", nil)
+	case c.Op.Operation == "DeletePriceBreak":
+		return api.E(http.StatusBadRequest, "PriceSchedule.CannotDeleteLastPriceBreak", nil)
+	}
+	return api.E(http.StatusBadRequest, "PriceSchedule.CannotClearPriceBreaks", nil)
 }
 
 func presentPriceSchedule(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
