@@ -298,15 +298,11 @@ func meListProducts(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return withFacets(page), nil
+	return listWithFacets(c, modelOf("BuyerProduct"), docs, page)
 }
 
-// withFacets adds the (empty) Facets list of ListPageWithFacets.
-func withFacets(page any) any {
-	p := page.(api.Page)
-	return map[string]any{"Meta": map[string]any{"Facets": []any{}, "Page": p.Meta.Page, "PageSize": p.Meta.PageSize,
-		"TotalCount": p.Meta.TotalCount, "TotalPages": p.Meta.TotalPages, "ItemRange": p.Meta.ItemRange}, "Items": p.Items}
-}
+// withFacets renders a page as ListPageWithFacets with no facet counts.
+func withFacets(page any) any { return pageWithFacets(page, nil) }
 
 func meGetProduct(c *resource.Ctx) (any, error) {
 	if err := requireBuyer(c); err != nil {

@@ -50,6 +50,10 @@ type Resource struct {
 	Present func(c *Ctx, doc api.Doc) (api.Doc, error)
 	// Index gives the item's GSI1 keys (e.g. a unique username lookup).
 	Index func(doc api.Doc) (pk, sk string)
+	// AfterList may reshape the List response (page) given every doc of the
+	// collection, presented, before filters and paging: a list with facets
+	// counts values among the docs the query matches.
+	AfterList func(c *Ctx, docs []api.Doc, page any) (any, error)
 
 	model *contract.Model
 }
@@ -293,7 +297,11 @@ func (r *Registry) list(c *Ctx, res *Resource) (any, error) {
 	if res.Present != nil {
 		present = func(d api.Doc) (api.Doc, error) { return res.Present(c, d) }
 	}
-	return r.Page(c, res.model, docs, present)
+	page, err := r.Page(c, res.model, docs, present)
+	if err != nil || res.AfterList == nil {
+		return page, err
+	}
+	return res.AfterList(c, docs, page)
 }
 
 // readOnlyFrom copies the read-only fields of old into doc (they are kept

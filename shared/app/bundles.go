@@ -1,0 +1,220 @@
+package app
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+func declareBundles(r *resource.Registry) {
+	r.Add(&resource.Resource{Name: "Bundles", Model: "Bundle", IDParam: "bundleID", Prepare: setOwner,
+		BeforeDelete: deleteBundleCategoryAssignments, OpIDs: map[string]string{"List": ""}})
+	r.Handle("Bundles.List", listBundles)
+	r.AddAssignment(&resource.Assignment{Resource: "Bundles", Save: "SaveAssignment", Delete: "DeleteAssignment",
+		List: "ListAssignments", Model: "BundleAssignment", Key: []string{"BundleID", "BuyerID", "UserGroupID"},
+		Refs: []resource.Ref{{Field: "BundleID", Resource: "Bundles"}, {Field: "BuyerID", Resource: "Buyers"},
+			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}},
+		Party: true})
+	r.AddAssignment(&resource.Assignment{Resource: "Bundles", Save: "SaveProductAssignment", Delete: "DeleteProductAssignment",
+		List: "ListProductAssignments", Model: "BundleProductAssignment", Key: []string{"BundleID", "ProductID"},
+		Refs:    []resource.Ref{{Field: "BundleID", Resource: "Bundles"}, {Field: "ProductID", Resource: "Products"}},
+		Prepare: prepareBundleProduct})
+	r.AddAssignment(&resource.Assignment{Resource: "Catalogs", Save: "SaveBundleAssignment", Delete: "DeleteBundleAssignment",
+		List: "ListBundleAssignments", Model: "BundleCatalogAssignment", Key: []string{"CatalogID", "BundleID"},
+		Refs: []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "BundleID", Resource: "Bundles"}}})
+	// Category assignments live under their catalog. The CategoryID ref has
+	// no scope field in the model, so saving skips its check (the Prepare
+	// hook makes it, with the path's catalog) while deleting a category
+	// still removes its assignments.
+	r.AddAssignment(&resource.Assignment{Resource: "Categories", Save: "SaveBundleAssignment", Delete: "DeleteBundleAssignment",
+		List: "ListBundleAssignments", Model: "CategoryBundleAssignment", Scope: []string{"catalogID"},
+		Key: []string{"CategoryID", "BundleID"},
+		Refs: []resource.Ref{{Field: "BundleID", Resource: "Bundles"},
+			{Field: "CategoryID", Resource: "Categories", ScopeFields: []string{"CatalogID"}}},
+		Prepare: prepareCategoryBundle})
+
+	// A product in a bundle cannot be deleted until it leaves the bundle.
+	products := r.Resource("Products")
+	next := products.BeforeDelete
+	products.BeforeDelete = func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+		if err := refuseBundledProductDelete(c, doc); err != nil {
+			return err
+		}
+		if next != nil {
+			return next(c, doc, tx)
+		}
+		return nil
+	}
+}
+
+// bundleProducts lists the product assignments of one bundle.
+func bundleProducts(c *resource.Ctx, bundleID string) ([]api.Doc, error) {
+	all, err := c.Reg.AllAssignments(c, c.Reg.Assignments("BundleProductAssignment"))
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(d api.Doc) bool { return str(d, "BundleID") != bundleID }), nil
+}
+
+// prepareBundleProduct keeps a bundle's products of its owner, and a
+// product family in a bundle either as the parent or as children.
+func prepareBundleProduct(c *resource.Ctx, doc api.Doc) error {
+	bundle, err := c.Reg.Load(c, c.Reg.Resource("Bundles"), nil, str(doc, "BundleID"))
+	if err != nil {
+		return err
+	}
+	products := c.Reg.Resource("Products")
+	p, err := c.Reg.Load(c, products, nil, str(doc, "ProductID"))
+	if err != nil {
+		return err
+	}
+	if owner := str(p.Doc, "OwnerID"); owner != "" && owner != str(bundle.Doc, "OwnerID") {
+		return api.E(http.StatusBadRequest, "Bundle.OwnerIDMustMatch", nil)
+	}
+	assigned, err := bundleProducts(c, str(doc, "BundleID"))
+	if err != nil {
+		return err
+	}
+	parent := str(p.Doc, "ParentID")
+	for _, a := range assigned {
+		other := str(a, "ProductID")
+		if other == str(doc, "ProductID") {
+			continue
+		}
+		if parent != "" && other == parent {
+			return api.E(http.StatusBadRequest, "Bundle.ParentProductAssigned", nil)
+		}
+		if p.Doc["IsParent"] == true {
+			o, err := c.Reg.Load(c, products, nil, other)
+			if err == nil && str(o.Doc, "ParentID") == str(doc, "ProductID") {
+				return api.E(http.StatusBadRequest, "Bundle.ChildProductsAssigned", nil)
+			}
+		}
+	}
+	return nil
+}
+
+func refuseBundledProductDelete(c *resource.Ctx, doc api.Doc) error {
+	all, err := c.Reg.AllAssignments(c, c.Reg.Assignments("BundleProductAssignment"))
+	if err != nil {
+		return err
+	}
+	for _, a := range all {
+		if str(a, "ProductID") == str(doc, "ID") {
+			return api.E(http.StatusBadRequest, "Product.CannotDeleteProductAssingedToBundle",
+				map[string]any{"BundleID": a["BundleID"]})
+		}
+	}
+	return nil
+}
+
+// prepareCategoryBundle checks the path's catalog and category and, as a
+// category's products do, puts the bundle in the category's catalog.
+func prepareCategoryBundle(c *resource.Ctx, doc api.Doc) error {
+	catalogID := c.Param("catalogID")
+	if _, err := c.Reg.Load(c, c.Reg.Resource("Catalogs"), nil, catalogID); err != nil {
+		return err
+	}
+	if _, err := c.Reg.Load(c, c.Reg.Resource("Categories"), []string{catalogID}, str(doc, "CategoryID")); err != nil {
+		return err
+	}
+	asg := api.Doc{"CatalogID": catalogID, "BundleID": doc["BundleID"]}
+	_, err := c.Deps.Store.Put(c, c.Reg.Assignments("BundleCatalogAssignment").Item(asg), store.Always)
+	return err
+}
+
+// deleteBundleCategoryAssignments removes the bundle from every catalog's
+// categories (the engine's cascade covers the unscoped assignments).
+func deleteBundleCategoryAssignments(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	catalogs, err := c.Reg.All(c, c.Reg.Resource("Catalogs"), nil)
+	if err != nil {
+		return err
+	}
+	a := c.Reg.Assignments("CategoryBundleAssignment")
+	for _, cat := range catalogs {
+		asg, err := c.Reg.AllAssignments(c, a, str(cat, "ID"))
+		if err != nil {
+			return err
+		}
+		for _, d := range asg {
+			if str(d, "BundleID") == str(doc, "ID") {
+				tx.Delete(store.Key{PK: a.PK(str(cat, "ID")), SK: a.SK(d)})
+			}
+		}
+	}
+	return nil
+}
+
+// listBundles serves Bundles.List: catalogID and categoryID narrow the list
+// to bundles assigned there, supplierID to bundles the supplier owns; the
+// page carries the product facets' counts.
+func listBundles(c *resource.Ctx) (any, error) {
+	docs, err := c.Reg.All(c, c.Reg.Resource("Bundles"), nil)
+	if err != nil {
+		return nil, err
+	}
+	keep, err := bundlesIn(c)
+	if err != nil {
+		return nil, err
+	}
+	if keep != nil {
+		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return !keep[str(d, "ID")] })
+	}
+	if owner := c.Query("supplierID"); owner != "" {
+		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return str(d, "OwnerID") != owner })
+	}
+	m := modelOf("Bundle")
+	page, err := c.Reg.Page(c, m, docs, nil)
+	if err != nil {
+		return nil, err
+	}
+	return listWithFacets(c, m, docs, page)
+}
+
+// bundlesIn returns the bundles assigned to the queried catalog and/or
+// category, or nil when the query names neither.
+func bundlesIn(c *resource.Ctx) (map[string]bool, error) {
+	catalogID, categoryID := c.Query("catalogID"), c.Query("categoryID")
+	if catalogID == "" && categoryID == "" {
+		return nil, nil
+	}
+	keep := map[string]bool{}
+	if categoryID == "" {
+		asg, err := c.Reg.AllAssignments(c, c.Reg.Assignments("BundleCatalogAssignment"))
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range asg {
+			if str(a, "CatalogID") == catalogID {
+				keep[str(a, "BundleID")] = true
+			}
+		}
+		return keep, nil
+	}
+	catalogs := []string{catalogID}
+	if catalogID == "" {
+		all, err := c.Reg.All(c, c.Reg.Resource("Catalogs"), nil)
+		if err != nil {
+			return nil, err
+		}
+		catalogs = catalogs[:0]
+		for _, d := range all {
+			catalogs = append(catalogs, str(d, "ID"))
+		}
+	}
+	for _, cat := range catalogs {
+		asg, err := c.Reg.AllAssignments(c, c.Reg.Assignments("CategoryBundleAssignment"), cat)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range asg {
+			if str(a, "CategoryID") == categoryID {
+				keep[str(a, "BundleID")] = true
+			}
+		}
+	}
+	return keep, nil
+}

@@ -1,0 +1,73 @@
+package app
+
+import (
+	"github.com/shopspring/decimal"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+)
+
+func declareDiscounts(r *resource.Registry) {
+	r.Add(&resource.Resource{Name: "Discounts", Model: "Discount", IDParam: "discountID", Prepare: prepareDiscount})
+	r.AddAssignment(&resource.Assignment{Resource: "Discounts", Save: "SaveAssignment", Delete: "DeleteAssignment",
+		List: "ListAssignments", Model: "DiscountAssignment", Key: []string{"DiscountID", "BuyerID", "UserGroupID", "UserID"},
+		Refs: []resource.Ref{{Field: "DiscountID", Resource: "Discounts"}, {Field: "BuyerID", Resource: "Buyers"},
+			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}},
+			{Field: "UserID", Resource: "Users", ScopeFields: []string{"BuyerID"}}},
+		Party: true})
+}
+
+// discountTarget names, per Level, the field holding what the discount
+// applies to.
+var discountTarget = map[string]string{"Catalog": "CatalogID", "Category": "CategoryID", "Product": "ProductID"}
+
+// prepareDiscount checks a discount's target exists and its amount and
+// dates make sense.
+func prepareDiscount(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	level := str(doc, "Level")
+	if f := discountTarget[level]; f != "" && str(doc, f) == "" {
+		return api.Validation(f, f+" is required when Level is "+level+".")
+	}
+	if level == "Category" && str(doc, "CatalogID") == "" {
+		return api.Validation("CatalogID", "CatalogID is required when Level is Category: categories belong to a catalog.")
+	}
+	if err := checkDiscountTargets(c, doc); err != nil {
+		return err
+	}
+	amount := dec(doc["Amount"])
+	if amount.IsNegative() {
+		return api.Validation("Amount", "Amount cannot be negative.")
+	}
+	if str(doc, "DiscountType") == "Percentage" && amount.GreaterThan(decimal.NewFromInt(100)) {
+		return api.Validation("Amount", "A Percentage discount's Amount must be between 0 and 100.")
+	}
+	start, end := timePtr(doc["StartDate"]), timePtr(doc["EndDate"])
+	if start != nil && end != nil && !end.After(*start) {
+		return api.Validation("EndDate", "EndDate must be after StartDate.")
+	}
+	return nil
+}
+
+// checkDiscountTargets answers 404 for any catalog, category or product the
+// discount names that does not exist.
+func checkDiscountTargets(c *resource.Ctx, doc api.Doc) error {
+	if id := str(doc, "CatalogID"); id != "" {
+		if _, err := c.Reg.Load(c, c.Reg.Resource("Catalogs"), nil, id); err != nil {
+			return err
+		}
+	}
+	if id := str(doc, "CategoryID"); id != "" {
+		if str(doc, "CatalogID") == "" {
+			return api.Validation("CatalogID", "CatalogID is required with CategoryID: categories belong to a catalog.")
+		}
+		if _, err := c.Reg.Load(c, c.Reg.Resource("Categories"), []string{str(doc, "CatalogID")}, id); err != nil {
+			return err
+		}
+	}
+	if id := str(doc, "ProductID"); id != "" {
+		if _, err := c.Reg.Load(c, c.Reg.Resource("Products"), nil, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}

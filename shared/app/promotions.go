@@ -1,0 +1,153 @@
+package app
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+func declarePromotions(r *resource.Registry) {
+	r.Add(&resource.Resource{Name: "Promotions", Model: "Promotion", IDParam: "promotionID",
+		Prepare: preparePromotion, BeforeDelete: deletePromotionCode})
+	r.AddAssignment(&resource.Assignment{Resource: "Promotions", Save: "SaveAssignment", Delete: "DeleteAssignment",
+		List: "ListAssignments", Model: "PromotionAssignment", Key: []string{"PromotionID", "BuyerID", "UserGroupID"},
+		Refs: []resource.Ref{{Field: "PromotionID", Resource: "Promotions"}, {Field: "BuyerID", Resource: "Buyers"},
+			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}},
+		Party: true})
+	r.Handle("Me.ListPromotions", meListPromotions)
+	r.Handle("Me.GetPromotion", meGetPromotion)
+}
+
+// promotionCodeKey reserves a promotion code: buyers enter codes, so one
+// code names one promotion, whatever its letter case.
+func promotionCodeKey(code string) store.Key {
+	return store.Key{PK: "PromotionCode", SK: strings.ToLower(code)}
+}
+
+// promotionExpressionMax is the length limit OrderCloud documents for
+// EligibleExpression and ValueExpression.
+const promotionExpressionMax = 400
+
+func preparePromotion(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	if err := setOwner(c, old, doc, tx); err != nil {
+		return err
+	}
+	if err := checkPromotionRules(doc); err != nil {
+		return err
+	}
+	code, oldCode := str(doc, "Code"), ""
+	if old != nil {
+		oldCode = str(old, "Code")
+	}
+	if strings.EqualFold(code, oldCode) {
+		return nil
+	}
+	k := promotionCodeKey(code)
+	ref, _ := json.Marshal(map[string]any{"PromotionID": doc["ID"]})
+	tx.PutOr(store.Item{PK: k.PK, SK: k.SK, Type: k.PK, ID: k.SK, Doc: ref},
+		store.IfAbsent, api.E(http.StatusConflict, "Promotion.CodeInUse", map[string]any{"Code": code}))
+	if oldCode != "" {
+		tx.Delete(promotionCodeKey(oldCode))
+	}
+	return nil
+}
+
+// checkPromotionRules applies the contract's rules between a promotion's
+// fields: dates in order, item limits only on line-item promotions, and a
+// value from either an expression or the promotion integration.
+func checkPromotionRules(doc api.Doc) error {
+	bad := func(code string) error { return api.E(http.StatusBadRequest, code, nil) }
+	start, end := timePtr(doc["StartDate"]), timePtr(doc["ExpirationDate"])
+	if start != nil && end != nil && end.Before(*start) {
+		return bad("Promotion.ExpirationPrecedsStart")
+	}
+	for _, f := range []string{"EligibleExpression", "ValueExpression"} {
+		if utf8.RuneCountInString(str(doc, f)) > promotionExpressionMax {
+			return api.Validation(f, f+" cannot be longer than 400 characters.")
+		}
+	}
+	lineLevel := doc["LineItemLevel"] == true
+	itemLimit, qtyLimit := doc["ItemLimitPerOrder"] != nil, doc["QuantityLimitPerOrder"] != nil
+	switch {
+	case itemLimit && qtyLimit:
+		return bad("Promotion.CannotSetQuantityAndItemLimitPerOrder")
+	case itemLimit && !lineLevel:
+		return bad("Promotion.CannotSetItemLimitPerOrder")
+	case qtyLimit && !lineLevel:
+		return bad("Promotion.CannotSetQuantityLimitPerOrder")
+	case str(doc, "ItemSortBy") != "" && !itemLimit:
+		return bad("Promotion.CannotSetItemSortBy")
+	}
+	hasValue, useIntegration := str(doc, "ValueExpression") != "", doc["UseIntegration"] == true
+	switch {
+	case hasValue && useIntegration:
+		return bad("Promotion.UseIntegrationMustBeFalse")
+	case !hasValue && !useIntegration:
+		return bad("Promotion.ValueExpressionCanBeNullIfUseIntegration")
+	}
+	return nil
+}
+
+func deletePromotionCode(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	tx.Delete(promotionCodeKey(str(doc, "Code")))
+	return nil
+}
+
+// myPromotions are the active promotions the calling buyer user may use:
+// those open to all buyers, and those assigned to the user's company or to
+// one of the user's groups.
+func myPromotions(c *resource.Ctx) ([]api.Doc, error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, err
+	}
+	groups, err := userGroups(c, "BuyerUser", c.P.CompanyID, c.P.UserID)
+	if err != nil {
+		return nil, err
+	}
+	asg, err := c.Reg.AllAssignments(c, c.Reg.Assignments("PromotionAssignment"))
+	if err != nil {
+		return nil, err
+	}
+	assigned := map[string]bool{}
+	for _, a := range asg {
+		g := str(a, "UserGroupID")
+		if str(a, "BuyerID") == c.P.CompanyID && (g == "" || slices.Contains(groups, g)) {
+			assigned[str(a, "PromotionID")] = true
+		}
+	}
+	all, err := c.Reg.All(c, c.Reg.Resource("Promotions"), nil)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(d api.Doc) bool {
+		return d["Active"] == false || !(d["AllowAllBuyers"] == true || assigned[str(d, "ID")])
+	}), nil
+}
+
+func meListPromotions(c *resource.Ctx) (any, error) {
+	docs, err := myPromotions(c)
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Page(c, modelOf("Promotion"), docs, nil)
+}
+
+func meGetPromotion(c *resource.Ctx) (any, error) {
+	docs, err := myPromotions(c)
+	if err != nil {
+		return nil, err
+	}
+	id := c.Param("promotionID")
+	for _, d := range docs {
+		if str(d, "ID") == id {
+			return api.Ordered{Model: modelOf("Promotion"), Doc: d}, nil
+		}
+	}
+	return nil, api.NotFound("Promotion", id)
+}
