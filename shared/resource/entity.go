@@ -517,8 +517,17 @@ func (t *Tx) PutOr(it store.Item, cond store.Cond, err error) {
 	t.Put(it, cond)
 }
 
-// Delete adds a delete.
-func (t *Tx) Delete(k store.Key) { t.Ops = append(t.Ops, store.Op{Delete: &k}) }
+// Delete adds a delete; deleting a key already queued is a no-op (two
+// cascades may reach the same assignment, and DynamoDB refuses a
+// transaction that touches one item twice).
+func (t *Tx) Delete(k store.Key) {
+	for _, op := range t.Ops {
+		if op.Delete != nil && *op.Delete == k {
+			return
+		}
+	}
+	t.Ops = append(t.Ops, store.Op{Delete: &k})
+}
 
 // Add appends a raw op.
 func (t *Tx) Add(op store.Op) { t.Ops = append(t.Ops, op) }
