@@ -175,8 +175,8 @@ func findUser(c *resource.Ctx, username string) (api.Doc, usernameRef, error) {
 	if active, _ := u["Active"].(bool); !active {
 		return nil, ref, tokenErr("invalid_grant", "Auth.UserNotActive", nil)
 	}
-	if ref.Kind == "BuyerUser" {
-		b, err := c.Reg.Load(c, c.Reg.Resource("Buyers"), nil, ref.Company)
+	if companies := map[string]string{"BuyerUser": "Buyers", "SupplierUser": "Suppliers"}[ref.Kind]; companies != "" {
+		b, err := c.Reg.Load(c, c.Reg.Resource(companies), nil, ref.Company)
 		if err != nil {
 			return nil, ref, err
 		}
@@ -189,8 +189,11 @@ func findUser(c *resource.Ctx, username string) (api.Doc, usernameRef, error) {
 
 func loadUser(c *resource.Ctx, ref usernameRef) (api.Doc, error) {
 	res, scope := c.Reg.Resource("AdminUsers"), []string(nil)
-	if ref.Kind == "BuyerUser" {
+	switch ref.Kind {
+	case "BuyerUser":
 		res, scope = c.Reg.Resource("Users"), []string{ref.Company}
+	case "SupplierUser":
+		res, scope = c.Reg.Resource("SupplierUsers"), []string{ref.Company}
 	}
 	e, err := c.Reg.Load(c, res, scope, ref.UserID)
 	if err != nil {
