@@ -30,6 +30,8 @@ func me(c *resource.Ctx) (usernameRef, *resource.Resource, []string) {
 	switch c.P.UserType {
 	case auth.Buyer:
 		return usernameRef{Kind: "BuyerUser", Company: c.P.CompanyID, UserID: c.P.UserID}, c.Reg.Resource("Users"), []string{c.P.CompanyID}
+	case auth.Supplier:
+		return usernameRef{Kind: "SupplierUser", Company: c.P.CompanyID, UserID: c.P.UserID}, c.Reg.Resource("SupplierUsers"), []string{c.P.CompanyID}
 	default:
 		return usernameRef{Kind: "AdminUser", UserID: c.P.UserID}, c.Reg.Resource("AdminUsers"), nil
 	}
@@ -54,6 +56,8 @@ func meGet(c *resource.Ctx) (any, error) {
 			return nil, err
 		}
 		d["Buyer"] = map[string]any{"ID": b.Doc["ID"], "DefaultCatalogID": b.Doc["DefaultCatalogID"]}
+	case "SupplierUser":
+		d["Supplier"] = map[string]any{"ID": ref.Company}
 	case "AdminUser":
 		d["Seller"] = map[string]any{"ID": MarketplaceID()}
 	}

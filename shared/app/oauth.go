@@ -154,6 +154,10 @@ func grant(c *resource.Ctx, form map[string][]string) (*tokenResponse, error) {
 
 func (e *oauthError) withMessage(m string) *oauthError { e.err.Message = m; return e }
 
+// companyResources names the resource holding the company of a user kind
+// (admin users have none).
+var companyResources = map[string]string{"BuyerUser": "Buyers", "SupplierUser": "Suppliers"}
+
 // findUser resolves a username to its user doc, checking it is active and
 // its company is active.
 func findUser(c *resource.Ctx, username string) (api.Doc, usernameRef, error) {
@@ -175,8 +179,8 @@ func findUser(c *resource.Ctx, username string) (api.Doc, usernameRef, error) {
 	if active, _ := u["Active"].(bool); !active {
 		return nil, ref, tokenErr("invalid_grant", "Auth.UserNotActive", nil)
 	}
-	if ref.Kind == "BuyerUser" {
-		b, err := c.Reg.Load(c, c.Reg.Resource("Buyers"), nil, ref.Company)
+	if companies := companyResources[ref.Kind]; companies != "" {
+		b, err := c.Reg.Load(c, c.Reg.Resource(companies), nil, ref.Company)
 		if err != nil {
 			return nil, ref, err
 		}
@@ -189,8 +193,11 @@ func findUser(c *resource.Ctx, username string) (api.Doc, usernameRef, error) {
 
 func loadUser(c *resource.Ctx, ref usernameRef) (api.Doc, error) {
 	res, scope := c.Reg.Resource("AdminUsers"), []string(nil)
-	if ref.Kind == "BuyerUser" {
+	switch ref.Kind {
+	case "BuyerUser":
 		res, scope = c.Reg.Resource("Users"), []string{ref.Company}
+	case "SupplierUser":
+		res, scope = c.Reg.Resource("SupplierUsers"), []string{ref.Company}
 	}
 	e, err := c.Reg.Load(c, res, scope, ref.UserID)
 	if err != nil {

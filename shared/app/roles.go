@@ -18,6 +18,8 @@ func userGroups(c *resource.Ctx, kind, company, userID string) ([]string, error)
 		a = c.Reg.AssignmentKind("AdminUserGroupAssignment")
 	case "BuyerUser":
 		a, scope = c.Reg.AssignmentKind("BuyerUserGroupAssignment"), []string{company}
+	case "SupplierUser":
+		a, scope = c.Reg.AssignmentKind("SupplierUserGroupAssignment"), []string{company}
 	default:
 		return nil, nil
 	}

@@ -1,6 +1,256 @@
 package app
 
-import "github.com/ordercloud-serverless/occ/shared/resource"
+import (
+	"net/http"
+	"slices"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/auth"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
 
 // declareSuppliers declares suppliers, their users, user groups and addresses, supplier-buyer relationships, product suppliers and product collections.
-func declareSuppliers(r *resource.Registry) {}
+func declareSuppliers(r *resource.Registry) {
+	underSupplier := []resource.Parent{{Param: "supplierID", Resource: "Suppliers"}}
+	r.Add(&resource.Resource{Name: "Suppliers", Model: "Supplier", IDParam: "supplierID", BeforeDelete: deleteSupplier})
+
+	// Which buyers may order from a supplier. The relationship has no SDK
+	// model (its endpoints take no body), so its operations are written by
+	// hand; the declaration stores it, lets others find it by kind and
+	// removes it when either side is deleted.
+	r.AddAssignment(&resource.Assignment{Resource: "Suppliers", Model: "SupplierBuyerAssignment", Kind: "SupplierBuyer",
+		Key:  []string{"SupplierID", "BuyerID"},
+		Refs: []resource.Ref{{Field: "SupplierID", Resource: "Suppliers"}, {Field: "BuyerID", Resource: "Buyers"}}})
+	r.Handle("Suppliers.ListBuyers", listSupplierBuyers)
+	r.Handle("Suppliers.SaveBuyer", saveSupplierBuyer)
+	r.Handle("Suppliers.DeleteBuyer", deleteSupplierBuyer)
+
+	r.Add(&resource.Resource{Name: "SupplierUsers", Model: "User", Kind: "SupplierUser", ObjectType: "User", IDParam: "userID",
+		Scope: []string{"supplierID"}, Parents: underSupplier, Ops: []string{"Get", "Create", "Save", "Patch", "Delete"},
+		Prepare: prepareUser(supplierCompany), Present: presentUser(supplierCompany), BeforeDelete: deleteUsername})
+	r.Handle("SupplierUsers.List", listSupplierUsers)
+	r.Add(&resource.Resource{Name: "SupplierUserGroups", Model: "UserGroup", Kind: "SupplierUserGroup", ObjectType: "UserGroup",
+		IDParam: "userGroupID", Scope: []string{"supplierID"}, Parents: underSupplier})
+	// UserGroupAssignment has no SupplierID, so the engine skips checking
+	// these refs (their scope field is empty) and
+	// prepareSupplierUserGroupAssignment checks them against the path; the
+	// refs still make deleting a user or a group remove its assignments.
+	r.AddAssignment(&resource.Assignment{Resource: "SupplierUserGroups", Save: "SaveUserAssignment", Delete: "DeleteUserAssignment",
+		List: "ListUserAssignments", Model: "UserGroupAssignment", Kind: "SupplierUserGroupAssignment", Scope: []string{"supplierID"},
+		Key: []string{"UserGroupID", "UserID"},
+		Refs: []resource.Ref{{Field: "UserGroupID", Resource: "SupplierUserGroups", ScopeFields: []string{"SupplierID"}},
+			{Field: "UserID", Resource: "SupplierUsers", ScopeFields: []string{"SupplierID"}}},
+		Prepare: prepareSupplierUserGroupAssignment})
+	r.Add(&resource.Resource{Name: "SupplierAddresses", Model: "Address", Kind: "SupplierAddress", ObjectType: "Address",
+		IDParam: "addressID", Scope: []string{"supplierID"}, Parents: underSupplier})
+
+	declareProductSuppliers(r) // suppliers_products.go
+	declareCollections(r)      // collections.go
+}
+
+// supplierCompany is the companyOf of supplier users: their supplier.
+func supplierCompany(c *resource.Ctx) (string, string) { return "SupplierUser", c.Param("supplierID") }
+
+// supplierOwnedKinds are the collections that live under a supplier and go
+// with it.
+var supplierOwnedKinds = []string{"SupplierUsers", "SupplierUserGroups", "SupplierAddresses"}
+
+// deleteSupplier removes what lives under the supplier: its users (and
+// their usernames), user groups, addresses and group assignments, and the
+// API client and security profile assignments made to it. Relationships
+// declared with refs (buyers, products) go through the engine's cascade.
+func deleteSupplier(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	id := str(doc, "ID")
+	for _, name := range supplierOwnedKinds {
+		res := c.Reg.Resource(name)
+		items, err := c.Deps.Store.Query(c, store.Query{PK: res.PK(id)})
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
+			if name == "SupplierUsers" {
+				d, err := api.DecodeDoc(it.Doc)
+				if err != nil {
+					return err
+				}
+				tx.Delete(usernameKey(str(d, "Username")))
+			}
+		}
+	}
+	ug := c.Reg.AssignmentKind("SupplierUserGroupAssignment")
+	items, err := c.Deps.Store.Query(c, store.Query{PK: ug.PK(id)})
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		tx.Delete(store.Key{PK: it.PK, SK: it.SK})
+	}
+	for _, model := range []string{"ApiClientAssignment", "SecurityProfileAssignment"} {
+		a := c.Reg.Assignments(model)
+		docs, err := c.Reg.AllAssignments(c, a)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if str(d, "SupplierID") == id {
+				tx.Delete(store.Key{PK: a.PK(), SK: a.SK(d)})
+			}
+		}
+	}
+	return nil
+}
+
+// ownSupplierOnly keeps a supplier user to its own organization: another
+// supplier is reported missing, as if it did not exist.
+func ownSupplierOnly(c *resource.Ctx, supplierID string) error {
+	if c.P.UserType == auth.Supplier && c.P.CompanyID != supplierID {
+		return api.NotFound("Supplier", supplierID)
+	}
+	return nil
+}
+
+// marketplaceOwnerOnly refuses callers that are not marketplace owner users.
+func marketplaceOwnerOnly(c *resource.Ctx) error {
+	if c.P.UserType != auth.Admin {
+		return api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil).
+			WithMessage("Only the marketplace owner can manage this relationship.")
+	}
+	return nil
+}
+
+func loadSupplier(c *resource.Ctx, id string) (*resource.Entity, error) {
+	return c.Reg.Load(c, c.Reg.Resource("Suppliers"), nil, id)
+}
+
+// supplierBuyers lists the SupplierBuyer relationships, all of them or
+// those of one supplier.
+func supplierBuyers(c *resource.Ctx, supplierID string) ([]api.Doc, error) {
+	docs, err := c.Reg.AllAssignments(c, c.Reg.AssignmentKind("SupplierBuyer"))
+	if err != nil {
+		return nil, err
+	}
+	if supplierID == "" {
+		return docs, nil
+	}
+	return slices.DeleteFunc(docs, func(d api.Doc) bool { return str(d, "SupplierID") != supplierID }), nil
+}
+
+// listSupplierBuyers lists the buyers a supplier may sell to, as
+// SupplierBuyer (the buyer's ID and name).
+func listSupplierBuyers(c *resource.Ctx) (any, error) {
+	id := c.Param("supplierID")
+	if err := ownSupplierOnly(c, id); err != nil {
+		return nil, err
+	}
+	if _, err := loadSupplier(c, id); err != nil {
+		return nil, err
+	}
+	rels, err := supplierBuyers(c, id)
+	if err != nil {
+		return nil, err
+	}
+	buyers := c.Reg.Resource("Buyers")
+	keys := make([]store.Key, 0, len(rels))
+	for _, d := range rels {
+		keys = append(keys, store.Key{PK: buyers.PK(), SK: str(d, "BuyerID")})
+	}
+	got, err := c.Deps.Store.BatchGet(c, keys)
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]api.Doc, 0, len(got))
+	for _, it := range got {
+		b, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, api.Doc{"ID": b["ID"], "Name": b["Name"]})
+	}
+	return c.Reg.Page(c, modelOf("SupplierBuyer"), docs, nil)
+}
+
+func saveSupplierBuyer(c *resource.Ctx) (any, error) {
+	if err := marketplaceOwnerOnly(c); err != nil {
+		return nil, err
+	}
+	sup, buyer := c.Param("supplierID"), c.Param("buyerID")
+	if _, err := loadSupplier(c, sup); err != nil {
+		return nil, err
+	}
+	if _, err := c.Reg.Load(c, c.Reg.Resource("Buyers"), nil, buyer); err != nil {
+		return nil, err
+	}
+	a := c.Reg.AssignmentKind("SupplierBuyer")
+	_, err := c.Deps.Store.Put(c, a.Item(api.Doc{"SupplierID": sup, "BuyerID": buyer}), store.Always)
+	return nil, err
+}
+
+func deleteSupplierBuyer(c *resource.Ctx) (any, error) {
+	if err := marketplaceOwnerOnly(c); err != nil {
+		return nil, err
+	}
+	a := c.Reg.AssignmentKind("SupplierBuyer")
+	k := store.Key{PK: a.PK(), SK: a.SK(api.Doc{"SupplierID": c.Param("supplierID"), "BuyerID": c.Param("buyerID")})}
+	return nil, c.Deps.Store.Delete(c, k, store.Always)
+}
+
+// buyerMayOrderFrom says whether a buyer can order from a supplier: an
+// active supplier that lets every buyer order, or one with an explicit
+// relationship to the buyer.
+func buyerMayOrderFrom(c *resource.Ctx, supplier api.Doc, buyerID string) (bool, error) {
+	if supplier["Active"] != true {
+		return false, nil
+	}
+	if supplier["AllBuyersCanOrder"] == true {
+		return true, nil
+	}
+	rels, err := supplierBuyers(c, str(supplier, "ID"))
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(rels, func(d api.Doc) bool { return str(d, "BuyerID") == buyerID }), nil
+}
+
+// listSupplierUsers is the engine's list plus the userGroupID parameter:
+// only members of that group.
+func listSupplierUsers(c *resource.Ctx) (any, error) {
+	sup := c.Param("supplierID")
+	if _, err := loadSupplier(c, sup); err != nil {
+		return nil, err
+	}
+	res := c.Reg.Resource("SupplierUsers")
+	docs, err := c.Reg.All(c, res, []string{sup})
+	if err != nil {
+		return nil, err
+	}
+	if group := c.Query("userGroupID"); group != "" {
+		asg, err := c.Reg.AllAssignments(c, c.Reg.AssignmentKind("SupplierUserGroupAssignment"), sup)
+		if err != nil {
+			return nil, err
+		}
+		members := map[string]bool{}
+		for _, a := range asg {
+			if str(a, "UserGroupID") == group {
+				members[str(a, "UserID")] = true
+			}
+		}
+		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return !members[str(d, "ID")] })
+	}
+	return c.Reg.Page(c, res.ContractModel(), docs, func(d api.Doc) (api.Doc, error) { return res.Present(c, d) })
+}
+
+// prepareSupplierUserGroupAssignment checks that the group and the user
+// both belong to the supplier in the path.
+func prepareSupplierUserGroupAssignment(c *resource.Ctx, doc api.Doc) error {
+	scope := []string{c.Param("supplierID")}
+	if _, err := loadSupplier(c, scope[0]); err != nil {
+		return err
+	}
+	if _, err := c.Reg.Load(c, c.Reg.Resource("SupplierUserGroups"), scope, str(doc, "UserGroupID")); err != nil {
+		return err
+	}
+	_, err := c.Reg.Load(c, c.Reg.Resource("SupplierUsers"), scope, str(doc, "UserID"))
+	return err
+}

@@ -1,0 +1,664 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// Product collections are lists of products a buyer user saves (wish
+// lists, favourites, save for later). A collection belongs to the buyer
+// user who created it (kept in the hidden _owner field) and lives under its
+// buyer, so its ID is unique within the buyer and the marketplace owner can
+// read it under /buyers/{buyerID}/productcollections.
+//
+// Its owner shares it through invitations: another user of the same buyer
+// who accepts one becomes a member (a reader, or an editor when the
+// invitation says Admin). An invitation is single-use: once accepted it
+// stays bound to the accepting user, and deleting it revokes that user's
+// access. A Public collection can be read by every user of its buyer.
+//
+// Storage: the collection is an entity of ProductCollection#<buyer>; entries
+// are items of ProductCollectionEntry#<buyer>#<collection> keyed by product;
+// invitations are entities of ProductCollectionInvitation#<buyer>#<collection>;
+// memberships are items of ProductCollectionMember#<buyer> keyed
+// <collection>|<user>, so one query finds every collection shared with a user.
+
+// collectionEntryLimit is the most products one collection may hold.
+const collectionEntryLimit = 500
+
+// collectionInvitationLife is how long an invitation lasts by default, and
+// collectionInvitationMaxLife the longest it may be set to last.
+const (
+	collectionInvitationLife    = 30 * 24 * time.Hour
+	collectionInvitationMaxLife = 366 * 24 * time.Hour
+)
+
+func declareCollections(r *resource.Registry) {
+	r.Add(&resource.Resource{Name: "ProductCollections", Model: "ProductCollection", IDParam: "productCollectionID",
+		Scope: []string{"buyerID"}, Parents: []resource.Parent{{Param: "buyerID", Resource: "Buyers"}}, Ops: []string{"Get", "List"}})
+	// Invitations are served only through Me operations; declaring them
+	// gives storage, loading and 404s in the usual shape.
+	r.Add(&resource.Resource{Name: "ProductCollectionInvitations", Model: "ProductCollectionInvitation", IDParam: "invitationID",
+		Ops: []string{}})
+	r.Handle("ProductCollections.ListEntries", listCollectionEntriesAdmin)
+
+	r.Handle("Me.ListProductCollections", meListCollections)
+	r.Handle("Me.CreateProductCollection", meCreateCollection)
+	r.Handle("Me.GetProductCollection", meGetCollection)
+	r.Handle("Me.SaveProductCollection", meSaveCollection)
+	r.Handle("Me.PatchProductCollection", mePatchCollection)
+	r.Handle("Me.DeleteProductCollection", meDeleteCollection)
+
+	r.Handle("Me.ListProductCollectionEntries", meListCollectionEntries)
+	r.Handle("Me.CreateProductCollectionEntry", meCreateCollectionEntry)
+	r.Handle("Me.SaveProductCollectionEntry", meSaveCollectionEntry)
+	r.Handle("Me.DeleteProductCollectionEntry", meDeleteCollectionEntry)
+
+	r.Handle("Me.ListProductCollectionInvitations", meListCollectionInvitations)
+	r.Handle("Me.CreateProductCollectionInvitation", meCreateCollectionInvitation)
+	r.Handle("Me.GetProductCollectionInvitation", meGetCollectionInvitation)
+	r.Handle("Me.PatchProductCollectionInvitation", mePatchCollectionInvitation)
+	r.Handle("Me.DeleteProductCollectionInvitation", meDeleteCollectionInvitation)
+	r.Handle("Me.AcceptProductCollectionInvitation", meAcceptCollectionInvitation)
+	r.Handle("Me.DeclineProductCollectionInvitation", meDeclineCollectionInvitation)
+}
+
+// collectionLevel is what a user may do with a collection.
+type collectionLevel int
+
+const (
+	collectionNone   collectionLevel = iota
+	collectionReader                 // a member, or anyone of the buyer for a Public collection
+	collectionEditor                 // a member invited as Admin
+	collectionOwner
+)
+
+func collectionsRes(c *resource.Ctx) *resource.Resource { return c.Reg.Resource("ProductCollections") }
+func collectionInvitationsRes(c *resource.Ctx) *resource.Resource {
+	return c.Reg.Resource("ProductCollectionInvitations")
+}
+
+func collectionEntriesPK(buyer, coll string) string {
+	return "ProductCollectionEntry#" + buyer + "#" + coll
+}
+func collectionMembersPK(buyer string) string { return "ProductCollectionMember#" + buyer }
+func collectionMemberKey(buyer, coll, user string) store.Key {
+	return store.Key{PK: collectionMembersPK(buyer), SK: coll + "|" + user}
+}
+
+// collectionMember is a user a collection is shared with.
+type collectionMember struct {
+	ProductCollectionID, UserID, InvitationID string
+	Admin                                     bool
+}
+
+func collectionMemberItem(buyer string, m collectionMember) store.Item {
+	k := collectionMemberKey(buyer, m.ProductCollectionID, m.UserID)
+	b, _ := json.Marshal(m)
+	return store.Item{PK: k.PK, SK: k.SK, Type: "ProductCollectionMember", ID: k.SK, Doc: b}
+}
+
+// collectionMemberships maps the collections shared with a user to whether
+// the user is their editor.
+func collectionMemberships(c *resource.Ctx, buyer, user string) (map[string]bool, error) {
+	items, err := c.Deps.Store.Query(c, store.Query{PK: collectionMembersPK(buyer)})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, it := range items {
+		var m collectionMember
+		if err := json.Unmarshal(it.Doc, &m); err != nil {
+			return nil, err
+		}
+		if m.UserID == user {
+			out[m.ProductCollectionID] = m.Admin
+		}
+	}
+	return out, nil
+}
+
+// collectionLevelIn is the user's level on a collection given its memberships.
+func collectionLevelIn(doc api.Doc, user string, members map[string]bool) collectionLevel {
+	switch admin, member := members[str(doc, "ID")]; {
+	case str(doc, "_owner") == user:
+		return collectionOwner
+	case member && admin:
+		return collectionEditor
+	case member || str(doc, "AccessLevel") == "Public":
+		return collectionReader
+	}
+	return collectionNone
+}
+
+// myCollection is the collection in the path as the calling buyer user
+// sees it: 404 when the user cannot see it, 403 when it needs a higher
+// level than the user has.
+type myCollection struct {
+	buyer, user string
+	e           *resource.Entity
+	level       collectionLevel
+}
+
+func loadMyCollection(c *resource.Ctx, need collectionLevel) (*myCollection, error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, err
+	}
+	buyer, user, id := c.P.CompanyID, c.P.UserID, c.Param("productCollectionID")
+	e, err := c.Reg.Load(c, collectionsRes(c), []string{buyer}, id)
+	if err != nil {
+		return nil, err
+	}
+	members, err := collectionMemberships(c, buyer, user)
+	if err != nil {
+		return nil, err
+	}
+	mc := &myCollection{buyer: buyer, user: user, e: e, level: collectionLevelIn(e.Doc, user, members)}
+	if mc.level == collectionNone {
+		return nil, api.NotFound("ProductCollection", id)
+	}
+	if mc.level < need {
+		return nil, api.E(http.StatusForbidden, "ProductCollection.CannotModify", nil)
+	}
+	return mc, nil
+}
+
+func (mc *myCollection) id() string { return str(mc.e.Doc, "ID") }
+
+func meListCollections(c *resource.Ctx) (any, error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, err
+	}
+	buyer, user := c.P.CompanyID, c.P.UserID
+	docs, err := c.Reg.All(c, collectionsRes(c), []string{buyer})
+	if err != nil {
+		return nil, err
+	}
+	members, err := collectionMemberships(c, buyer, user)
+	if err != nil {
+		return nil, err
+	}
+	var mine []api.Doc
+	for _, d := range docs {
+		if collectionLevelIn(d, user, members) != collectionNone {
+			mine = append(mine, d)
+		}
+	}
+	return c.Reg.Page(c, collectionsRes(c).ContractModel(), mine, nil)
+}
+
+func decodeCollection(c *resource.Ctx, partial bool) (api.Doc, error) {
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	doc, aerr := api.Clean(collectionsRes(c).ContractModel(), body, partial)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return doc, nil
+}
+
+func meCreateCollection(c *resource.Ctx) (any, error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, err
+	}
+	doc, err := decodeCollection(c, false)
+	if err != nil {
+		return nil, err
+	}
+	doc["_owner"] = c.P.UserID
+	return c.Reg.Insert(c, collectionsRes(c), []string{c.P.CompanyID}, doc)
+}
+
+func meGetCollection(c *resource.Ctx) (any, error) {
+	mc, err := loadMyCollection(c, collectionReader)
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Out(c, collectionsRes(c), mc.e.Doc)
+}
+
+// meSaveCollection creates the collection when its ID is free in the
+// buyer, else replaces it if the caller may edit it.
+func meSaveCollection(c *resource.Ctx) (any, error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, err
+	}
+	doc, err := decodeCollection(c, false)
+	if err != nil {
+		return nil, err
+	}
+	doc["ID"] = c.Param("productCollectionID")
+	mc, err := loadMyCollection(c, collectionEditor)
+	var ae *api.Error
+	if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
+		if _, taken := c.Reg.Load(c, collectionsRes(c), []string{c.P.CompanyID}, str(doc, "ID")); taken == nil {
+			// Someone else's collection, which the caller cannot see.
+			return nil, api.E(http.StatusForbidden, "ProductCollection.CannotModify", nil)
+		}
+		doc["_owner"] = c.P.UserID
+		return c.Reg.Insert(c, collectionsRes(c), []string{c.P.CompanyID}, doc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Replace(c, collectionsRes(c), []string{mc.buyer}, mc.e, doc)
+}
+
+func mePatchCollection(c *resource.Ctx) (any, error) {
+	patch, err := decodeCollection(c, true)
+	if err != nil {
+		return nil, err
+	}
+	delete(patch, "ID")
+	mc, err := loadMyCollection(c, collectionEditor)
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Replace(c, collectionsRes(c), []string{mc.buyer}, mc.e, api.Merge(api.Clone(mc.e.Doc), patch))
+}
+
+// meDeleteCollection (owner only) removes the collection with its entries,
+// invitations and memberships.
+func meDeleteCollection(c *resource.Ctx) (any, error) {
+	mc, err := loadMyCollection(c, collectionOwner)
+	if err != nil {
+		return nil, err
+	}
+	tx := &resource.Tx{}
+	tx.Delete(store.Key{PK: mc.e.Item.PK, SK: mc.e.Item.SK})
+	for _, pk := range []string{collectionEntriesPK(mc.buyer, mc.id()), collectionInvitationsRes(c).PK(mc.buyer, mc.id())} {
+		items, err := c.Deps.Store.Query(c, store.Query{PK: pk})
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
+		}
+	}
+	members, err := c.Deps.Store.Query(c, store.Query{PK: collectionMembersPK(mc.buyer)})
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range members {
+		var m collectionMember
+		if json.Unmarshal(it.Doc, &m) == nil && m.ProductCollectionID == mc.id() {
+			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
+		}
+	}
+	return nil, tx.Commit(c)
+}
+
+// --- entries ----------------------------------------------------------------
+
+// collectionEntries reads a collection's entries (ProductID, ListOrder,
+// DateAdded), keyed by product.
+func collectionEntries(c *resource.Ctx, buyer, coll string) (map[string]api.Doc, error) {
+	items, err := c.Deps.Store.Query(c, store.Query{PK: collectionEntriesPK(buyer, coll)})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]api.Doc, len(items))
+	for _, it := range items {
+		d, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return nil, err
+		}
+		out[str(d, "ProductID")] = d
+	}
+	return out, nil
+}
+
+// withCollectionEntry adds an entry's collection fields to a product doc.
+func withCollectionEntry(p, entry api.Doc) api.Doc {
+	p["ListOrder"], p["DateAdded"] = entry["ListOrder"], entry["DateAdded"]
+	return p
+}
+
+// putCollectionEntry adds a product to the caller's collection (or updates
+// its list order). Only products the caller can currently see may be
+// added; others are reported missing. keepOrder keeps an existing entry's
+// ListOrder (the body-less PUT).
+func putCollectionEntry(c *resource.Ctx, productID string, listOrder any, keepOrder bool) error {
+	mc, err := loadMyCollection(c, collectionEditor)
+	if err != nil {
+		return err
+	}
+	v, err := visibility(c, mc.buyer, mc.user)
+	if err != nil {
+		return err
+	}
+	seen, err := buyerProducts(c, v, []string{productID})
+	if err != nil {
+		return err
+	}
+	if len(seen) == 0 {
+		return api.NotFound("Product", productID)
+	}
+	entries, err := collectionEntries(c, mc.buyer, mc.id())
+	if err != nil {
+		return err
+	}
+	entry, exists := entries[productID]
+	if !exists {
+		if len(entries) >= collectionEntryLimit {
+			return api.E(http.StatusBadRequest, "ProductCollection.ProductEntryLimit", nil)
+		}
+		entry = api.Doc{"ProductID": productID, "DateAdded": api.Now()}
+	}
+	if !keepOrder || !exists {
+		entry["ListOrder"] = listOrder
+	}
+	b, _ := json.Marshal(entry)
+	pk := collectionEntriesPK(mc.buyer, mc.id())
+	_, err = c.Deps.Store.Put(c, store.Item{PK: pk, SK: productID, Type: "ProductCollectionEntry", ID: productID, Doc: b}, store.Always)
+	return err
+}
+
+func meCreateCollectionEntry(c *resource.Ctx) (any, error) {
+	return nil, putCollectionEntry(c, c.Param("productID"), nil, true)
+}
+
+func meSaveCollectionEntry(c *resource.Ctx) (any, error) {
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	entry, aerr := api.Clean(modelOf("ProductCollectionEntry"), body, false)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return nil, putCollectionEntry(c, str(entry, "ProductID"), entry["ListOrder"], false)
+}
+
+func meDeleteCollectionEntry(c *resource.Ctx) (any, error) {
+	mc, err := loadMyCollection(c, collectionEditor)
+	if err != nil {
+		return nil, err
+	}
+	k := store.Key{PK: collectionEntriesPK(mc.buyer, mc.id()), SK: c.Param("productID")}
+	return nil, c.Deps.Store.Delete(c, k, store.Always)
+}
+
+// meListCollectionEntries lists the collection's products the caller can
+// see now, priced for the caller; products whose visibility was revoked are
+// left out until it is restored.
+func meListCollectionEntries(c *resource.Ctx) (any, error) {
+	mc, err := loadMyCollection(c, collectionReader)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := collectionEntries(c, mc.buyer, mc.id())
+	if err != nil {
+		return nil, err
+	}
+	only := make([]string, 0, len(entries))
+	for id := range entries {
+		only = append(only, id)
+	}
+	v, err := visibility(c, mc.buyer, mc.user)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := buyerProducts(c, v, only)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		withCollectionEntry(d, entries[str(d, "ID")])
+	}
+	page, err := c.Reg.Page(c, modelOf("ProductCollectionBuyerProduct"), docs, nil)
+	if err != nil {
+		return nil, err
+	}
+	return withFacets(page), nil
+}
+
+// listCollectionEntriesAdmin lists every product of a buyer's collection,
+// whoever can see it.
+func listCollectionEntriesAdmin(c *resource.Ctx) (any, error) {
+	buyer := c.Param("buyerID")
+	if _, err := c.Reg.Load(c, c.Reg.Resource("Buyers"), nil, buyer); err != nil {
+		return nil, err
+	}
+	coll, err := c.Reg.Load(c, collectionsRes(c), []string{buyer}, c.Param("productCollectionID"))
+	if err != nil {
+		return nil, err
+	}
+	entries, err := collectionEntries(c, buyer, str(coll.Doc, "ID"))
+	if err != nil {
+		return nil, err
+	}
+	products := c.Reg.Resource("Products")
+	keys := make([]store.Key, 0, len(entries))
+	for id := range entries {
+		keys = append(keys, store.Key{PK: products.PK(), SK: id})
+	}
+	got, err := c.Deps.Store.BatchGet(c, keys)
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]api.Doc, 0, len(got))
+	for _, it := range got {
+		d, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, withCollectionEntry(d, entries[str(d, "ID")]))
+	}
+	page, err := c.Reg.Page(c, modelOf("ProductCollectionProduct"), docs, nil)
+	if err != nil {
+		return nil, err
+	}
+	return withFacets(page), nil
+}
+
+// --- invitations ------------------------------------------------------------
+
+// checkCollectionInvitationExpiry defaults ExpirationDate to 30 days from now and
+// refuses one in the past or more than a year ahead.
+func checkCollectionInvitationExpiry(doc api.Doc, create bool) error {
+	now := time.Now()
+	s, set := doc["ExpirationDate"].(string)
+	if !set || s == "" {
+		if create {
+			doc["ExpirationDate"] = api.FormatTime(now.Add(collectionInvitationLife))
+		}
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil || t.Before(now) || t.After(now.Add(collectionInvitationMaxLife)) {
+		return api.E(http.StatusBadRequest, "GroupOrderInvitation.InvalidExpiration", nil)
+	}
+	return nil
+}
+
+func decodeCollectionInvitation(c *resource.Ctx, partial bool) (api.Doc, error) {
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	doc, aerr := api.Clean(collectionInvitationsRes(c).ContractModel(), body, partial)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if err := checkCollectionInvitationExpiry(doc, !partial); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+func (mc *myCollection) invitationScope() []string { return []string{mc.buyer, mc.id()} }
+
+func meListCollectionInvitations(c *resource.Ctx) (any, error) {
+	mc, err := loadMyCollection(c, collectionEditor)
+	if err != nil {
+		return nil, err
+	}
+	res := collectionInvitationsRes(c)
+	docs, err := c.Reg.All(c, res, mc.invitationScope())
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Page(c, res.ContractModel(), docs, nil)
+}
+
+func meCreateCollectionInvitation(c *resource.Ctx) (any, error) {
+	doc, err := decodeCollectionInvitation(c, false)
+	if err != nil {
+		return nil, err
+	}
+	mc, err := loadMyCollection(c, collectionEditor)
+	if err != nil {
+		return nil, err
+	}
+	doc["_by"] = mc.user
+	return c.Reg.Insert(c, collectionInvitationsRes(c), mc.invitationScope(), doc)
+}
+
+func meGetCollectionInvitation(c *resource.Ctx) (any, error) {
+	mc, err := loadMyCollection(c, collectionEditor)
+	if err != nil {
+		return nil, err
+	}
+	res := collectionInvitationsRes(c)
+	e, err := c.Reg.Load(c, res, mc.invitationScope(), c.Param("invitationID"))
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Out(c, res, e.Doc)
+}
+
+// mePatchCollectionInvitation updates an invitation; on an accepted one a
+// change of Admin changes what its member may do.
+func mePatchCollectionInvitation(c *resource.Ctx) (any, error) {
+	patch, err := decodeCollectionInvitation(c, true)
+	if err != nil {
+		return nil, err
+	}
+	delete(patch, "ID")
+	mc, err := loadMyCollection(c, collectionEditor)
+	if err != nil {
+		return nil, err
+	}
+	res := collectionInvitationsRes(c)
+	e, err := c.Reg.Load(c, res, mc.invitationScope(), c.Param("invitationID"))
+	if err != nil {
+		return nil, err
+	}
+	doc := api.Merge(api.Clone(e.Doc), patch)
+	out, err := c.Reg.Replace(c, res, mc.invitationScope(), e, doc)
+	if err != nil {
+		return nil, err
+	}
+	if user := str(doc, "_user"); user != "" {
+		m := collectionMember{ProductCollectionID: mc.id(), UserID: user, InvitationID: str(doc, "ID"), Admin: doc["Admin"] == true}
+		if _, err := c.Deps.Store.Put(c, collectionMemberItem(mc.buyer, m), store.Always); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// meDeleteCollectionInvitation withdraws an invitation; if it was accepted,
+// its member loses access.
+func meDeleteCollectionInvitation(c *resource.Ctx) (any, error) {
+	mc, err := loadMyCollection(c, collectionEditor)
+	if err != nil {
+		return nil, err
+	}
+	e, err := c.Reg.Load(c, collectionInvitationsRes(c), mc.invitationScope(), c.Param("invitationID"))
+	if err != nil {
+		return nil, err
+	}
+	return nil, removeCollectionInvitation(c, mc.buyer, mc.id(), e)
+}
+
+func removeCollectionInvitation(c *resource.Ctx, buyer, coll string, inv *resource.Entity) error {
+	tx := &resource.Tx{}
+	tx.Delete(store.Key{PK: inv.Item.PK, SK: inv.Item.SK})
+	if user := str(inv.Doc, "_user"); user != "" {
+		tx.Delete(collectionMemberKey(buyer, coll, user))
+	}
+	return tx.Commit(c)
+}
+
+// invitedCollection loads the collection and invitation an invitee
+// answers: any user of the collection's buyer other than its owner, for an
+// invitation nobody else has accepted.
+func invitedCollection(c *resource.Ctx) (coll, inv *resource.Entity, err error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, nil, err
+	}
+	buyer, user := c.P.CompanyID, c.P.UserID
+	coll, err = c.Reg.Load(c, collectionsRes(c), []string{buyer}, c.Param("productCollectionID"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if str(coll.Doc, "_owner") == user {
+		return nil, nil, api.E(http.StatusBadRequest, "ProductCollection.CannotAcceptOrDeclineOwnInvitation", nil)
+	}
+	id := c.Param("invitationID")
+	inv, err = c.Reg.Load(c, collectionInvitationsRes(c), []string{buyer, str(coll.Doc, "ID")}, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if by := str(inv.Doc, "_user"); by != "" && by != user {
+		return nil, nil, api.NotFound("ProductCollectionInvitation", id)
+	}
+	return coll, inv, nil
+}
+
+// meAcceptCollectionInvitation shares the collection with the caller.
+func meAcceptCollectionInvitation(c *resource.Ctx) (any, error) {
+	coll, inv, err := invitedCollection(c)
+	if err != nil {
+		return nil, err
+	}
+	buyer, user, collID := c.P.CompanyID, c.P.UserID, str(coll.Doc, "ID")
+	members, err := collectionMemberships(c, buyer, user)
+	if err != nil {
+		return nil, err
+	}
+	if _, member := members[collID]; member || inv.Doc["Accepted"] == true {
+		return nil, api.E(http.StatusBadRequest, "ProductCollection.AlreadyAcceptedInvitation", nil)
+	}
+	if t, err := time.Parse(time.RFC3339Nano, str(inv.Doc, "ExpirationDate")); err == nil && time.Now().After(t) {
+		return nil, api.E(http.StatusBadRequest, "GroupOrderInvitation.InvitationExpired", nil)
+	}
+	doc := api.Clone(inv.Doc)
+	doc["Accepted"], doc["_user"] = true, user
+	res := collectionInvitationsRes(c)
+	m := collectionMember{ProductCollectionID: collID, UserID: user, InvitationID: str(doc, "ID"), Admin: doc["Admin"] == true}
+	ops := []store.Op{
+		{Put: collectionPtr(res.Item([]string{buyer, collID}, doc, inv.Item.Version)), Cond: store.IfVersion},
+		{Put: collectionPtr(collectionMemberItem(buyer, m)), Cond: store.IfAbsent},
+	}
+	if err := c.Deps.Store.Transact(c, ops); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			// Accepted concurrently, by this user or another.
+			return nil, api.E(http.StatusBadRequest, "ProductCollection.AlreadyAcceptedInvitation", nil)
+		}
+		return nil, err
+	}
+	return nil, nil
+}
+
+// meDeclineCollectionInvitation removes the invitation; a user who had
+// accepted it leaves the collection.
+func meDeclineCollectionInvitation(c *resource.Ctx) (any, error) {
+	coll, inv, err := invitedCollection(c)
+	if err != nil {
+		return nil, err
+	}
+	return nil, removeCollectionInvitation(c, c.P.CompanyID, str(coll.Doc, "ID"), inv)
+}
+
+func collectionPtr[T any](v T) *T { return &v }
