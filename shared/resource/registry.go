@@ -213,6 +213,10 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 			api.WriteError(w, api.InsufficientRoles(allowed))
 			return
 		}
+		if err := ownCompanyOnly(p, op, req); err != nil {
+			api.WriteError(w, err)
+			return
+		}
 		c := &Ctx{Context: req.Context(), R: req, Op: op, P: p, Deps: deps, Reg: r}
 		body, err := h(c)
 		if err != nil {
@@ -235,6 +239,28 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 		}
 		api.WriteJSON(w, status, body)
 	})
+}
+
+// ownCompanyOnly keeps buyer and supplier users inside their own company:
+// on a route addressed to a buyer (or supplier) by path, a user of another
+// company gets the 404 OrderCloud gives for what the caller cannot see.
+func ownCompanyOnly(p *auth.Principal, op contract.Operation, req *http.Request) error {
+	param, objectType := "", ""
+	switch p.UserType {
+	case auth.Buyer:
+		param, objectType = "buyerID", "Buyer"
+	case auth.Supplier:
+		param, objectType = "supplierID", "Supplier"
+	default:
+		return nil
+	}
+	if !slices.Contains(op.PathParams, param) {
+		return nil
+	}
+	if id := req.PathValue(param); id != p.CompanyID {
+		return api.NotFound(objectType, id)
+	}
+	return nil
 }
 
 // Authenticate verifies the bearer token of a request.

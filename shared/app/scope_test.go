@@ -1,0 +1,23 @@
+package app_test
+
+import "testing"
+
+// Buyer users given admin-style roles still only reach their own company
+// through buyer-addressed routes.
+func TestBuyerUserConfinedToOwnCompany(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	e, admin := s.e, s.admin
+	buyer(t, e, admin, "b2")
+	buyerUser(t, e, admin, "b2", "other", "other-user")
+	profile(t, e, admin, "user-admin", "BuyerUserAdmin", "Shopper")
+	assignProfile(t, e, admin, "user-admin", map[string]any{"BuyerID": "b1"})
+	tok := s.login("shopper-one", "BuyerUserAdmin")
+	must(t, e, "GET", "/v1/buyers/b1/users/u1", tok, nil, 200)
+	r := e.Do("GET", "/v1/buyers/b2/users/other", tok, nil)
+	wantErr(t, r, 404, "NotFound")
+	if r.S("Errors.0.Data.ObjectType") != "Buyer" {
+		t.Errorf("404 should name the buyer: %s", r.Raw)
+	}
+	wantErr(t, e.Do("PATCH", "/v1/buyers/b2/users/other", tok, map[string]any{"FirstName": "X"}), 404, "NotFound")
+}
