@@ -25,6 +25,12 @@ func TestDeleteBuyerCascades(t *testing.T) {
 	must(t, e, "POST", "/v1/catalogs/b1/categories", admin, map[string]any{"ID": "c", "Name": "C", "Active": true}, 201)
 	must(t, e, "POST", "/v1/catalogs/b1/categories/assignments", admin, map[string]any{"CategoryID": "c", "BuyerID": "gone", "Visible": true}, 204)
 
+	// The user keeps a product collection with an entry.
+	inCatalog(t, e, admin, "gone", "p")
+	gu := s.login("gone-user", "Shopper")
+	must(t, e, "POST", "/v1/me/productcollections", gu, map[string]any{"ID": "wish", "Name": "Wish"}, 201)
+	must(t, e, "PUT", "/v1/me/productcollections/wish/p", gu, nil, 204)
+
 	must(t, e, "DELETE", "/v1/buyers/gone", admin, nil, 204)
 	wantErr(t, e.Do("GET", "/v1/buyers/gone/users/gu", admin, nil), 404, "NotFound")
 	for _, path := range []string{
@@ -45,6 +51,16 @@ func TestDeleteBuyerCascades(t *testing.T) {
 	must(t, e, "POST", "/v1/buyers", admin, map[string]any{"ID": "gone", "Name": "Again", "Active": true, "DefaultCatalogID": "gone"}, 201)
 	if r := must(t, e, "GET", "/v1/buyers/gone/users", admin, nil, 200); r.S("Meta.TotalCount") != "0" {
 		t.Errorf("users survived: %s", r.Raw)
+	}
+	if r := must(t, e, "GET", "/v1/buyers/gone/productcollections", admin, nil, 200); r.S("Meta.TotalCount") != "0" {
+		t.Errorf("collections survived: %s", r.Raw)
+	}
+	buyerUser(t, e, admin, "gone", "gu", "gone-user2")
+	assignProfile(t, e, admin, "shopper", map[string]any{"BuyerID": "gone"})
+	gu = s.login("gone-user2", "Shopper")
+	must(t, e, "POST", "/v1/me/productcollections", gu, map[string]any{"ID": "wish", "Name": "Wish"}, 201)
+	if r := must(t, e, "GET", "/v1/buyers/gone/productcollections/wish/products", admin, nil, 200); r.S("Meta.TotalCount") != "0" {
+		t.Errorf("collection entries survived: %s", r.Raw)
 	}
 	buyerUser(t, e, admin, "b1", "again", "gone-user")
 }

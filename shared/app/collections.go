@@ -662,3 +662,27 @@ func meDeclineCollectionInvitation(c *resource.Ctx) (any, error) {
 }
 
 func collectionPtr[T any](v T) *T { return &v }
+
+// deleteBuyerCollections queues what product collections keep under a
+// buyer outside its collection partition: each collection's entries and
+// invitations, and the buyer's memberships.
+func deleteBuyerCollections(c *resource.Ctx, tx *resource.Tx, buyer string) error {
+	colls, err := c.Reg.All(c, collectionsRes(c), []string{buyer})
+	if err != nil {
+		return err
+	}
+	pks := []string{collectionMembersPK(buyer)}
+	for _, d := range colls {
+		pks = append(pks, collectionEntriesPK(buyer, str(d, "ID")), collectionInvitationsRes(c).PK(buyer, str(d, "ID")))
+	}
+	for _, pk := range pks {
+		items, err := c.Deps.Store.Query(c, store.Query{PK: pk})
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
+		}
+	}
+	return nil
+}

@@ -159,6 +159,9 @@ func prepareBuyer(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 // centers, …) and every assignment collection scoped by it. Assignments
 // elsewhere that name the buyer go with the engine's cascade.
 func deleteBuyer(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	if err := deleteBuyerCollections(c, tx, str(doc, "ID")); err != nil {
+		return err
+	}
 	return deleteScopedUnder(c, tx, "buyerID", str(doc, "ID"))
 }
 

@@ -292,6 +292,10 @@ func RolesFor(op contract.Operation) []string {
 		return nil
 	}
 	isRead := op.Method == http.MethodGet
+	if len(roles) == 0 && op.Resource == "Me" {
+		// Me operations without listed roles serve the shopper's own data.
+		roles = []string{"Shopper", "MeAdmin"}
+	}
 	if len(roles) == 0 {
 		roles = patternRoles(op.Resource, isRead)
 	}
