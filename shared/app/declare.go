@@ -24,13 +24,15 @@ func declareSeller(r *resource.Registry) {
 	r.Add(&resource.Resource{Name: "ApiClients", Model: "ApiClient", IDParam: "apiClientID", Prepare: prepareAPIClient})
 	r.AddAssignment(&resource.Assignment{Resource: "ApiClients", Save: "SaveAssignment", List: "ListAssignments",
 		Delete: "DeleteBuyerAssignment", MoreDeletes: []string{"DeleteSupplierAssignment"}, Model: "ApiClientAssignment", Key: []string{"ApiClientID", "BuyerID", "SupplierID"},
-		Refs: []resource.Ref{{Field: "ApiClientID", Resource: "ApiClients"}, {Field: "BuyerID", Resource: "Buyers"}}})
+		Refs: []resource.Ref{{Field: "ApiClientID", Resource: "ApiClients"}, {Field: "BuyerID", Resource: "Buyers"},
+			{Field: "SupplierID", Resource: "Suppliers"}}})
 
 	r.Add(&resource.Resource{Name: "SecurityProfiles", Model: "SecurityProfile", IDParam: "securityProfileID"})
 	r.AddAssignment(&resource.Assignment{Resource: "SecurityProfiles", Save: "SaveAssignment", Delete: "DeleteAssignment",
 		List: "ListAssignments", Model: "SecurityProfileAssignment",
 		Key: []string{"SecurityProfileID", "BuyerID", "SupplierID", "UserGroupID", "UserID"},
 		Refs: []resource.Ref{{Field: "SecurityProfileID", Resource: "SecurityProfiles"}, {Field: "BuyerID", Resource: "Buyers"},
+			{Field: "SupplierID", Resource: "Suppliers"},
 			{Field: "UserID", Resource: "Users", ScopeFields: []string{"BuyerID"}},
 			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}},
 		Prepare: prepareSecurityProfileAssignment, Party: true})

@@ -52,54 +52,12 @@ func declareSuppliers(r *resource.Registry) {
 // supplierCompany is the companyOf of supplier users: their supplier.
 func supplierCompany(c *resource.Ctx) (string, string) { return "SupplierUser", c.Param("supplierID") }
 
-// supplierOwnedKinds are the collections that live under a supplier and go
-// with it.
-var supplierOwnedKinds = []string{"SupplierUsers", "SupplierUserGroups", "SupplierAddresses"}
-
 // deleteSupplier removes what lives under the supplier: its users (and
-// their usernames), user groups, addresses and group assignments, and the
-// API client and security profile assignments made to it. Relationships
-// declared with refs (buyers, products) go through the engine's cascade.
+// their usernames), user groups, addresses and group assignments.
+// Assignments elsewhere that name it (API clients, security profiles,
+// buyers, products) go with the engine's cascade through their refs.
 func deleteSupplier(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-	id := str(doc, "ID")
-	for _, name := range supplierOwnedKinds {
-		res := c.Reg.Resource(name)
-		items, err := c.Deps.Store.Query(c, store.Query{PK: res.PK(id)})
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
-			if name == "SupplierUsers" {
-				d, err := api.DecodeDoc(it.Doc)
-				if err != nil {
-					return err
-				}
-				tx.Delete(usernameKey(str(d, "Username")))
-			}
-		}
-	}
-	ug := c.Reg.AssignmentKind("SupplierUserGroupAssignment")
-	items, err := c.Deps.Store.Query(c, store.Query{PK: ug.PK(id)})
-	if err != nil {
-		return err
-	}
-	for _, it := range items {
-		tx.Delete(store.Key{PK: it.PK, SK: it.SK})
-	}
-	for _, model := range []string{"ApiClientAssignment", "SecurityProfileAssignment"} {
-		a := c.Reg.Assignments(model)
-		docs, err := c.Reg.AllAssignments(c, a)
-		if err != nil {
-			return err
-		}
-		for _, d := range docs {
-			if str(d, "SupplierID") == id {
-				tx.Delete(store.Key{PK: a.PK(), SK: a.SK(d)})
-			}
-		}
-	}
-	return nil
+	return deleteScopedUnder(c, tx, "supplierID", str(doc, "ID"))
 }
 
 // ownSupplierOnly keeps a supplier user to its own organization: another
