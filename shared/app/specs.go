@@ -1,6 +1,289 @@
 package app
 
-import "github.com/ordercloud-serverless/occ/shared/resource"
+import (
+	"cmp"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/commerce"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
 
 // declareSpecs declares specs and options, spec-product assignments, variants and their generation, and inventory records.
-func declareSpecs(r *resource.Registry) {}
+func declareSpecs(r *resource.Registry) {
+	specsParent := []resource.Parent{{Param: "specID", Resource: "Specs"}}
+	r.Add(&resource.Resource{Name: "Specs", Model: "Spec", IDParam: "specID", Prepare: prepareSpec, Present: presentSpec,
+		BeforeDelete: deleteSpecOptions})
+	r.Add(&resource.Resource{Name: "SpecOptions", Model: "SpecOption", IDParam: "optionID", Scope: []string{"specID"},
+		Parents: specsParent, BeforeDelete: clearSpecDefaultOption,
+		OpIDs: map[string]string{"Get": "Specs.GetOption", "List": "Specs.ListOptions", "Create": "Specs.CreateOption",
+			"Save": "Specs.SaveOption", "Patch": "Specs.PatchOption", "Delete": "Specs.DeleteOption"}})
+	r.AddAssignment(&resource.Assignment{Resource: "Specs", Save: "SaveProductAssignment", Delete: "DeleteProductAssignment",
+		List: "ListProductAssignments", Model: "SpecProductAssignment", Key: []string{"SpecID", "ProductID"},
+		Refs:    []resource.Ref{{Field: "SpecID", Resource: "Specs"}, {Field: "ProductID", Resource: "Products"}},
+		Prepare: prepareSpecProductAssignment})
+	r.Handle("Products.ListSpecs", listProductSpecs)
+	r.Handle("Me.ListSpecs", meListSpecs)
+	r.Handle("Me.GetSpec", meGetSpec)
+
+	declareVariants(r)
+	declareInventory(r)
+	specExtendProducts(r.Resource("Products"))
+}
+
+// specExtendProducts adds to the product resource what specs, variants
+// and inventory records need: a product delete removes its variants and
+// inventory records, and VariantLevelTracking cannot flip while inventory
+// records exist. Hooks already declared keep running first.
+func specExtendProducts(products *resource.Resource) {
+	prevDelete := products.BeforeDelete
+	products.BeforeDelete = func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+		if prevDelete != nil {
+			if err := prevDelete(c, doc, tx); err != nil {
+				return err
+			}
+		}
+		return deleteProductVariantData(c, str(doc, "ID"), tx)
+	}
+	prevPrepare := products.Prepare
+	products.Prepare = func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+		if prevPrepare != nil {
+			if err := prevPrepare(c, old, doc, tx); err != nil {
+				return err
+			}
+		}
+		return checkVariantLevelTrackingChange(c, old, doc)
+	}
+}
+
+// specDeletePartition adds a delete of every item of a partition to tx.
+func specDeletePartition(c *resource.Ctx, pk string, tx *resource.Tx) error {
+	items, err := c.Deps.Store.Query(c, store.Query{PK: pk})
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		tx.Delete(store.Key{PK: it.PK, SK: it.SK})
+	}
+	return nil
+}
+
+// --- specs and options -----------------------------------------------------
+
+func prepareSpec(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	if err := setOwner(c, old, doc, tx); err != nil {
+		return err
+	}
+	if doc["DefinesVariant"] == true {
+		if doc["AllowOpenText"] == true {
+			return api.E(http.StatusBadRequest, "Spec.CannotAllowOpenText", nil)
+		}
+		if doc["Required"] != true {
+			return api.E(http.StatusBadRequest, "Spec.MustBeRequired", nil)
+		}
+	}
+	// DefaultOptionID must name one of the spec's own options, so it can
+	// only be set once the spec and that option exist.
+	if opt := str(doc, "DefaultOptionID"); opt != "" {
+		if _, err := c.Reg.Load(c, c.Reg.Resource("SpecOptions"), []string{str(doc, "ID")}, opt); err != nil {
+			return specOptionNotFound(opt)
+		}
+	}
+	return nil
+}
+
+func specOptionNotFound(optionID string) error {
+	return api.E(http.StatusBadRequest, "Spec.OptionNotFound", map[string]any{"OptionID": optionID})
+}
+
+// specOptions lists a spec's options in list order.
+func specOptions(c *resource.Ctx, specID string) ([]api.Doc, error) {
+	v, err := c.Memo("specoptions#"+specID, func() (any, error) {
+		opts, err := c.Reg.All(c, c.Reg.Resource("SpecOptions"), []string{specID})
+		if err != nil {
+			return nil, err
+		}
+		slices.SortStableFunc(opts, func(a, b api.Doc) int {
+			if d := cmp.Compare(intOf(a["ListOrder"]), intOf(b["ListOrder"])); d != 0 {
+				return d
+			}
+			return strings.Compare(str(a, "ID"), str(b, "ID"))
+		})
+		return opts, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]api.Doc), nil
+}
+
+// presentSpec adds the spec's options and their count.
+func presentSpec(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
+	opts, err := specOptions(c, str(doc, "ID"))
+	if err != nil {
+		return nil, err
+	}
+	out := api.Clone(doc)
+	list := make([]any, len(opts))
+	for i, o := range opts {
+		list[i] = api.Complete(modelOf("SpecOption"), api.Clone(o))
+	}
+	out["Options"] = list
+	out["OptionCount"] = api.Num(int64(len(opts)))
+	return out, nil
+}
+
+// deleteSpecOptions removes a deleted spec's options (its product
+// assignments go by the engine's cascade).
+func deleteSpecOptions(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	return specDeletePartition(c, c.Reg.Resource("SpecOptions").PK(str(doc, "ID")), tx)
+}
+
+// clearSpecDefaultOption unsets the spec's DefaultOptionID when that
+// option is deleted.
+func clearSpecDefaultOption(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	specs := c.Reg.Resource("Specs")
+	spec, err := c.Reg.Load(c, specs, nil, c.Param("specID"))
+	if err != nil {
+		return err
+	}
+	if str(spec.Doc, "DefaultOptionID") != str(doc, "ID") {
+		return nil
+	}
+	d := api.Clone(spec.Doc)
+	d["DefaultOptionID"] = nil
+	tx.Put(specs.Item(nil, d, spec.Item.Version), store.IfVersion)
+	return nil
+}
+
+// --- spec-product assignments ------------------------------------------------
+
+func prepareSpecProductAssignment(c *resource.Ctx, doc api.Doc) error {
+	spec, err := c.Reg.Load(c, c.Reg.Resource("Specs"), nil, str(doc, "SpecID"))
+	if err != nil {
+		return err
+	}
+	product, err := c.Reg.Load(c, c.Reg.Resource("Products"), nil, str(doc, "ProductID"))
+	if err != nil {
+		return err
+	}
+	if str(product.Doc, "OwnerID") != str(spec.Doc, "OwnerID") {
+		return api.E(http.StatusBadRequest, "Spec.CannotAssignProduct", nil)
+	}
+	if spec.Doc["DefinesVariant"] == true {
+		if product.Doc["IsParent"] == true || str(product.Doc, "ParentID") != "" {
+			return api.E(http.StatusBadRequest, "ProductAssigment.ParentChildProductCannotBeAssignedToVariantSpec", nil)
+		}
+		if product.Doc["IsBundle"] == true {
+			return api.E(http.StatusBadRequest, "ProductAssigment.BundleProductCannotBeAssignedToVariantSpec", nil)
+		}
+	}
+	opts, err := specOptions(c, str(doc, "SpecID"))
+	if err != nil {
+		return err
+	}
+	// A spec a buyer could never give a value for is of no use on a product.
+	if len(opts) == 0 && spec.Doc["AllowOpenText"] != true && str(spec.Doc, "DefaultValue") == "" && str(doc, "DefaultValue") == "" {
+		return api.E(http.StatusBadRequest, "Spec.InvalidSpecConfiguration", nil)
+	}
+	if opt := str(doc, "DefaultOptionID"); opt != "" &&
+		!slices.ContainsFunc(opts, func(o api.Doc) bool { return str(o, "ID") == opt }) {
+		return specOptionNotFound(opt)
+	}
+	return nil
+}
+
+// productSpecs returns the specs assigned to a product, presented, with
+// the assignment's DefaultValue/DefaultOptionID overriding the spec's.
+func productSpecs(c *resource.Ctx, productID string) ([]api.Doc, error) {
+	asgs, err := c.Reg.AllAssignments(c, c.Reg.Assignments("SpecProductAssignment"))
+	if err != nil {
+		return nil, err
+	}
+	specs := c.Reg.Resource("Specs")
+	var out []api.Doc
+	for _, a := range asgs {
+		if str(a, "ProductID") != productID {
+			continue
+		}
+		e, err := c.Reg.Load(c, specs, nil, str(a, "SpecID"))
+		if err != nil {
+			continue // a spec deleted concurrently
+		}
+		d, err := presentSpec(c, e.Doc)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range []string{"DefaultValue", "DefaultOptionID"} {
+			if v := str(a, f); v != "" {
+				d[f] = v
+			}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func listProductSpecs(c *resource.Ctx) (any, error) {
+	id := c.Param("productID")
+	if _, err := c.Reg.Load(c, c.Reg.Resource("Products"), nil, id); err != nil {
+		return nil, err
+	}
+	docs, err := productSpecs(c, id)
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Page(c, modelOf("Spec"), docs, nil)
+}
+
+// specMeProduct returns a product the calling buyer user can see, with the
+// caller's visibility, or a 404.
+func specMeProduct(c *resource.Ctx, productID string) (api.Doc, commerce.Catalog, error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, commerce.Catalog{}, err
+	}
+	v, err := visibility(c, c.P.CompanyID, c.P.UserID)
+	if err != nil {
+		return nil, v, err
+	}
+	docs, err := buyerProducts(c, v, []string{productID})
+	if err != nil {
+		return nil, v, err
+	}
+	if len(docs) == 0 {
+		return nil, v, api.NotFound("Product", productID)
+	}
+	return docs[0], v, nil
+}
+
+func meListSpecs(c *resource.Ctx) (any, error) {
+	id := c.Param("productID")
+	if _, _, err := specMeProduct(c, id); err != nil {
+		return nil, err
+	}
+	docs, err := productSpecs(c, id)
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Page(c, modelOf("Spec"), docs, nil)
+}
+
+func meGetSpec(c *resource.Ctx) (any, error) {
+	id := c.Param("productID")
+	if _, _, err := specMeProduct(c, id); err != nil {
+		return nil, err
+	}
+	docs, err := productSpecs(c, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		if str(d, "ID") == c.Param("specID") {
+			return api.Ordered{Model: modelOf("Spec"), Doc: d}, nil
+		}
+	}
+	return nil, api.NotFound("Spec", c.Param("specID"))
+}

@@ -1,0 +1,219 @@
+package app
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// Inventory records (multi-location inventory) live under their product
+// (InventoryRecord#<productID>) or under one of its variants
+// (VariantInventoryRecord#<productID>#<variantID>); their assignments to
+// buyers and user groups likewise. A product uses one level or the other,
+// as Product.Inventory.VariantLevelTracking says.
+
+func declareInventory(r *resource.Registry) {
+	product := resource.Parent{Param: "productID", Resource: "Products"}
+	variant := resource.Parent{Param: "variantID", Resource: "Variants"}
+	r.Add(&resource.Resource{Name: "InventoryRecords", Model: "InventoryRecord", IDParam: "inventoryRecordID",
+		Scope: []string{"productID"}, Parents: []resource.Parent{product},
+		Prepare: prepareInventoryRecord(false), Present: presentInventoryRecord, BeforeDelete: deleteInventoryRecordAssignments(false)})
+	r.Add(&resource.Resource{Name: "VariantInventoryRecords", Model: "InventoryRecord", Kind: "VariantInventoryRecord",
+		ObjectType: "InventoryRecord", IDParam: "inventoryRecordID", Scope: []string{"productID", "variantID"},
+		Parents: []resource.Parent{product, variant},
+		OpIDs: map[string]string{"Get": "InventoryRecords.GetVariant", "List": "InventoryRecords.ListVariant",
+			"Create": "InventoryRecords.CreateVariant", "Save": "InventoryRecords.SaveVariant",
+			"Patch": "InventoryRecords.PatchVariant", "Delete": "InventoryRecords.DeleteVariant"},
+		Prepare: prepareInventoryRecord(true), Present: presentInventoryRecord, BeforeDelete: deleteInventoryRecordAssignments(true)})
+
+	refs := []resource.Ref{{Field: "BuyerID", Resource: "Buyers"},
+		{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}}
+	key := []string{"InventoryRecordID", "BuyerID", "UserGroupID"}
+	r.AddAssignment(&resource.Assignment{Resource: "InventoryRecords", Save: "SaveAssignment", Delete: "DeleteAssignment",
+		List: "ListAssignments", Model: "InventoryRecordAssignment", Kind: "InventoryRecordAssignment", Scope: []string{"productID"},
+		Key: key, Refs: refs, Party: true, Prepare: prepareInventoryRecordAssignment(false)})
+	r.AddAssignment(&resource.Assignment{Resource: "InventoryRecords", Save: "SaveVariantAssignment", Delete: "DeleteVariantAssignment",
+		List: "ListVariantAssignments", Model: "InventoryRecordAssignment", Kind: "VariantInventoryRecordAssignment",
+		Scope: []string{"productID", "variantID"}, Key: key, Refs: refs, Party: true, Prepare: prepareInventoryRecordAssignment(true)})
+
+	r.Handle("Me.ListProductInventoryRecords", func(c *resource.Ctx) (any, error) { return meInventoryRecords(c, false) })
+	r.Handle("Me.ListVariantInventoryRecords", func(c *resource.Ctx) (any, error) { return meInventoryRecords(c, true) })
+}
+
+// inventoryLevel names the record collection and assignment kind of a level.
+func inventoryLevel(c *resource.Ctx, variant bool) (*resource.Resource, *resource.Assignment, []string) {
+	if variant {
+		return c.Reg.Resource("VariantInventoryRecords"), c.Reg.AssignmentKind("VariantInventoryRecordAssignment"),
+			[]string{c.Param("productID"), c.Param("variantID")}
+	}
+	return c.Reg.Resource("InventoryRecords"), c.Reg.AssignmentKind("InventoryRecordAssignment"), []string{c.Param("productID")}
+}
+
+func prepareInventoryRecord(variant bool) func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	return func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+		product, err := c.Reg.Load(c, c.Reg.Resource("Products"), nil, c.Param("productID"))
+		if err != nil {
+			return err
+		}
+		// Records belong at the variant level exactly when the product
+		// tracks stock per variant.
+		if variantLevelTracking(product.Doc) != variant {
+			return api.E(http.StatusBadRequest, "InventoryConfiguration.InvalidVariantLevelTracking", nil)
+		}
+		if str(doc, "OwnerID") == "" {
+			doc["OwnerID"] = MarketplaceID()
+		}
+		if _, err := inventoryAddress(c, str(doc, "OwnerID"), str(doc, "AddressID")); err != nil {
+			return err
+		}
+		doc["LastUpdated"] = api.Now()
+		return nil
+	}
+}
+
+// inventoryAddress loads a record's address, which its owner must own: an
+// admin address for the marketplace, else one of the supplier's addresses.
+func inventoryAddress(c *resource.Ctx, ownerID, addressID string) (api.Doc, error) {
+	if ownerID == MarketplaceID() {
+		e, err := c.Reg.Load(c, c.Reg.Resource("AdminAddresses"), nil, addressID)
+		if err != nil {
+			return nil, err
+		}
+		return e.Doc, nil
+	}
+	sup := c.Reg.Resource("SupplierAddresses")
+	if sup == nil {
+		return nil, api.NotFound("Address", addressID)
+	}
+	e, err := c.Reg.Load(c, sup, []string{ownerID}, addressID)
+	if err != nil {
+		return nil, err
+	}
+	return e.Doc, nil
+}
+
+// presentInventoryRecord fills the read-only Address on a single record,
+// and on lists when includeAddress=true.
+func presentInventoryRecord(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
+	if !strings.HasPrefix(c.Op.Operation, "Get") && !strings.EqualFold(c.Query("includeAddress"), "true") {
+		return doc, nil
+	}
+	out := api.Clone(doc)
+	out["Address"] = nil
+	if a, err := inventoryAddress(c, str(doc, "OwnerID"), str(doc, "AddressID")); err == nil {
+		out["Address"] = a
+	}
+	return out, nil
+}
+
+func deleteInventoryRecordAssignments(variant bool) func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	return func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+		_, asg, scope := inventoryLevel(c, variant)
+		asgs, err := c.Reg.AllAssignments(c, asg, scope...)
+		if err != nil {
+			return err
+		}
+		for _, a := range asgs {
+			if str(a, "InventoryRecordID") == str(doc, "ID") {
+				tx.Delete(store.Key{PK: asg.PK(scope...), SK: asg.SK(a)})
+			}
+		}
+		return nil
+	}
+}
+
+// prepareInventoryRecordAssignment checks that the product, the variant
+// (at variant level) and the record exist.
+func prepareInventoryRecordAssignment(variant bool) func(c *resource.Ctx, doc api.Doc) error {
+	return func(c *resource.Ctx, doc api.Doc) error {
+		if _, err := c.Reg.Load(c, c.Reg.Resource("Products"), nil, c.Param("productID")); err != nil {
+			return err
+		}
+		if variant {
+			if _, err := c.Reg.Load(c, c.Reg.Resource("Variants"), []string{c.Param("productID")}, c.Param("variantID")); err != nil {
+				return err
+			}
+		}
+		records, _, scope := inventoryLevel(c, variant)
+		_, err := c.Reg.Load(c, records, scope, str(doc, "InventoryRecordID"))
+		return err
+	}
+}
+
+// meInventoryRecords lists the records of a visible product (or of one of
+// its active variants) that the caller may use: those open to all buyers
+// and those assigned to the caller's company or one of its groups.
+func meInventoryRecords(c *resource.Ctx, variant bool) (any, error) {
+	_, v, err := specMeProduct(c, c.Param("productID"))
+	if err != nil {
+		return nil, err
+	}
+	if variant {
+		if _, err := meVariant(c); err != nil {
+			return nil, err
+		}
+	}
+	records, asg, scope := inventoryLevel(c, variant)
+	docs, err := c.Reg.All(c, records, scope)
+	if err != nil {
+		return nil, err
+	}
+	asgs, err := c.Reg.AllAssignments(c, asg, scope...)
+	if err != nil {
+		return nil, err
+	}
+	assigned := map[string]bool{}
+	for _, a := range asgs {
+		g := str(a, "UserGroupID")
+		if str(a, "BuyerID") == v.Party.BuyerID && (g == "" || slices.Contains(v.Party.Groups, g)) {
+			assigned[str(a, "InventoryRecordID")] = true
+		}
+	}
+	usable := docs[:0]
+	for _, d := range docs {
+		if d["AllowAllBuyers"] == true || assigned[str(d, "ID")] {
+			usable = append(usable, d)
+		}
+	}
+	return c.Reg.Page(c, records.ContractModel(), usable, func(d api.Doc) (api.Doc, error) { return presentInventoryRecord(c, d) })
+}
+
+// checkVariantLevelTrackingChange refuses to flip a product's
+// VariantLevelTracking while inventory records exist at either level.
+func checkVariantLevelTrackingChange(c *resource.Ctx, old, doc api.Doc) error {
+	if old == nil || inventoryVLT(old) == inventoryVLT(doc) {
+		return nil
+	}
+	productID := str(old, "ID")
+	has := func(pk string) (bool, error) {
+		items, err := c.Deps.Store.Query(c, store.Query{PK: pk, Limit: 1})
+		return len(items) > 0, err
+	}
+	pks := []string{c.Reg.Resource("InventoryRecords").PK(productID)}
+	variants, err := c.Reg.All(c, c.Reg.Resource("Variants"), []string{productID})
+	if err != nil {
+		return err
+	}
+	for _, v := range variants {
+		pks = append(pks, c.Reg.Resource("VariantInventoryRecords").PK(productID, str(v, "ID")))
+	}
+	for _, pk := range pks {
+		found, err := has(pk)
+		if err != nil {
+			return err
+		}
+		if found {
+			return api.E(http.StatusBadRequest, "InventoryConfiguration.CannotChangeVariantLevelTracking", nil)
+		}
+	}
+	return nil
+}
+
+func inventoryVLT(product api.Doc) bool {
+	inv, _ := product["Inventory"].(map[string]any)
+	return inv != nil && inv["VariantLevelTracking"] == true
+}

@@ -1,0 +1,383 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/commerce"
+	"github.com/ordercloud-serverless/occ/shared/contract"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// Variants live under their product (partition Variant#<productID>), keyed
+// by their current ID. Which spec options a variant stands for is kept in
+// its Specs, so regeneration recognizes a variant whose ID was edited.
+
+func declareVariants(r *resource.Registry) {
+	r.Add(&resource.Resource{Name: "Variants", Model: "Variant", IDParam: "variantID", Scope: []string{"productID"},
+		Parents: []resource.Parent{{Param: "productID", Resource: "Products"}}, Ops: []string{"Get", "List"},
+		OpIDs: map[string]string{"Get": "Products.GetVariant", "List": "Products.ListVariants"}})
+	r.Handle("Products.SaveVariant", func(c *resource.Ctx) (any, error) { return writeVariant(c, false) })
+	r.Handle("Products.PatchVariant", func(c *resource.Ctx) (any, error) { return writeVariant(c, true) })
+	r.Handle("Products.GenerateVariants", generateVariants)
+	r.Handle("Me.ListVariants", meListVariants)
+	r.Handle("Me.GetVariant", meGetVariant)
+}
+
+// variantWriteModel is the Variant model with xp writable: the contract
+// marks Variant.xp read-only, but the SDK's Variant writes it like any xp.
+var variantWriteModel = sync.OnceValue(func() *contract.Model {
+	m := modelOf("Variant")
+	w := &contract.Model{Name: m.Name}
+	for _, f := range m.Fields {
+		if f.Name == "xp" {
+			f.ReadOnly = false
+		}
+		w.Fields = append(w.Fields, f)
+	}
+	return contract.Rebuild(w)
+})
+
+// variantLevelTracking reports whether a product tracks stock per variant.
+func variantLevelTracking(product api.Doc) bool {
+	inv, _ := product["Inventory"].(map[string]any)
+	return inv != nil && inv["Enabled"] == true && inv["VariantLevelTracking"] == true
+}
+
+// writeVariant serves PUT and PATCH of a variant. Variants are only made
+// by generation, so a missing one is a 404. The body's ID, when it
+// differs, renames the variant (OrderCloud lets SKUs replace generated IDs).
+func writeVariant(c *resource.Ctx, partial bool) (any, error) {
+	productID, id := c.Param("productID"), c.Param("variantID")
+	product, err := c.Reg.Load(c, c.Reg.Resource("Products"), nil, productID)
+	if err != nil {
+		return nil, err
+	}
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	patch, aerr := api.Clean(variantWriteModel(), body, partial)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if inv, ok := patch["Inventory"].(map[string]any); ok {
+		if !variantLevelTracking(product.Doc) {
+			return nil, api.E(http.StatusBadRequest, "Variant.MustEnableInventory", nil)
+		}
+		inv["LastUpdated"] = api.Now()
+	}
+	variants := c.Reg.Resource("Variants")
+	for attempt := 0; ; attempt++ {
+		old, err := c.Reg.Load(c, variants, []string{productID}, id)
+		if err != nil {
+			return nil, err
+		}
+		doc := api.Clone(patch)
+		if partial {
+			doc = api.Merge(api.Clone(old.Doc), doc)
+		}
+		if str(doc, "ID") == "" {
+			doc["ID"] = id
+		}
+		doc["Specs"] = old.Doc["Specs"]
+		api.Complete(variants.ContractModel(), doc)
+		err = putVariant(c, productID, old, doc)
+		if errors.Is(err, store.ErrConflict) && attempt < 5 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return c.Reg.Out(c, variants, doc)
+	}
+}
+
+// putVariant writes a variant over old; a new ID moves the variant, with
+// its inventory records and their assignments, to the new key.
+func putVariant(c *resource.Ctx, productID string, old *resource.Entity, doc api.Doc) error {
+	variants := c.Reg.Resource("Variants")
+	scope := []string{productID}
+	oldID, newID := str(old.Doc, "ID"), str(doc, "ID")
+	tx := &resource.Tx{}
+	if oldID == newID {
+		tx.Put(variants.Item(scope, doc, old.Item.Version), store.IfVersion)
+		return tx.Commit(c)
+	}
+	tx.PutOr(variants.Item(scope, doc, 0), store.IfAbsent, api.IDExists("Variant", newID))
+	tx.Delete(store.Key{PK: old.Item.PK, SK: old.Item.SK})
+	if err := moveVariantInventory(c, productID, oldID, newID, tx); err != nil {
+		return err
+	}
+	return tx.Commit(c)
+}
+
+// moveVariantInventory re-keys a renamed variant's inventory records and
+// their assignments.
+func moveVariantInventory(c *resource.Ctx, productID, oldID, newID string, tx *resource.Tx) error {
+	records := c.Reg.Resource("VariantInventoryRecords")
+	docs, err := c.Reg.All(c, records, []string{productID, oldID})
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		tx.Delete(store.Key{PK: records.PK(productID, oldID), SK: str(d, "ID")})
+		tx.Put(records.Item([]string{productID, newID}, d, 0), store.Always)
+	}
+	asg := c.Reg.AssignmentKind("VariantInventoryRecordAssignment")
+	asgs, err := c.Reg.AllAssignments(c, asg, productID, oldID)
+	if err != nil {
+		return err
+	}
+	for _, a := range asgs {
+		tx.Delete(store.Key{PK: asg.PK(productID, oldID), SK: asg.SK(a)})
+		tx.Put(asg.Item(a, productID, newID), store.Always)
+	}
+	return nil
+}
+
+// deleteVariantInventory removes a variant's inventory records and their
+// assignments.
+func deleteVariantInventory(c *resource.Ctx, productID, variantID string, tx *resource.Tx) error {
+	if err := specDeletePartition(c, c.Reg.Resource("VariantInventoryRecords").PK(productID, variantID), tx); err != nil {
+		return err
+	}
+	return specDeletePartition(c, c.Reg.AssignmentKind("VariantInventoryRecordAssignment").PK(productID, variantID), tx)
+}
+
+// deleteProductVariantData removes what lives under a deleted product:
+// variants and inventory records (product and variant level) with their
+// assignments.
+func deleteProductVariantData(c *resource.Ctx, productID string, tx *resource.Tx) error {
+	variants, err := c.Reg.All(c, c.Reg.Resource("Variants"), []string{productID})
+	if err != nil {
+		return err
+	}
+	for _, v := range variants {
+		tx.Delete(store.Key{PK: c.Reg.Resource("Variants").PK(productID), SK: str(v, "ID")})
+		if err := deleteVariantInventory(c, productID, str(v, "ID"), tx); err != nil {
+			return err
+		}
+	}
+	if err := specDeletePartition(c, c.Reg.Resource("InventoryRecords").PK(productID), tx); err != nil {
+		return err
+	}
+	return specDeletePartition(c, c.Reg.AssignmentKind("InventoryRecordAssignment").PK(productID), tx)
+}
+
+// variantSpecs gathers the product's variant-defining specs and options.
+type variantSpecs struct {
+	defs    []commerce.VariantSpecDef
+	specs   map[string]api.Doc
+	options map[string]api.Doc // by specID + "/" + optionID
+}
+
+func loadVariantSpecs(c *resource.Ctx, productID string) (variantSpecs, error) {
+	vs := variantSpecs{specs: map[string]api.Doc{}, options: map[string]api.Doc{}}
+	asgs, err := c.Reg.AllAssignments(c, c.Reg.Assignments("SpecProductAssignment"))
+	if err != nil {
+		return vs, err
+	}
+	for _, a := range asgs {
+		if str(a, "ProductID") != productID {
+			continue
+		}
+		e, err := c.Reg.Load(c, c.Reg.Resource("Specs"), nil, str(a, "SpecID"))
+		if err != nil || e.Doc["DefinesVariant"] != true {
+			continue
+		}
+		spec := e.Doc
+		opts, err := specOptions(c, str(spec, "ID"))
+		if err != nil {
+			return vs, err
+		}
+		def := commerce.VariantSpecDef{ID: str(spec, "ID"), ListOrder: intOf(spec["ListOrder"])}
+		for _, o := range opts {
+			def.Options = append(def.Options, commerce.VariantOptionDef{ID: str(o, "ID"), ListOrder: intOf(o["ListOrder"])})
+			vs.options[def.ID+"/"+str(o, "ID")] = o
+		}
+		vs.specs[def.ID] = spec
+		vs.defs = append(vs.defs, def)
+	}
+	return vs, nil
+}
+
+// specsOf builds a variant's Specs list for a combination.
+func (vs variantSpecs) specsOf(combo commerce.VariantCombo) []any {
+	out := make([]any, 0, len(combo.Choices))
+	for _, ch := range combo.Choices {
+		o := vs.options[ch.SpecID+"/"+ch.OptionID]
+		out = append(out, map[string]any{"SpecID": ch.SpecID, "Name": vs.specs[ch.SpecID]["Name"], "OptionID": ch.OptionID,
+			"Value": o["Value"], "PriceMarkupType": o["PriceMarkupType"], "PriceMarkup": o["PriceMarkup"]})
+	}
+	return out
+}
+
+// variantKeyOf reads the combination a stored variant stands for.
+func variantKeyOf(doc api.Doc) string {
+	var choices []commerce.VariantChoice
+	for _, s := range asMaps(doc["Specs"]) {
+		choices = append(choices, commerce.VariantChoice{SpecID: str(s, "SpecID"), OptionID: str(s, "OptionID")})
+	}
+	if len(choices) == 0 {
+		return ""
+	}
+	return commerce.VariantKey(choices)
+}
+
+// generateVariants (re)generates a product's variants: one per combination
+// of the options of its variant specs. Existing variants keep their edits
+// unless overwriteExisting; variants of vanished combinations are removed
+// with their inventory records. Returns the product with its VariantCount.
+func generateVariants(c *resource.Ctx) (any, error) {
+	overrides := api.Doc{}
+	if c.R.ContentLength != 0 {
+		body, err := c.Body()
+		if err != nil {
+			return nil, err
+		}
+		var aerr *api.Error
+		if overrides, aerr = api.Clean(modelOf("VariantOverrides"), body, true); aerr != nil {
+			return nil, aerr
+		}
+	}
+	overwrite := strings.EqualFold(c.Query("overwriteExisting"), "true")
+	productID := c.Param("productID")
+	products := c.Reg.Resource("Products")
+	for attempt := 0; ; attempt++ {
+		product, err := c.Reg.Load(c, products, nil, productID)
+		if err != nil {
+			return nil, err
+		}
+		if product.Doc["IsParent"] == true || str(product.Doc, "ParentID") != "" {
+			return nil, api.E(http.StatusBadRequest, "Product.ParentChildProductsCannotHaveVariants", nil)
+		}
+		if product.Doc["IsBundle"] == true {
+			return nil, api.E(http.StatusBadRequest, "Product.BundleProductCannotHaveVariants", nil)
+		}
+		active, ok := overrides["Active"].(bool)
+		if !ok {
+			active = product.Doc["Active"] == true
+		}
+		pdoc, err := regenerateVariants(c, product, active, overwrite)
+		if errors.Is(err, store.ErrConflict) && attempt < 5 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return c.Reg.Out(c, products, pdoc)
+	}
+}
+
+func regenerateVariants(c *resource.Ctx, product *resource.Entity, active, overwrite bool) (api.Doc, error) {
+	productID := str(product.Doc, "ID")
+	vs, err := loadVariantSpecs(c, productID)
+	if err != nil {
+		return nil, err
+	}
+	combos, err := commerce.VariantCombinations(productID, vs.defs)
+	if errors.Is(err, commerce.ErrTooManyVariants) {
+		return nil, api.E(http.StatusBadRequest, "Variant.ExceededLimit", map[string]any{"Limit": commerce.MaxVariants})
+	}
+	if err != nil {
+		return nil, err
+	}
+	variants := c.Reg.Resource("Variants")
+	scope := []string{productID}
+	stored, err := c.Reg.All(c, variants, scope)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]api.Doc{}
+	existing := make([]commerce.ExistingVariant, 0, len(stored))
+	for _, d := range stored {
+		byID[str(d, "ID")] = d
+		existing = append(existing, commerce.ExistingVariant{ID: str(d, "ID"), Key: variantKeyOf(d)})
+	}
+	plan := commerce.PlanVariants(combos, existing, overwrite)
+
+	tx := &resource.Tx{}
+	// The product goes first so a concurrent change to it fails the first
+	// batch and the whole generation is retried.
+	pdoc := api.Clone(product.Doc)
+	pdoc["VariantCount"] = api.Num(int64(len(combos)))
+	tx.Put(c.Reg.Resource("Products").Item(nil, pdoc, product.Item.Version), store.IfVersion)
+	fresh := func(combo commerce.VariantCombo) api.Doc {
+		return api.Complete(variants.ContractModel(), api.Doc{"ID": combo.ID, "Name": combo.ID, "Active": active, "Specs": vs.specsOf(combo)})
+	}
+	for _, combo := range plan.Create {
+		tx.PutOr(variants.Item(scope, fresh(combo), 0), store.IfAbsent, api.IDExists("Variant", combo.ID))
+	}
+	for id, combo := range plan.Keep {
+		d := api.Clone(byID[id])
+		d["Specs"] = vs.specsOf(combo) // names, values and markups as they are now
+		tx.Put(variants.Item(scope, d, 0), store.Always)
+	}
+	for id, combo := range plan.Reset {
+		if id != combo.ID {
+			tx.Delete(store.Key{PK: variants.PK(productID), SK: id})
+			if err := deleteVariantInventory(c, productID, id, tx); err != nil {
+				return nil, err
+			}
+		}
+		tx.Put(variants.Item(scope, fresh(combo), 0), store.Always)
+	}
+	for _, id := range plan.Remove {
+		tx.Delete(store.Key{PK: variants.PK(productID), SK: id})
+		if err := deleteVariantInventory(c, productID, id, tx); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(c); err != nil {
+		return nil, err
+	}
+	return pdoc, nil
+}
+
+// meVariant loads a variant of a product the buyer can see; inactive
+// variants are hidden from buyers.
+func meVariant(c *resource.Ctx) (api.Doc, error) {
+	productID := c.Param("productID")
+	if _, _, err := specMeProduct(c, productID); err != nil {
+		return nil, err
+	}
+	e, err := c.Reg.Load(c, c.Reg.Resource("Variants"), []string{productID}, c.Param("variantID"))
+	if err != nil {
+		return nil, err
+	}
+	if e.Doc["Active"] != true {
+		return nil, api.NotFound("Variant", c.Param("variantID"))
+	}
+	return e.Doc, nil
+}
+
+func meListVariants(c *resource.Ctx) (any, error) {
+	productID := c.Param("productID")
+	if _, _, err := specMeProduct(c, productID); err != nil {
+		return nil, err
+	}
+	docs, err := c.Reg.All(c, c.Reg.Resource("Variants"), []string{productID})
+	if err != nil {
+		return nil, err
+	}
+	active := docs[:0]
+	for _, d := range docs {
+		if d["Active"] == true {
+			active = append(active, d)
+		}
+	}
+	return c.Reg.Page(c, modelOf("Variant"), active, nil)
+}
+
+func meGetVariant(c *resource.Ctx) (any, error) {
+	d, err := meVariant(c)
+	if err != nil {
+		return nil, err
+	}
+	return api.Ordered{Model: modelOf("Variant"), Doc: d}, nil
+}
