@@ -43,7 +43,8 @@ func declareSeller(r *resource.Registry) {
 	r.AddAssignment(&resource.Assignment{Resource: "AdminUserGroups", Save: "SaveUserAssignment", Delete: "DeleteUserAssignment",
 		List: "ListUserAssignments", Model: "UserGroupAssignment", Kind: "AdminUserGroupAssignment", Key: []string{"UserGroupID", "UserID"},
 		Refs: []resource.Ref{{Field: "UserGroupID", Resource: "AdminUserGroups"}, {Field: "UserID", Resource: "AdminUsers"}}})
-	r.Add(&resource.Resource{Name: "AdminAddresses", Model: "Address", Kind: "AdminAddress", ObjectType: "Address", IDParam: "addressID"})
+	r.Add(&resource.Resource{Name: "AdminAddresses", Model: "Address", Kind: "AdminAddress", ObjectType: "Address", IDParam: "addressID",
+		BeforeDelete: addressNotInInventory(func(*resource.Ctx) string { return MarketplaceID() })})
 	declareIncrementors(r)
 }
 

@@ -21,14 +21,16 @@ func declareInventory(r *resource.Registry) {
 	variant := resource.Parent{Param: "variantID", Resource: "Variants"}
 	r.Add(&resource.Resource{Name: "InventoryRecords", Model: "InventoryRecord", IDParam: "inventoryRecordID",
 		Scope: []string{"productID"}, Parents: []resource.Parent{product},
-		Prepare: prepareInventoryRecord(false), Present: presentInventoryRecord, BeforeDelete: deleteInventoryRecordAssignments(false)})
+		Prepare: prepareInventoryRecord(false), Present: presentInventoryRecord, BeforeDelete: deleteInventoryRecordAssignments(false),
+		Index: inventoryRecordAddressIndex})
 	r.Add(&resource.Resource{Name: "VariantInventoryRecords", Model: "InventoryRecord", Kind: "VariantInventoryRecord",
 		ObjectType: "InventoryRecord", IDParam: "inventoryRecordID", Scope: []string{"productID", "variantID"},
 		Parents: []resource.Parent{product, variant},
 		OpIDs: map[string]string{"Get": "InventoryRecords.GetVariant", "List": "InventoryRecords.ListVariant",
 			"Create": "InventoryRecords.CreateVariant", "Save": "InventoryRecords.SaveVariant",
 			"Patch": "InventoryRecords.PatchVariant", "Delete": "InventoryRecords.DeleteVariant"},
-		Prepare: prepareInventoryRecord(true), Present: presentInventoryRecord, BeforeDelete: deleteInventoryRecordAssignments(true)})
+		Prepare: prepareInventoryRecord(true), Present: presentInventoryRecord, BeforeDelete: deleteInventoryRecordAssignments(true),
+		Index: inventoryRecordAddressIndex})
 
 	refs := []resource.Ref{{Field: "BuyerID", Resource: "Buyers"},
 		{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}}
@@ -216,4 +218,34 @@ func checkVariantLevelTrackingChange(c *resource.Ctx, old, doc api.Doc) error {
 func inventoryVLT(product api.Doc) bool {
 	inv, _ := product["Inventory"].(map[string]any)
 	return inv != nil && inv["VariantLevelTracking"] == true
+}
+
+// inventoryRecordAddressIndex files a record under its owner's address in
+// GSI1, so deleting an address can tell in one query whether a record
+// still ships from it.
+func inventoryRecordAddressIndex(doc api.Doc) (string, string) {
+	if str(doc, "AddressID") == "" {
+		return "", ""
+	}
+	return inventoryAddressPK(str(doc, "OwnerID"), str(doc, "AddressID")), str(doc, "ID")
+}
+
+func inventoryAddressPK(owner, addressID string) string {
+	return "InventoryRecordAddress#" + owner + "#" + addressID
+}
+
+// addressNotInInventory refuses to delete an address an inventory record
+// uses; owner is the address's organization (the marketplace, or a
+// supplier from the path).
+func addressNotInInventory(owner func(c *resource.Ctx) string) func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	return func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+		items, err := c.Deps.Store.Query(c, store.Query{Index: "GSI1", PK: inventoryAddressPK(owner(c), str(doc, "ID")), Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(items) > 0 {
+			return api.E(http.StatusBadRequest, "Address.CannotDeleteInventoryRecordAddress", map[string]any{"InventoryRecordID": items[0].ID})
+		}
+		return nil
+	}
 }

@@ -101,10 +101,14 @@ func TestInventoryRecordsProductLevel(t *testing.T) {
 	// VariantLevelTracking cannot change while records exist.
 	wantErr(t, e.Do("PATCH", "/v1/products/p1", admin, map[string]any{"Inventory": map[string]any{"VariantLevelTracking": true}}),
 		400, "InventoryConfiguration.CannotChangeVariantLevelTracking")
+	// An address a record ships from cannot be deleted until the records go.
+	wantErr(t, e.Do("DELETE", "/v1/addresses/wh1", admin, nil), 400, "Address.CannotDeleteInventoryRecordAddress")
 	must(t, e, "DELETE", base+"/r1", admin, nil, 204)
 	must(t, e, "DELETE", base+"/r2", admin, nil, 204)
+	must(t, e, "DELETE", "/v1/addresses/wh1", admin, nil, 204)
 	must(t, e, "PATCH", "/v1/products/p1", admin, map[string]any{"Inventory": map[string]any{"VariantLevelTracking": true}}, 200)
 	// …and then records belong at the variant level.
+	must(t, e, "POST", "/v1/addresses", admin, map[string]any{"ID": "wh1", "Street1": "1 Dock", "City": "X", "State": "MN", "Zip": "1", "Country": "US"}, 201)
 	wantErr(t, e.Do("POST", base, admin, map[string]any{"AddressID": "wh1"}), 400, "InventoryConfiguration.InvalidVariantLevelTracking")
 }
 

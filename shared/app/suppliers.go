@@ -43,7 +43,8 @@ func declareSuppliers(r *resource.Registry) {
 			{Field: "UserID", Resource: "SupplierUsers", ScopeFields: []string{"SupplierID"}}},
 		Prepare: prepareSupplierUserGroupAssignment})
 	r.Add(&resource.Resource{Name: "SupplierAddresses", Model: "Address", Kind: "SupplierAddress", ObjectType: "Address",
-		IDParam: "addressID", Scope: []string{"supplierID"}, Parents: underSupplier})
+		IDParam: "addressID", Scope: []string{"supplierID"}, Parents: underSupplier,
+		BeforeDelete: addressNotInInventory(func(c *resource.Ctx) string { return c.Param("supplierID") })})
 
 	declareProductSuppliers(r) // suppliers_products.go
 	declareCollections(r)      // collections.go
