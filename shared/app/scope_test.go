@@ -1,6 +1,10 @@
 package app_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/ordercloud-serverless/occ/shared/apptest"
+)
 
 // Buyer users given admin-style roles still only reach their own company
 // through buyer-addressed routes.
@@ -20,4 +24,21 @@ func TestBuyerUserConfinedToOwnCompany(t *testing.T) {
 		t.Errorf("404 should name the buyer: %s", r.Raw)
 	}
 	wantErr(t, e.Do("PATCH", "/v1/buyers/b2/users/other", tok, map[string]any{"FirstName": "X"}), 404, "NotFound")
+}
+
+// Assignments living under a parent answer 404 when the parent is missing.
+func TestAssignmentParentsMustExist(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	admin := e.AdminToken()
+	for _, path := range []string{"/v1/buyers/nope/usergroups/assignments", "/v1/products/nope/inventoryrecords/assignments",
+		"/v1/catalogs/nope/categories/assignments", "/v1/catalogs/nope/categories/productassignments"} {
+		r := e.Do("GET", path, admin, nil)
+		wantErr(t, r, 404, "NotFound")
+		if r.S("Errors.0.Data.ObjectID") != "nope" {
+			t.Errorf("%s: %s", path, r.Raw)
+		}
+	}
+	wantErr(t, e.Do("POST", "/v1/buyers/nope/usergroups/assignments", admin, map[string]any{"UserGroupID": "g", "UserID": "u"}), 404, "NotFound")
+	wantErr(t, e.Do("DELETE", "/v1/buyers/nope/usergroups/g/assignments/u", admin, nil), 404, "NotFound")
 }

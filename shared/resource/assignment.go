@@ -103,6 +103,25 @@ func (a *Assignment) fieldFor(param string) (string, bool) {
 	return f.Name, ok
 }
 
+// checkScope answers 404 when an entity the assignments live under (the
+// buyer of /buyers/{buyerID}/…, the product of /products/{productID}/…)
+// does not exist: each scope parameter names the resource whose ID
+// parameter it is, scoped by the parameters before it.
+func (r *Registry) checkScope(c *Ctx, a *Assignment) error {
+	for i, p := range a.Scope {
+		for _, res := range r.resources {
+			if res.IDParam != p || !slices.Equal(res.Scope, a.Scope[:i]) || res.ScopeFunc != nil {
+				continue
+			}
+			if _, err := r.Load(c, res, a.scopeValues(c)[:i], c.Param(p)); err != nil {
+				return err
+			}
+			break
+		}
+	}
+	return nil
+}
+
 func (a *Assignment) scopeValues(c *Ctx) []string {
 	out := make([]string, len(a.Scope))
 	for i, p := range a.Scope {
@@ -112,6 +131,9 @@ func (a *Assignment) scopeValues(c *Ctx) []string {
 }
 
 func (r *Registry) saveAssignment(c *Ctx, a *Assignment) error {
+	if err := r.checkScope(c, a); err != nil {
+		return err
+	}
 	body, err := c.Body()
 	if err != nil {
 		return err
@@ -227,6 +249,9 @@ func (a *Assignment) identity(c *Ctx) api.Doc {
 }
 
 func (r *Registry) deleteAssignment(c *Ctx, a *Assignment) error {
+	if err := r.checkScope(c, a); err != nil {
+		return err
+	}
 	doc := a.identity(c)
 	return c.Deps.Store.Delete(c, store.Key{PK: a.PK(a.scopeValues(c)...), SK: a.SK(doc)}, store.Always)
 }
@@ -264,6 +289,9 @@ func (a *Assignment) levelMatch(level string, d api.Doc) bool {
 }
 
 func (r *Registry) listAssignments(c *Ctx, a *Assignment) (any, error) {
+	if err := r.checkScope(c, a); err != nil {
+		return nil, err
+	}
 	docs, err := r.AllAssignments(c, a, a.scopeValues(c)...)
 	if err != nil {
 		return nil, err
