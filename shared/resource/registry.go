@@ -111,7 +111,17 @@ type Registry struct {
 	assignments []*Assignment
 	routes      []Route
 	deps        *Deps // set by Mux, for Public routes
+	tokenCheck  TokenCheck
 }
+
+// TokenCheck vets a caller whose token verified, for what a signature
+// cannot show (a token revoked before it expired). It must be cheap: it
+// runs on every authenticated request.
+type TokenCheck func(ctx context.Context, deps *Deps, p *auth.Principal) error
+
+// SetTokenCheck installs the check every contract operation runs after
+// verifying the bearer token (nil: none).
+func (r *Registry) SetTokenCheck(f TokenCheck) { r.tokenCheck = f }
 
 // NewRegistry makes an empty registry.
 func NewRegistry() *Registry {
@@ -182,6 +192,9 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 	allowed := RolesFor(op)
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		p, err := Authenticate(deps.Signer, req)
+		if err == nil && r.tokenCheck != nil {
+			err = r.tokenCheck(req.Context(), deps, p)
+		}
 		if err != nil {
 			api.WriteError(w, err)
 			return
