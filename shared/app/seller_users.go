@@ -209,6 +209,7 @@ func moveBuyerUser(c *resource.Ctx) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		c.Status = http.StatusOK // an update, not a create
 		return outBuyerUser(c, doc)
 	}
 }
@@ -299,7 +300,7 @@ func ordersToMove(c *resource.Ctx, from, to, userID, option string) ([]movedOrde
 			continue
 		}
 		// The GSI projection may be partial: move the stored order itself.
-		e, err := loadOrder(c, str(d, "ID"))
+		e, err := c.Reg.Load(c, ordersRes, nil, str(d, "ID"))
 		if err != nil {
 			return nil, err
 		}
