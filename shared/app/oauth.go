@@ -340,6 +340,9 @@ func certs(c *resource.Ctx, w http.ResponseWriter) {
 
 func userinfo(c *resource.Ctx, w http.ResponseWriter) {
 	p, err := resource.Authenticate(c.Deps.Signer, c.R)
+	if err == nil {
+		err = revocationsOf(c.Reg).check(c, c.Deps, p)
+	}
 	if err != nil {
 		api.WriteError(w, err)
 		return

@@ -380,7 +380,11 @@ func impersonationRoles(c *resource.Ctx, clientID string, target usernameRef) (r
 		return roleSet{}, err
 	}
 	caller, _, _ := me(c)
-	if c.P.UserType == auth.Buyer && c.P.CompanyID != target.Company {
+	switch {
+	case c.P.UserType == auth.Supplier:
+		// Impersonators are marketplace admins or buyer users.
+		return roleSet{}, nil
+	case c.P.UserType == auth.Buyer && c.P.CompanyID != target.Company:
 		// Buyer users impersonate only within their own company.
 		return roleSet{}, nil
 	}
