@@ -3,7 +3,6 @@ package app
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -68,6 +67,7 @@ type refreshRecord struct {
 	User     usernameRef
 	Scope    []string
 	Expires  time.Time
+	Issued   time.Time // checked against the user's token revocations
 }
 
 func token(c *resource.Ctx, w http.ResponseWriter) {
@@ -104,8 +104,13 @@ func grant(c *resource.Ctx, form map[string][]string) (*tokenResponse, error) {
 	if active, _ := client.Doc["Active"].(bool); !active {
 		return nil, tokenErr("invalid_client", "Auth.ClientNotActive", nil)
 	}
-	secret := str(client.Doc, "ClientSecret")
-	if secret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(get("client_secret"))) != 1 {
+	// The client's ClientSecret and any of its unexpired named secrets
+	// (seller_secrets.go) are accepted.
+	secretOK, secretRequired, err := clientSecretCheck(c, client.Doc, get("client_secret"))
+	if err != nil {
+		return nil, err
+	}
+	if secretRequired && !secretOK {
 		return nil, tokenErr("invalid_client", "Auth.OauthError", nil).withMessage("The client secret is missing or invalid.")
 	}
 	scope := strings.Fields(get("scope"))
@@ -120,12 +125,21 @@ func grant(c *resource.Ctx, form map[string][]string) (*tokenResponse, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := lockedOut(u); err != nil {
+			return nil, err
+		}
 		if !auth.CheckPassword(str(u, "_pw"), password) {
+			if err := loginFailed(c, r); err != nil {
+				return nil, err
+			}
 			return nil, tokenErr("invalid_grant", "Auth.InvalidUsernameOrPassword", nil)
+		}
+		if err := loginSucceeded(c, r, u); err != nil {
+			return nil, err
 		}
 		ref = r
 	case "client_credentials":
-		if secret == "" {
+		if !secretRequired {
 			return nil, tokenErr("unauthorized_client", "Auth.OauthError", nil).withMessage("This API client has no client secret, so it cannot use the client_credentials grant.")
 		}
 		name := str(client.Doc, "DefaultContextUserName")
@@ -139,7 +153,11 @@ func grant(c *resource.Ctx, form map[string][]string) (*tokenResponse, error) {
 		ref = r
 	case "refresh_token":
 		rec, err := loadRefresh(c, get("refresh_token"))
-		if err != nil || rec.ClientID != clientID || time.Now().After(rec.Expires) {
+		revoked := false
+		if err == nil {
+			revoked, err = refreshRevoked(c, rec)
+		}
+		if err != nil || revoked || rec.ClientID != clientID || time.Now().After(rec.Expires) {
 			return nil, tokenErr("invalid_grant", "Auth.OauthError", nil).withMessage("The refresh token is invalid or expired.")
 		}
 		ref = rec.User
@@ -270,7 +288,7 @@ func issue(c *resource.Ctx, client api.Doc, ref usernameRef, scope []string) (*t
 	minutes := intField(client, "AccessTokenDuration", 600)
 	claims := auth.Claims{Usr: str(u, "Username"), Cid: str(client, "ID"), U: ref.UserID, UsrType: userType(ref.Kind),
 		Role: tokenRoles(scope, rs), Cmp: company}
-	claims.ID = hex.EncodeToString(randBytes(8))
+	claims.ID = tokenIDAt(time.Now())
 	tok, err := c.Deps.Signer.Issue(claims, time.Duration(minutes)*time.Minute)
 	if err != nil {
 		return nil, err
@@ -278,7 +296,8 @@ func issue(c *resource.Ctx, client api.Doc, ref usernameRef, scope []string) (*t
 	resp := &tokenResponse{AccessToken: tok, ExpiresIn: minutes * 60, TokenType: "bearer"}
 	if rmin := intField(client, "RefreshTokenDuration", 0); rmin > 0 {
 		rt := hex.EncodeToString(randBytes(24))
-		rec, _ := json.Marshal(refreshRecord{ClientID: str(client, "ID"), User: ref, Scope: scope, Expires: time.Now().Add(time.Duration(rmin) * time.Minute)})
+		rec, _ := json.Marshal(refreshRecord{ClientID: str(client, "ID"), User: ref, Scope: scope, Issued: time.Now(),
+			Expires: time.Now().Add(time.Duration(rmin) * time.Minute)})
 		k := refreshKey(rt)
 		if _, err := c.Deps.Store.Put(c, store.Item{PK: k.PK, SK: k.SK, Type: "RefreshToken", ID: k.SK, Doc: rec}, store.Always); err != nil {
 			return nil, err
@@ -328,6 +347,9 @@ func certs(c *resource.Ctx, w http.ResponseWriter) {
 
 func userinfo(c *resource.Ctx, w http.ResponseWriter) {
 	p, err := resource.Authenticate(c.Deps.Signer, c.R)
+	if err == nil {
+		err = revocationsOf(c.Reg).check(c, c.Deps, p)
+	}
 	if err != nil {
 		api.WriteError(w, err)
 		return

@@ -1,6 +1,238 @@
 package app
 
-import "github.com/ordercloud-serverless/occ/shared/resource"
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/contract"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
 
 // declareSellerExt declares API client secrets, impersonation configs, OpenID Connects, locales, XP indices, buyer groups, user moves, impersonation tokens, token revocation and account unlock.
-func declareSellerExt(r *resource.Registry) {}
+func declareSellerExt(r *resource.Registry) {
+	declareSellerSecrets(r)
+	declareSellerTokens(r)
+	declareSellerUsers(r)
+
+	r.Add(&resource.Resource{Name: "ImpersonationConfigs", Model: "ImpersonationConfig", IDParam: "impersonationConfigID",
+		Prepare: prepareImpersonationConfig})
+	r.Add(&resource.Resource{Name: "OpenIdConnects", Model: "OpenIdConnect", IDParam: "openidconnectID", Prepare: prepareOpenIDConnect})
+	r.Add(&resource.Resource{Name: "BuyerGroups", Model: "BuyerGroup", IDParam: "buyerGroupID"})
+
+	r.Add(&resource.Resource{Name: "Locales", Model: "Locale", IDParam: "localeID", Prepare: prepareLocale})
+	// A party has one locale: saving another for the same buyer or group
+	// replaces it, which is why the locale is not part of the key.
+	r.AddAssignment(&resource.Assignment{Resource: "Locales", Save: "SaveAssignment", Delete: "DeleteAssignment", List: "ListAssignments",
+		Model: "LocaleAssignment", Key: []string{"BuyerID", "UserGroupID"},
+		Refs: []resource.Ref{{Field: "LocaleID", Resource: "Locales"}, {Field: "BuyerID", Resource: "Buyers"},
+			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}},
+		Party: true})
+
+	r.Handle("XpIndices.List", listXpIndices)
+	r.Handle("XpIndices.Put", putXpIndex)
+	r.Handle("XpIndices.Delete", deleteXpIndex)
+
+	guardSellerDeletes(r)
+}
+
+// prepareLocale owns the locale by the marketplace and keeps each
+// language/currency pair unique across the marketplace.
+func prepareLocale(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	if err := setOwner(c, old, doc, tx); err != nil {
+		return err
+	}
+	all, err := c.Reg.All(c, c.Reg.Resource("Locales"), nil)
+	if err != nil {
+		return err
+	}
+	for _, l := range all {
+		if str(l, "ID") != str(doc, "ID") && strings.EqualFold(str(l, "Currency"), str(doc, "Currency")) &&
+			strings.EqualFold(str(l, "Language"), str(doc, "Language")) {
+			return api.E(http.StatusBadRequest, "Locale.DuplicateLanguageAndCurrency", nil)
+		}
+	}
+	return nil
+}
+
+// prepareOpenIDConnect checks the API client the configuration signs in to.
+func prepareOpenIDConnect(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	_, err := c.Reg.Load(c, c.Reg.Resource("ApiClients"), nil, str(doc, "OrderCloudApiClientID"))
+	return err
+}
+
+// prepareImpersonationConfig checks every party the config names exists
+// (impersonator and impersonatee: a buyer, one of its groups or users; an
+// impersonator without a buyer is an admin user or group) and that no other
+// config has the same client, profile and parties.
+func prepareImpersonationConfig(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	if _, err := c.Reg.Load(c, c.Reg.Resource("ApiClients"), nil, str(doc, "ClientID")); err != nil {
+		return err
+	}
+	if _, err := c.Reg.Load(c, c.Reg.Resource("SecurityProfiles"), nil, str(doc, "SecurityProfileID")); err != nil {
+		return err
+	}
+	if err := impersonationPartyExists(c, str(doc, "ImpersonationBuyerID"), str(doc, "ImpersonationGroupID"), str(doc, "ImpersonationUserID"), true); err != nil {
+		return err
+	}
+	if err := impersonationPartyExists(c, str(doc, "BuyerID"), str(doc, "GroupID"), str(doc, "UserID"), false); err != nil {
+		return err
+	}
+	all, err := c.Reg.All(c, c.Reg.Resource("ImpersonationConfigs"), nil)
+	if err != nil {
+		return err
+	}
+	fields := []string{"ClientID", "SecurityProfileID", "ImpersonationBuyerID", "ImpersonationGroupID", "ImpersonationUserID", "BuyerID", "GroupID", "UserID"}
+	for _, other := range all {
+		if str(other, "ID") == str(doc, "ID") {
+			continue
+		}
+		same := true
+		for _, f := range fields {
+			same = same && str(other, f) == str(doc, f)
+		}
+		if same {
+			return api.E(http.StatusBadRequest, "ImpersonationConfig.ConflictingImpersonationConfigExists", nil)
+		}
+	}
+	return nil
+}
+
+// impersonationPartyExists loads the named buyer, group and user. Without
+// a buyer, the impersonator's group and user are the marketplace's own.
+func impersonationPartyExists(c *resource.Ctx, buyerID, groupID, userID string, adminWithoutBuyer bool) error {
+	users, groups, scope := c.Reg.Resource("Users"), c.Reg.Resource("UserGroups"), []string{buyerID}
+	if buyerID == "" {
+		if !adminWithoutBuyer {
+			return nil
+		}
+		users, groups, scope = c.Reg.Resource("AdminUsers"), c.Reg.Resource("AdminUserGroups"), nil
+	} else if _, err := c.Reg.Load(c, c.Reg.Resource("Buyers"), nil, buyerID); err != nil {
+		return err
+	}
+	if groupID != "" {
+		if _, err := c.Reg.Load(c, groups, scope, groupID); err != nil {
+			return err
+		}
+	}
+	if userID != "" {
+		if _, err := c.Reg.Load(c, users, scope, userID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// guardSellerDeletes adds to the delete hooks of resources declared
+// elsewhere what this file's resources need: an API client's secrets go
+// with it, and a client or security profile that an impersonation config
+// uses cannot be deleted.
+func guardSellerDeletes(r *resource.Registry) {
+	chainBeforeDelete(r.Resource("ApiClients"), func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+		if err := refusedByImpersonationConfig(c, "ClientID", str(doc, "ID"), "ApiClient.UsedByImpersonationConfig"); err != nil {
+			return err
+		}
+		secrets := c.Reg.Resource("ApiClientSecrets")
+		items, err := c.Deps.Store.Query(c, store.Query{PK: secrets.PK(str(doc, "ID"))})
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
+		}
+		return nil
+	})
+	chainBeforeDelete(r.Resource("SecurityProfiles"), func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+		return refusedByImpersonationConfig(c, "SecurityProfileID", str(doc, "ID"), "Impersonation.CannotDeleteSecurityProfile")
+	})
+}
+
+// chainBeforeDelete runs hook after the resource's own BeforeDelete.
+func chainBeforeDelete(res *resource.Resource, hook func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error) {
+	prev := res.BeforeDelete
+	res.BeforeDelete = func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+		if prev != nil {
+			if err := prev(c, doc, tx); err != nil {
+				return err
+			}
+		}
+		return hook(c, doc, tx)
+	}
+}
+
+func refusedByImpersonationConfig(c *resource.Ctx, field, id, code string) error {
+	all, err := c.Reg.All(c, c.Reg.Resource("ImpersonationConfigs"), nil)
+	if err != nil {
+		return err
+	}
+	for _, d := range all {
+		if str(d, field) == id {
+			return api.E(http.StatusBadRequest, code, map[string]any{"ImpersonationConfigID": d["ID"]})
+		}
+	}
+	return nil
+}
+
+// --- XP indices ------------------------------------------------------------
+
+// XP indices are stored one item per (thing type, key) in one partition.
+const xpIndexPK = "XpIndex"
+
+func xpIndexSK(thingType, key string) string { return thingType + "|" + key }
+
+func listXpIndices(c *resource.Ctx) (any, error) {
+	items, err := c.Deps.Store.Query(c, store.Query{PK: xpIndexPK})
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]api.Doc, 0, len(items))
+	for _, it := range items {
+		d, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, d)
+	}
+	return c.Reg.Page(c, modelOf("XpIndex"), docs, nil)
+}
+
+// putXpIndex saves an index; both fields are needed to name it, though
+// the contract marks neither required.
+func putXpIndex(c *resource.Ctx) (any, error) {
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	doc, aerr := api.Clean(modelOf("XpIndex"), body, false)
+	if aerr != nil {
+		return nil, aerr
+	}
+	for _, f := range []string{"ThingType", "Key"} {
+		if str(doc, f) == "" {
+			return nil, api.Validation(f, f+" is required.")
+		}
+	}
+	sk := xpIndexSK(str(doc, "ThingType"), str(doc, "Key"))
+	b, _ := api.Ordered{Model: modelOf("XpIndex"), Doc: doc}.MarshalJSON()
+	_, err = c.Deps.Store.Put(c, store.Item{PK: xpIndexPK, SK: sk, Type: xpIndexPK, ID: sk, Doc: b}, store.Always)
+	return nil, err
+}
+
+func deleteXpIndex(c *resource.Ctx) (any, error) {
+	thing, key := c.Param("thingType"), c.Param("key")
+	for _, t := range contract.Enum("XpThingType") {
+		if strings.EqualFold(t, thing) {
+			thing = t
+		}
+	}
+	k := store.Key{PK: xpIndexPK, SK: xpIndexSK(thing, key)}
+	if _, err := c.Deps.Store.Get(c, k); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, api.NotFound("XpIndex", thing+"/"+key)
+		}
+		return nil, err
+	}
+	return nil, c.Deps.Store.Delete(c, k, store.Always)
+}

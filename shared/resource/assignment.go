@@ -393,3 +393,10 @@ func (r *Registry) AssignmentKind(kind string) *Assignment {
 	}
 	return nil
 }
+
+// CascadeAssignments adds to tx the deletion of every assignment that
+// references the entity id of res in scope, as Remove does, for handlers
+// that remove an entity inside a larger transaction (moving a user).
+func (r *Registry) CascadeAssignments(c *Ctx, res *Resource, scope []string, id string, tx *Tx) error {
+	return r.cascadeAssignments(c, res, scope, id, tx)
+}

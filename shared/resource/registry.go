@@ -111,6 +111,7 @@ type Registry struct {
 	assignments []*Assignment
 	routes      []Route
 	deps        *Deps // set by Mux, for Public routes
+	tokenCheck  TokenCheck
 	// FillID replaces "{incrementorID}" placeholders of a new entity's ID
 	// with the incrementors' next numbers (nil: IDs are taken as written).
 	FillID func(c *Ctx, id string) (string, error)
@@ -123,6 +124,15 @@ func (r *Registry) ResolveID(c *Ctx, id string) (string, error) {
 	}
 	return r.FillID(c, id)
 }
+
+// TokenCheck vets a caller whose token verified, for what a signature
+// cannot show (a token revoked before it expired). It must be cheap: it
+// runs on every authenticated request.
+type TokenCheck func(ctx context.Context, deps *Deps, p *auth.Principal) error
+
+// SetTokenCheck installs the check every contract operation runs after
+// verifying the bearer token (nil: none).
+func (r *Registry) SetTokenCheck(f TokenCheck) { r.tokenCheck = f }
 
 // NewRegistry makes an empty registry.
 func NewRegistry() *Registry {
@@ -205,6 +215,9 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 	allowed := RolesFor(op)
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		p, err := Authenticate(deps.Signer, req)
+		if err == nil && r.tokenCheck != nil {
+			err = r.tokenCheck(req.Context(), deps, p)
+		}
 		if err != nil {
 			api.WriteError(w, err)
 			return

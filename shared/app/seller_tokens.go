@@ -1,0 +1,428 @@
+package app
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/auth"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// Token revocation.
+//
+// Access tokens are JWTs verified without a database read, so revoking
+// them needs a list of revoked users that is cheap to consult:
+//
+//   - RevokeUserTokens writes one item per user, partition
+//     "TokenRevocation", sort key usrtype#company#userID, holding the
+//     revocation time in milliseconds. Revoking again overwrites it.
+//   - Each token's ID (jti) starts with its issue time in milliseconds
+//     (tokenIDAt), since the iat claim only has whole seconds and a login
+//     right after a revoke must not be mistaken for an older token.
+//   - Every authenticated request checks the caller against an in-process
+//     copy of the recent revocations (those younger than the longest access
+//     token life; older ones cannot match a live token). The copy is
+//     reloaded with one Query at most every revocationCacheTTL, and the
+//     process that revokes updates its copy at once. Another process (a
+//     different Lambda) therefore honours a revocation within
+//     revocationCacheTTL.
+//   - The refresh grant reads the user's item directly (refresh is rare
+//     and its tokens live long), and refuses refresh tokens issued before
+//     the revocation.
+const (
+	revocationPK       = "TokenRevocation"
+	revocationCacheTTL = 15 * time.Second
+	// maxAccessTokenLife bounds AccessTokenDuration (see prepareAPIClient).
+	maxAccessTokenLife = 600 * time.Minute
+)
+
+// revocationCache is one registry's (one app's) copy of recent revocations.
+type revocationCache struct {
+	mu     sync.Mutex
+	loaded time.Time
+	at     map[string]int64 // revocation key → revoked at (ms)
+}
+
+// revocations is per registry, so apps built side by side (tests) with
+// different tables never share one.
+var revocations sync.Map // *resource.Registry → *revocationCache
+
+func revocationsOf(r *resource.Registry) *revocationCache {
+	v, _ := revocations.LoadOrStore(r, &revocationCache{})
+	return v.(*revocationCache)
+}
+
+// revocationKey names a user as its tokens do (usrtype, cmp, u claims).
+func revocationKey(userType, company, userID string) string {
+	return userType + "#" + company + "#" + userID
+}
+
+// tokenIDAt is a token ID that starts with its issue time (ms, hex).
+func tokenIDAt(t time.Time) string {
+	return strconv.FormatInt(t.UnixMilli(), 16) + "-" + hex.EncodeToString(randBytes(8))
+}
+
+// issuedAtMs reads a token's issue time from its ID, falling back to the
+// whole-second iat claim (earlier tokens), which errs towards revoking.
+func issuedAtMs(c auth.Claims) int64 {
+	if head, _, ok := strings.Cut(c.ID, "-"); ok {
+		if ms, err := strconv.ParseInt(head, 16, 64); err == nil {
+			return ms
+		}
+	}
+	if c.IssuedAt == nil {
+		return 0
+	}
+	return c.IssuedAt.UnixMilli()
+}
+
+// check rejects a caller whose token was issued before their user's
+// tokens were revoked.
+func (rc *revocationCache) check(ctx context.Context, deps *resource.Deps, p *auth.Principal) error {
+	if p.UserID == "" {
+		return nil
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if time.Since(rc.loaded) > revocationCacheTTL {
+		if err := rc.load(ctx, deps.Store); err != nil {
+			return err
+		}
+	}
+	if at, ok := rc.at[revocationKey(p.UserType, p.CompanyID, p.UserID)]; ok && issuedAtMs(p.Claims) <= at {
+		return api.Unauthorized("Access token has been revoked.")
+	}
+	return nil
+}
+
+// load replaces the copy with the revocations a live token could predate.
+func (rc *revocationCache) load(ctx context.Context, st store.Store) error {
+	items, err := st.Query(ctx, store.Query{PK: revocationPK})
+	if err != nil {
+		return err
+	}
+	oldest := time.Now().Add(-maxAccessTokenLife).UnixMilli()
+	at := map[string]int64{}
+	for _, it := range items {
+		ms := revokedAtOf(it)
+		if ms >= oldest {
+			at[it.SK] = ms
+		}
+	}
+	rc.at, rc.loaded = at, time.Now()
+	return nil
+}
+
+func (rc *revocationCache) remember(key string, ms int64) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.at == nil {
+		rc.at = map[string]int64{}
+	}
+	rc.at[key] = ms
+}
+
+type revocationDoc struct {
+	RevokedAt int64 // ms since the epoch
+}
+
+func revokedAtOf(it store.Item) int64 {
+	var d revocationDoc
+	_ = json.Unmarshal(it.Doc, &d)
+	return d.RevokedAt
+}
+
+// revokeTokens records that every token of a user issued until now is void.
+func revokeTokens(c *resource.Ctx, key string) error {
+	ms := time.Now().UnixMilli()
+	b, _ := json.Marshal(revocationDoc{RevokedAt: ms})
+	if _, err := c.Deps.Store.Put(c, store.Item{PK: revocationPK, SK: key, Type: revocationPK, ID: key, Doc: b}, store.Always); err != nil {
+		return err
+	}
+	revocationsOf(c.Reg).remember(key, ms)
+	return nil
+}
+
+// refreshRevoked says whether a refresh token predates its user's last
+// revocation.
+func refreshRevoked(c *resource.Ctx, rec *refreshRecord) (bool, error) {
+	company := rec.User.Company
+	if company == "" {
+		company = MarketplaceID()
+	}
+	it, err := c.Deps.Store.Get(c, store.Key{PK: revocationPK, SK: revocationKey(userType(rec.User.Kind), company, rec.User.UserID)})
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return rec.Issued.UnixMilli() <= revokedAtOf(it), nil
+}
+
+func declareSellerTokens(r *resource.Registry) {
+	rc := revocationsOf(r)
+	r.SetTokenCheck(rc.check)
+	r.Handle("AdminUsers.RevokeUserTokens", revokeUserTokens("AdminUsers"))
+	r.Handle("Users.RevokeUserTokens", revokeUserTokens("Users"))
+	r.Handle("AdminUsers.UnlockUserAccount", unlockUserAccount("AdminUsers"))
+	r.Handle("Users.UnlockUserAccount", unlockUserAccount("Users"))
+}
+
+// loadPathUser loads the user a path names (its parents must exist).
+func loadPathUser(c *resource.Ctx, res *resource.Resource) (*resource.Entity, []string, error) {
+	var scope []string
+	for _, p := range res.Scope {
+		scope = append(scope, c.Param(p))
+	}
+	for _, p := range res.Parents {
+		if _, err := c.Reg.Load(c, c.Reg.Resource(p.Resource), nil, c.Param(p.Param)); err != nil {
+			return nil, nil, err
+		}
+	}
+	e, err := c.Reg.Load(c, res, scope, c.Param("userID"))
+	return e, scope, err
+}
+
+// userKindCompany is the stored kind of a user resource and the company
+// its tokens carry.
+func userKindCompany(res *resource.Resource, scope []string) (kind, company string) {
+	kind = res.Kind
+	if len(scope) > 0 {
+		return kind, scope[0]
+	}
+	return kind, MarketplaceID()
+}
+
+// revokeUserTokens serves RevokeUserTokens for a user resource (AdminUsers,
+// Users, SupplierUsers: its scope's first value is the user's company).
+func revokeUserTokens(resName string) resource.Handler {
+	return func(c *resource.Ctx) (any, error) {
+		res := c.Reg.Resource(resName)
+		e, scope, err := loadPathUser(c, res)
+		if err != nil {
+			return nil, err
+		}
+		kind, company := userKindCompany(res, scope)
+		return nil, revokeTokens(c, revocationKey(userType(kind), company, str(e.Doc, "ID")))
+	}
+}
+
+// --- failed logins and lockout ---------------------------------------------
+
+// Without a security profile saying otherwise, ten failed logins lock an
+// account for two minutes (OrderCloud's documented default policy).
+const (
+	defaultAllowedFailedAttempts = 10
+	defaultLockoutMinutes        = 2
+	lockedIndefinitely           = "indefinite"
+)
+
+// lockoutPolicy is the strictest PasswordConfig of the user's security
+// profiles: fewest attempts, longest lockout (0 minutes = until unlocked).
+type lockoutPolicy struct {
+	attempts   int
+	minutes    int
+	indefinite bool
+}
+
+func userLockoutPolicy(c *resource.Ctx, ref usernameRef) (lockoutPolicy, error) {
+	pol := lockoutPolicy{attempts: defaultAllowedFailedAttempts, minutes: defaultLockoutMinutes}
+	profiles, err := userSecurityProfiles(c, ref)
+	if err != nil {
+		return pol, err
+	}
+	set := false
+	for _, p := range profiles {
+		cfg, _ := p["PasswordConfig"].(map[string]any)
+		n, ok := cfg["AllowedFailedAttempts"].(json.Number)
+		if !ok {
+			continue
+		}
+		a, _ := n.Int64()
+		if a < 1 {
+			continue
+		}
+		if !set || int(a) < pol.attempts {
+			pol.attempts = int(a)
+		}
+		if d, ok := cfg["LockoutDuration"].(json.Number); ok {
+			m, _ := d.Int64()
+			pol.indefinite = pol.indefinite || m == 0
+			if !set || int(m) > pol.minutes {
+				pol.minutes = int(m)
+			}
+		}
+		set = true
+	}
+	return pol, nil
+}
+
+// userSecurityProfiles loads the security profiles that apply to a user
+// (assigned to it, one of its groups, its company, or the marketplace for
+// admin users), by the rules grantedRoles applies.
+func userSecurityProfiles(c *resource.Ctx, ref usernameRef) ([]api.Doc, error) {
+	groups, err := userGroups(c, ref.Kind, ref.Company, ref.UserID)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := c.Reg.AllAssignments(c, c.Reg.Assignments("SecurityProfileAssignment"))
+	if err != nil {
+		return nil, err
+	}
+	profiles := c.Reg.Resource("SecurityProfiles")
+	var keys []store.Key
+	for _, d := range docs {
+		company := str(d, "BuyerID")
+		if ref.Kind == "SupplierUser" {
+			company = str(d, "SupplierID")
+		} else if str(d, "SupplierID") != "" {
+			continue
+		}
+		user, group := str(d, "UserID"), str(d, "UserGroupID")
+		if company != ref.Company {
+			continue
+		}
+		if (user == "" && group == "") || user == ref.UserID || (group != "" && containsStr(groups, group)) {
+			keys = append(keys, store.Key{PK: profiles.PK(), SK: str(d, "SecurityProfileID")})
+		}
+	}
+	got, err := c.Deps.Store.BatchGet(c, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.Doc, 0, len(got))
+	for _, it := range got {
+		d, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func containsStr(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// userEntity loads a user for a username reference, with the resource and
+// scope to write it back (nil when the kind has no declared resource).
+func userEntity(c *resource.Ctx, ref usernameRef) (*resource.Resource, []string, *resource.Entity, error) {
+	res, scope := c.Reg.Resource("AdminUsers"), []string(nil)
+	switch ref.Kind {
+	case "BuyerUser":
+		res, scope = c.Reg.Resource("Users"), []string{ref.Company}
+	case "SupplierUser":
+		res, scope = c.Reg.Resource("SupplierUsers"), []string{ref.Company}
+	}
+	if res == nil {
+		return nil, nil, nil, nil
+	}
+	e, err := c.Reg.Load(c, res, scope, ref.UserID)
+	return res, scope, e, err
+}
+
+// lockedOut refuses a login while the account is locked.
+func lockedOut(u api.Doc) error {
+	until := str(u, "_lockedUntil")
+	if until == "" {
+		return nil
+	}
+	if t := timePtr(until); until == lockedIndefinitely || (t != nil && time.Now().Before(*t)) {
+		return tokenErr("invalid_grant", "Auth.LockedOut", nil)
+	}
+	return nil
+}
+
+// editUser re-reads a user and writes change's result, retrying on a
+// concurrent write. It bypasses the resource's Prepare (which reads the
+// company from the request path): only lockout fields change.
+func editUser(c *resource.Ctx, ref usernameRef, change func(u api.Doc) bool) error {
+	for attempt := 0; ; attempt++ {
+		res, scope, e, err := userEntity(c, ref)
+		if err != nil || res == nil {
+			return err
+		}
+		doc := api.Clone(e.Doc)
+		if !change(doc) {
+			return nil
+		}
+		_, err = c.Deps.Store.Put(c, res.Item(scope, doc, e.Item.Version), store.IfVersion)
+		if errors.Is(err, store.ErrConflict) && attempt < 5 {
+			continue
+		}
+		return err
+	}
+}
+
+// loginFailed counts a failed password and locks the account when the
+// user's policy allows no more attempts.
+func loginFailed(c *resource.Ctx, ref usernameRef) error {
+	pol, err := userLockoutPolicy(c, ref)
+	if err != nil {
+		return err
+	}
+	return editUser(c, ref, func(u api.Doc) bool {
+		n := int64(intOf(u["FailedLoginAttempts"]))
+		if str(u, "_lockedUntil") != "" {
+			// A lockout that ran out starts the count afresh.
+			n = 0
+			delete(u, "_lockedUntil")
+		}
+		n++
+		u["FailedLoginAttempts"] = api.Num(n)
+		if n >= int64(pol.attempts) {
+			if pol.indefinite {
+				u["_lockedUntil"] = lockedIndefinitely
+			} else {
+				u["_lockedUntil"] = api.FormatTime(time.Now().Add(time.Duration(pol.minutes) * time.Minute))
+			}
+		}
+		return true
+	})
+}
+
+// loginSucceeded clears the failure count.
+func loginSucceeded(c *resource.Ctx, ref usernameRef, u api.Doc) error {
+	if intOf(u["FailedLoginAttempts"]) == 0 && str(u, "_lockedUntil") == "" {
+		return nil
+	}
+	return editUser(c, ref, clearLockout)
+}
+
+func clearLockout(u api.Doc) bool {
+	u["FailedLoginAttempts"] = api.Num(0)
+	delete(u, "_lockedUntil")
+	return true
+}
+
+// unlockUserAccount serves UnlockUserAccount for a user resource.
+func unlockUserAccount(resName string) resource.Handler {
+	return func(c *resource.Ctx) (any, error) {
+		res := c.Reg.Resource(resName)
+		e, scope, err := loadPathUser(c, res)
+		if err != nil {
+			return nil, err
+		}
+		kind, _ := userKindCompany(res, scope)
+		ref := usernameRef{Kind: kind, UserID: str(e.Doc, "ID")}
+		if len(scope) > 0 {
+			ref.Company = scope[0]
+		}
+		return nil, editUser(c, ref, clearLockout)
+	}
+}
