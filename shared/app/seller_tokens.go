@@ -175,6 +175,8 @@ func declareSellerTokens(r *resource.Registry) {
 	r.Handle("Users.RevokeUserTokens", revokeUserTokens("Users"))
 	r.Handle("AdminUsers.UnlockUserAccount", unlockUserAccount("AdminUsers"))
 	r.Handle("Users.UnlockUserAccount", unlockUserAccount("Users"))
+	r.Handle("SupplierUsers.RevokeUserTokens", revokeUserTokens("SupplierUsers"))
+	r.Handle("SupplierUsers.UnlockUserAccount", unlockUserAccount("SupplierUsers"))
 }
 
 // loadPathUser loads the user a path names (its parents must exist).

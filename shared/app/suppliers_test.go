@@ -105,6 +105,13 @@ func TestSupplierUserLoginAndMe(t *testing.T) {
 	must(t, e, "POST", "/v1/apiclients/assignments", admin, map[string]any{"ApiClientID": assigned, "SupplierID": "s1"}, 204)
 	e.Login(assigned, "supplier-one", buyerPassword)
 
+	// Revoking the supplier user's tokens ends them; unlock answers too.
+	must(t, e, "DELETE", "/v1/suppliers/s1/users/su1/tokens", admin, nil, 204)
+	wantErr(t, e.Do("GET", "/v1/me", tok, nil), 401, "InvalidToken")
+	must(t, e, "GET", "/v1/me", e.Login(client, "supplier-one", buyerPassword), nil, 200)
+	must(t, e, "POST", "/v1/suppliers/s1/users/su1/unlock", admin, nil, 204)
+	wantErr(t, e.Do("POST", "/v1/suppliers/s1/users/nobody/unlock", admin, nil), 404, "NotFound")
+
 	// An inactive supplier cannot log in.
 	must(t, e, "PATCH", "/v1/suppliers/s1", admin, map[string]any{"Active": false}, 200)
 	wantErr(t, e.Token(supplierLoginForm(client, "supplier-one", buyerPassword)), 400, "Auth.CompanyNotActive")
