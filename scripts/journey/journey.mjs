@@ -32,6 +32,19 @@ import {
   Orders,
   LineItems,
   Shipments,
+  Suppliers,
+  SupplierUsers,
+  Specs,
+  InventoryRecords,
+  AdminAddresses,
+  Incrementors,
+  Promotions,
+  ProductFacets,
+  Bundles,
+  Locales,
+  CostCenters,
+  SpendingAccounts,
+  UserGroups,
 } from 'ordercloud-javascript-sdk';
 
 const env = (k, d) => process.env[k] || d;
@@ -739,6 +752,153 @@ await step('SDK auto-refresh of an expired token (reads exp and cid, reuses refr
     Tokens.RemoveRefreshToken();
     Configuration.Set({ clientID: state.clientID });
   }
+});
+
+// --- Breadth: seller, supplier and catalog resources (as the marketplace owner)
+
+const asOwner = () => {
+  need(['owner token', state.ownerToken]);
+  Tokens.SetAccessToken(state.ownerToken);
+};
+
+await step('Incrementors: Products.Create with ID "TEE-{incrementor}"', async () => {
+  asOwner();
+  const inc = `INC_${RUN}`;
+  await Incrementors.Create({ ID: inc, Name: 'Tees', LastNumber: 41, LeftPaddingCount: 5 });
+  const p = await Products.Create({ ID: `TEE-{${inc}}`, Name: 'Numbered tee', Active: true });
+  eq(p.ID, 'TEE-00042', 'generated ID');
+  eq((await Incrementors.Get(inc)).LastNumber, 42, 'LastNumber');
+  await Products.Delete(p.ID);
+});
+
+await step('ApiClients.CreateSecret then Auth.ClientCredentials with it', async () => {
+  asOwner();
+  const sec = await ApiClients.CreateSecret(ADMIN_CLIENT_ID, { Description: `journey ${RUN}` });
+  check(sec.Secret && sec.ID, `no Secret in ${JSON.stringify(sec)}`);
+  const listed = await ApiClients.ListSecrets(ADMIN_CLIENT_ID);
+  check(listed.Items.some((x) => x.ID === sec.ID && !x.Secret), 'listed secrets must not show the value');
+  const t = await Auth.ClientCredentials(sec.Secret, ADMIN_CLIENT_ID, ['FullAccess']);
+  check(t.access_token, 'no token with the new secret');
+  await ApiClients.DeleteSecret(ADMIN_CLIENT_ID, sec.ID);
+  Tokens.SetAccessToken(state.ownerToken);
+});
+
+await step('Suppliers, SupplierUsers and Suppliers.SaveBuyer', async () => {
+  asOwner();
+  const sup = `SUPPLIER_${RUN}`;
+  await Suppliers.Create({ ID: sup, Name: 'Acme Supply', Active: true });
+  await SupplierUsers.Create(sup, { ID: `SU_${RUN}`, Username: `supplier01_${run}`, FirstName: 'Sam', LastName: 'Supply',
+    Email: 'sam@example.com', Active: true });
+  need(['buyer', state.buyerCreated]);
+  await Suppliers.SaveBuyer(sup, ids.buyer);
+  const l = await Suppliers.ListBuyers(sup);
+  eq(l.Items.map((b) => b.ID), [ids.buyer], 'supplier buyers');
+  state.supplier = sup;
+});
+
+await step('Specs + options, Specs.SaveProductAssignment, Products.GenerateVariants', async () => {
+  asOwner();
+  need(['SHIRT', state.shirt]);
+  const size = `SIZE_${RUN}`;
+  const color = `COLOR_${RUN}`;
+  for (const [id, name, opts] of [[size, 'Size', ['S', 'M']], [color, 'Color', ['Red', 'Blue', 'Green']]]) {
+    await Specs.Create({ ID: id, Name: name, Required: true, DefinesVariant: true, ListOrder: id === size ? 1 : 2 });
+    for (const [i, o] of opts.entries()) await Specs.CreateOption(id, { ID: o, Value: o, ListOrder: i + 1 });
+    await Specs.SaveProductAssignment({ SpecID: id, ProductID: ids.shirt });
+  }
+  const p = await Products.GenerateVariants(ids.shirt, {});
+  eq(p.VariantCount, 6, 'VariantCount');
+  const v = await Products.ListVariants(ids.shirt, { pageSize: 100 });
+  eq(v.Items.map((x) => x.ID).sort(), ['S', 'M'].flatMap((a) => ['Red', 'Blue', 'Green'].map((b) => `${ids.shirt}-${a}-${b}`)).sort(), 'variant IDs');
+  const one = await Products.GetVariant(ids.shirt, `${ids.shirt}-M-Blue`);
+  eq(one.Specs.map((x) => x.OptionID), ['M', 'Blue'], 'variant specs');
+});
+
+await step('AdminAddresses + InventoryRecords (multi-location)', async () => {
+  asOwner();
+  need(['SHIRT', state.shirt]);
+  const wh = `WH_${RUN}`;
+  await AdminAddresses.Create({ ID: wh, AddressName: 'Warehouse', Street1: '1 Dock St', City: 'Minneapolis', State: 'MN', Zip: '55401', Country: 'US' });
+  const r = await InventoryRecords.Create(ids.shirt, { ID: `INV_${RUN}`, AddressID: wh, QuantityAvailable: 25, AllowAllBuyers: true });
+  eq([r.AddressID, r.QuantityAvailable], [wh, 25], '[AddressID, QuantityAvailable]');
+  const l = await InventoryRecords.List(ids.shirt);
+  eq(l.Items.map((x) => x.ID), [`INV_${RUN}`], 'records');
+});
+
+await step('Promotions + assignment, seen by the buyer in Me.ListPromotions', async () => {
+  asOwner();
+  need(['buyer', state.buyerCreated]);
+  const id = `PROMO_${RUN}`;
+  await Promotions.Create({ ID: id, Code: `SAVE10-${RUN}`, Name: '10 off', EligibleExpression: 'order.Subtotal > 50', ValueExpression: '10', Active: true });
+  await Promotions.SaveAssignment({ PromotionID: id, BuyerID: ids.buyer });
+  await expectError(() => Promotions.Create({ Code: `save10-${RUN}`, Name: 'dup', EligibleExpression: 'true', ValueExpression: '1' }), 409, 'Promotion.CodeInUse');
+  asBuyer();
+  const l = await Me.ListPromotions();
+  check(l.Items.some((x) => x.ID === id), `promotion not in Me.ListPromotions: ${short(JSON.stringify(l.Items.map((x) => x.ID)), 200)}`);
+});
+
+await step('ProductFacets: Me.ListProducts returns Meta.Facets counts', async () => {
+  asOwner();
+  const facet = `COLORFACET_${RUN}`;
+  await ProductFacets.Create({ ID: facet, Name: 'Color', XpPath: 'Color', MinCount: 1 });
+  try {
+    asBuyer();
+    const l = await Me.ListProducts({ filters: { 'xp.Run': RUN } });
+    const f = l.Meta.Facets.find((x) => x.XpPath === 'Color');
+    check(f, `no Color facet in ${short(JSON.stringify(l.Meta.Facets), 300)}`);
+    check(f.Values.every((v) => v.Count >= 1), `counts ${JSON.stringify(f.Values)}`);
+  } finally {
+    asOwner();
+    await ProductFacets.Delete(facet);
+  }
+});
+
+await step('Bundles + product and catalog assignments', async () => {
+  asOwner();
+  need(['SHIRT', state.shirt]);
+  const b = `BUNDLE_${RUN}`;
+  await Bundles.Create({ ID: b, Name: 'Starter kit', Active: true });
+  await Bundles.SaveProductAssignment({ BundleID: b, ProductID: ids.shirt });
+  await Catalogs.SaveBundleAssignment({ CatalogID: ids.buyer, BundleID: b });
+  eq((await Bundles.ListProductAssignments({ bundleID: b })).Items.map((x) => x.ProductID), [ids.shirt], 'bundle products');
+  await Bundles.Delete(b);
+});
+
+await step('Locales + assignment to the buyer', async () => {
+  asOwner();
+  need(['buyer', state.buyerCreated]);
+  const id = `LOC_${RUN}`;
+  await Locales.Create({ ID: id, Currency: 'EUR', Language: `de-${RUN.slice(0, 2)}` });
+  await Locales.SaveAssignment({ LocaleID: id, BuyerID: ids.buyer });
+  const l = await Locales.ListAssignments({ buyerID: ids.buyer });
+  eq(l.Items.map((x) => x.LocaleID), [id], 'locale assignments');
+  await Locales.Delete(id);
+});
+
+await step('CostCenters / SpendingAccounts assigned to a user group, seen through Me', async () => {
+  asOwner();
+  need(['buyer', state.buyerCreated], ['buyer user', state.buyerUserCreated]);
+  const g = `GROUP_${RUN}`;
+  await UserGroups.Create(ids.buyer, { ID: g, Name: 'Purchasing' });
+  await UserGroups.SaveUserAssignment(ids.buyer, { UserGroupID: g, UserID: ids.buyerUser });
+  await CostCenters.Create(ids.buyer, { ID: `CC_${RUN}`, Name: 'Marketing' });
+  await CostCenters.SaveAssignment(ids.buyer, { CostCenterID: `CC_${RUN}`, UserGroupID: g });
+  await SpendingAccounts.Create(ids.buyer, { ID: `SA_${RUN}`, Name: 'Q1 budget', Balance: 1000.25 });
+  await SpendingAccounts.SaveAssignment(ids.buyer, { SpendingAccountID: `SA_${RUN}`, UserGroupID: g });
+  asBuyer();
+  eq((await Me.ListCostCenters()).Items.map((x) => x.ID), [`CC_${RUN}`], 'Me cost centers');
+  const sa = await Me.ListSpendingAccounts();
+  eq(sa.Items.map((x) => [x.ID, x.Balance]), [[`SA_${RUN}`, 1000.25]], 'Me spending accounts');
+  eq((await Me.ListUserGroups()).Items.map((x) => x.ID), [g], 'Me user groups');
+});
+
+await step('Me.CreateAddress (private) appears in Me.ListAddresses', async () => {
+  asBuyer();
+  const a = await Me.CreateAddress({ ID: `HOME_${RUN}`, AddressName: 'Home', Street1: '2 Elm St', City: 'St Paul', State: 'MN', Zip: '55101', Country: 'US', Shipping: true, Billing: true });
+  eq([a.ID, a.Shipping, a.Billing, a.Editable], [`HOME_${RUN}`, true, true, true], '[ID, Shipping, Billing, Editable]');
+  const l = await Me.ListAddresses();
+  check(l.Items.some((x) => x.ID === `HOME_${RUN}`), 'private address not listed');
+  await Me.DeleteAddress(`HOME_${RUN}`);
 });
 
 // --- Tidy up the run's unsubmitted orders
