@@ -1,6 +1,151 @@
 package app
 
-import "github.com/ordercloud-serverless/occ/shared/resource"
+import (
+	"net/http"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
 
 // declareBuyersExt declares a buyer's address, cost center, credit card and spending account assignments, approval rules, and their Me views.
-func declareBuyersExt(r *resource.Registry) {}
+func declareBuyersExt(r *resource.Registry) {
+	underBuyer := []resource.Parent{{Param: "buyerID", Resource: "Buyers"}}
+	buyerScope := []string{"buyerID"}
+	// A buyer party: the company (neither field), one of its groups or one
+	// of its users, all looked up under the path's buyer.
+	party := func(field, res string) []resource.Ref {
+		return []resource.Ref{{Field: field, Resource: res, ScopeParams: buyerScope},
+			{Field: "UserGroupID", Resource: "UserGroups", ScopeParams: buyerScope},
+			{Field: "UserID", Resource: "Users", ScopeParams: buyerScope}}
+	}
+
+	r.AddAssignment(&resource.Assignment{Resource: "Addresses", Save: "SaveAssignment", Delete: "DeleteAssignment",
+		List: "ListAssignments", Model: "AddressAssignment", Scope: buyerScope, Key: []string{"AddressID", "UserGroupID", "UserID"},
+		Refs: party("AddressID", "Addresses"), Prepare: prepareAddressAssignment, Party: true})
+
+	r.Add(&resource.Resource{Name: "CostCenters", Model: "CostCenter", IDParam: "costCenterID", Scope: buyerScope, Parents: underBuyer})
+	r.AddAssignment(&resource.Assignment{Resource: "CostCenters", Save: "SaveAssignment", Delete: "DeleteAssignment",
+		List: "ListAssignments", Model: "CostCenterAssignment", Scope: buyerScope, Key: []string{"CostCenterID", "UserGroupID"},
+		Refs: party("CostCenterID", "CostCenters")[:2], Party: true})
+
+	r.Add(&resource.Resource{Name: "CreditCards", Model: "CreditCard", IDParam: "creditCardID", Scope: buyerScope, Parents: underBuyer})
+	r.AddAssignment(&resource.Assignment{Resource: "CreditCards", Save: "SaveAssignment", Delete: "DeleteAssignment",
+		List: "ListAssignments", Model: "CreditCardAssignment", Scope: buyerScope, Key: []string{"CreditCardID", "UserGroupID", "UserID"},
+		Refs: party("CreditCardID", "CreditCards"), Party: true})
+
+	r.Add(&resource.Resource{Name: "SpendingAccounts", Model: "SpendingAccount", IDParam: "spendingAccountID", Scope: buyerScope,
+		Parents: underBuyer})
+	r.AddAssignment(&resource.Assignment{Resource: "SpendingAccounts", Save: "SaveAssignment", Delete: "DeleteAssignment",
+		List: "ListAssignments", Model: "SpendingAccountAssignment", Scope: buyerScope,
+		Key: []string{"SpendingAccountID", "UserGroupID", "UserID"}, Refs: party("SpendingAccountID", "SpendingAccounts"), Party: true})
+
+	r.Add(&resource.Resource{Name: "ApprovalRules", Model: "ApprovalRule", IDParam: "approvalRuleID", Scope: buyerScope,
+		Parents: underBuyer, Prepare: prepareApprovalRule})
+
+	declareBuyersMe(r)
+
+	// What lives under a buyer, a user group or a user goes with it.
+	buyersExtAfter(r.Resource("Buyers"), deleteBuyerExt)
+	buyersExtAfter(r.Resource("UserGroups"), refuseApprovingGroupDelete)
+	buyersExtAfter(r.Resource("Users"), deletePrivateOfUser)
+}
+
+// buyersExtAfter runs more checks and cascades after a resource's own
+// BeforeDelete hook (declared elsewhere).
+func buyersExtAfter(res *resource.Resource, more func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error) {
+	own := res.BeforeDelete
+	res.BeforeDelete = func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+		if own != nil {
+			if err := own(c, doc, tx); err != nil {
+				return err
+			}
+		}
+		return more(c, doc, tx)
+	}
+}
+
+// prepareAddressAssignment refuses an assignment that allows neither
+// shipping nor billing: it would make the address reach users who could
+// not use it on an order.
+func prepareAddressAssignment(c *resource.Ctx, doc api.Doc) error {
+	if doc["IsShipping"] != true && doc["IsBilling"] != true {
+		return api.E(http.StatusBadRequest, "AddressAssignment.MustBeBillingOrShipping", nil)
+	}
+	return nil
+}
+
+// prepareApprovalRule checks that the approving group is a user group of
+// the rule's buyer.
+func prepareApprovalRule(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	_, err := c.Reg.Load(c, c.Reg.Resource("UserGroups"), []string{c.Param("buyerID")}, str(doc, "ApprovingGroupID"))
+	return err
+}
+
+// refuseApprovingGroupDelete keeps a user group that approval rules name
+// as their approving group: deleting it would leave the rules unusable.
+func refuseApprovingGroupDelete(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	rules, err := c.Reg.All(c, c.Reg.Resource("ApprovalRules"), []string{c.Param("buyerID")})
+	if err != nil {
+		return err
+	}
+	var named []any
+	for _, rule := range rules {
+		if str(rule, "ApprovingGroupID") == str(doc, "ID") {
+			named = append(named, rule["ID"])
+		}
+	}
+	if len(named) > 0 {
+		return api.E(http.StatusBadRequest, "UserGroup.CannotDeleteApprovingGroup", map[string]any{"ApprovalRuleIDs": named})
+	}
+	return nil
+}
+
+// buyersExtCollections are the resources of this file stored under a buyer.
+var buyersExtCollections = []string{"CostCenters", "CreditCards", "SpendingAccounts", "ApprovalRules", "MeAddresses", "MeCreditCards"}
+
+// buyersExtAssignments are the assignment models of this file.
+var buyersExtAssignments = []string{"AddressAssignment", "CostCenterAssignment", "CreditCardAssignment", "SpendingAccountAssignment"}
+
+// deleteBuyerExt removes a deleted buyer's cost centers, credit cards,
+// spending accounts, approval rules, its users' private addresses and
+// cards, and every assignment of them.
+func deleteBuyerExt(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	id := str(doc, "ID")
+	var pks []string
+	for _, name := range buyersExtCollections {
+		pks = append(pks, c.Reg.Resource(name).PK(id))
+	}
+	for _, model := range buyersExtAssignments {
+		pks = append(pks, c.Reg.Assignments(model).PK(id))
+	}
+	for _, pk := range pks {
+		items, err := c.Deps.Store.Query(c, store.Query{PK: pk})
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
+		}
+	}
+	return nil
+}
+
+// deletePrivateOfUser removes the addresses and credit cards a deleted
+// user created for themselves (their assignments go by the engine's refs).
+func deletePrivateOfUser(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	buyerID := c.Param("buyerID")
+	for _, name := range []string{"MeAddresses", "MeCreditCards"} {
+		res := c.Reg.Resource(name)
+		docs, err := c.Reg.All(c, res, []string{buyerID})
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if str(d, privateOwnerField) == str(doc, "ID") {
+				tx.Delete(store.Key{PK: res.PK(buyerID), SK: str(d, "ID")})
+			}
+		}
+	}
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
@@ -52,6 +53,10 @@ type Ref struct {
 	// ScopeFields give the referenced entity's scope from the assignment's
 	// own fields (["BuyerID"] for a user group).
 	ScopeFields []string
+	// ScopeParams give it from the request's path parameters instead, for
+	// assignments whose model does not carry the scope (an address
+	// assignment lives under /buyers/{buyerID} but has no BuyerID field).
+	ScopeParams []string
 }
 
 // PK is the partition of the assignments for scope values.
@@ -226,6 +231,9 @@ func (r *Registry) checkRef(c *Ctx, ref Ref, doc api.Doc) error {
 			return nil
 		}
 	}
+	for _, p := range ref.ScopeParams {
+		scope = append(scope, c.Param(p))
+	}
 	_, err := r.Load(c, res, scope, id)
 	return err
 }
@@ -305,7 +313,7 @@ func (r *Registry) listAssignments(c *Ctx, a *Assignment) (any, error) {
 	for _, d := range docs {
 		ok := a.levelMatch(level, d)
 		for f, v := range want {
-			if s, _ := d[f].(string); !strings.EqualFold(s, v.(string)) {
+			if !strings.EqualFold(filterText(d[f]), v.(string)) {
 				ok = false
 			}
 		}
@@ -314,6 +322,18 @@ func (r *Registry) listAssignments(c *Ctx, a *Assignment) (any, error) {
 		}
 	}
 	return r.Page(c, a.model, kept, nil)
+}
+
+// filterText renders a stored assignment field for comparison with a query
+// filter: IDs as they are, flags (isShipping=true) as true or false.
+func filterText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return ""
 }
 
 // cascadeAssignments deletes every assignment whose reference points at a

@@ -1,0 +1,255 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/commerce"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// privateOwnerField holds, on an address or credit card a buyer user
+// created through Me, the user it belongs to. Internal: never served.
+const privateOwnerField = "_owner"
+
+// buyersMeView is what a buyer user sees of one kind of buyer entity
+// through Me: the entities assigned to their company, one of their groups
+// or them, plus (addresses, credit cards) the ones they created for
+// themselves, which only they see and only they may change.
+type buyersMeView struct {
+	shared     string // the buyer's resource ("Addresses")
+	private    string // the users' own ones ("MeAddresses"); "" if none
+	assignment string // assignment model ("AddressAssignment")
+	idField    string // the assignment field naming the entity ("AddressID")
+	view       string // model served through Me ("BuyerAddress")
+	objectType string // in 404s
+	idParam    string // the Me path parameter ("addressID")
+	publicCode string // the refusal to change a shared one through Me
+	flags      bool   // merge the assignments' IsShipping/IsBilling
+}
+
+var (
+	buyersMeAddresses = &buyersMeView{shared: "Addresses", private: "MeAddresses", assignment: "AddressAssignment",
+		idField: "AddressID", view: "BuyerAddress", objectType: "Address", idParam: "addressID",
+		publicCode: "Address.CannotEditPublic", flags: true}
+	buyersMeCreditCards = &buyersMeView{shared: "CreditCards", private: "MeCreditCards", assignment: "CreditCardAssignment",
+		idField: "CreditCardID", view: "BuyerCreditCard", objectType: "CreditCard", idParam: "creditcardID",
+		publicCode: "CreditCard.CannotEditPublic"}
+	buyersMeCostCenters = &buyersMeView{shared: "CostCenters", assignment: "CostCenterAssignment", idField: "CostCenterID",
+		view: "CostCenter", objectType: "CostCenter"}
+	buyersMeSpendingAccounts = &buyersMeView{shared: "SpendingAccounts", assignment: "SpendingAccountAssignment",
+		idField: "SpendingAccountID", view: "SpendingAccount", objectType: "SpendingAccount", idParam: "spendingAccountID"}
+)
+
+func declareBuyersMe(r *resource.Registry) {
+	// A user's own addresses and cards live under their buyer, marked with
+	// their owner; the engine creates them, the view serves the rest.
+	r.Add(&resource.Resource{Name: "MeAddresses", Model: "BuyerAddress", Kind: "PrivateAddress", ObjectType: "Address",
+		IDParam: "addressID", Ops: []string{"Create"}, OpIDs: map[string]string{"Create": "Me.CreateAddress"},
+		ScopeFunc: buyersMeScope, Prepare: preparePrivate(true)})
+	r.Add(&resource.Resource{Name: "MeCreditCards", Model: "BuyerCreditCard", Kind: "PrivateCreditCard", ObjectType: "CreditCard",
+		IDParam: "creditcardID", Ops: []string{"Create"}, OpIDs: map[string]string{"Create": "Me.CreateCreditCard"},
+		ScopeFunc: buyersMeScope, Prepare: preparePrivate(false)})
+
+	for _, m := range []struct {
+		noun, plural string
+		v            *buyersMeView
+	}{{"Address", "Addresses", buyersMeAddresses}, {"CreditCard", "CreditCards", buyersMeCreditCards}} {
+		r.Handle("Me.List"+m.plural, m.v.list)
+		r.Handle("Me.Get"+m.noun, m.v.get)
+		r.Handle("Me.Save"+m.noun, m.v.save)
+		r.Handle("Me.Patch"+m.noun, m.v.patch)
+		r.Handle("Me.Delete"+m.noun, m.v.delete)
+	}
+	r.Handle("Me.ListCostCenters", buyersMeCostCenters.list)
+	r.Handle("Me.ListSpendingAccounts", buyersMeSpendingAccounts.list)
+	r.Handle("Me.GetSpendingAccount", buyersMeSpendingAccounts.get)
+}
+
+// buyersMeScope stores a user's own entities under their buyer.
+func buyersMeScope(c *resource.Ctx) []string { return []string{c.P.CompanyID} }
+
+// preparePrivate marks an entity a buyer user creates or changes through
+// Me as theirs and editable. An address must be usable for shipping or
+// billing, or it could never go on an order.
+func preparePrivate(address bool) func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	return func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+		if err := requireBuyer(c); err != nil {
+			return err
+		}
+		doc[privateOwnerField] = c.P.UserID
+		doc["Editable"] = true
+		if address && doc["Shipping"] != true && doc["Billing"] != true {
+			return api.E(http.StatusBadRequest, "BuyerAddress.MustBeBillingOrShipping", nil)
+		}
+		return nil
+	}
+}
+
+// buyerMeParty is the caller as assignments see them.
+func buyerMeParty(c *resource.Ctx) (commerce.Party, error) {
+	if err := requireBuyer(c); err != nil {
+		return commerce.Party{}, err
+	}
+	groups, err := userGroups(c, "BuyerUser", c.P.CompanyID, c.P.UserID)
+	return commerce.Party{BuyerID: c.P.CompanyID, UserID: c.P.UserID, Groups: groups}, err
+}
+
+// all returns every entity the caller sees, as docs of the view model,
+// ordered by ID.
+func (v *buyersMeView) all(c *resource.Ctx) ([]api.Doc, error) {
+	party, err := buyerMeParty(c)
+	if err != nil {
+		return nil, err
+	}
+	asgs, err := c.Reg.AllAssignments(c, c.Reg.Assignments(v.assignment), party.BuyerID)
+	if err != nil {
+		return nil, err
+	}
+	shared := c.Reg.Resource(v.shared)
+	uses := map[string]commerce.AddressUse{}
+	var keys []store.Key
+	for _, a := range asgs {
+		if !party.ReachedBy(str(a, "UserGroupID"), str(a, "UserID")) {
+			continue
+		}
+		id := str(a, v.idField)
+		use, seen := uses[id]
+		if !seen {
+			keys = append(keys, store.Key{PK: shared.PK(party.BuyerID), SK: id})
+		}
+		uses[id] = use.Add(a["IsShipping"] == true, a["IsBilling"] == true)
+	}
+	got, err := c.Deps.Store.BatchGet(c, keys)
+	if err != nil {
+		return nil, err
+	}
+	view := modelOf(v.view)
+	var docs []api.Doc
+	for _, k := range keys {
+		it, ok := got[k]
+		if !ok {
+			continue
+		}
+		d, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return nil, err
+		}
+		if v.flags {
+			d["Shipping"], d["Billing"] = uses[k.SK].Shipping, uses[k.SK].Billing
+		}
+		d["Editable"] = false
+		docs = append(docs, api.Complete(view, d))
+	}
+	if v.private != "" {
+		own, err := c.Reg.All(c, c.Reg.Resource(v.private), []string{party.BuyerID})
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range own {
+			if str(d, privateOwnerField) == party.UserID {
+				docs = append(docs, d)
+			}
+		}
+	}
+	slices.SortFunc(docs, func(a, b api.Doc) int { return strings.Compare(str(a, "ID"), str(b, "ID")) })
+	return docs, nil
+}
+
+func (v *buyersMeView) list(c *resource.Ctx) (any, error) {
+	docs, err := v.all(c)
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Page(c, modelOf(v.view), docs, nil)
+}
+
+func (v *buyersMeView) get(c *resource.Ctx) (any, error) {
+	docs, err := v.all(c)
+	if err != nil {
+		return nil, err
+	}
+	id := c.Param(v.idParam)
+	for _, d := range docs {
+		if str(d, "ID") == id {
+			return api.Ordered{Model: modelOf(v.view), Doc: d}, nil
+		}
+	}
+	return nil, api.NotFound(v.objectType, id)
+}
+
+// own loads one of the caller's own entities for a change. One they see
+// through an assignment is refused as public; any other is not found.
+func (v *buyersMeView) own(c *resource.Ctx) (*resource.Resource, []string, *resource.Entity, error) {
+	if err := requireBuyer(c); err != nil {
+		return nil, nil, nil, err
+	}
+	res, scope, id := c.Reg.Resource(v.private), buyersMeScope(c), c.Param(v.idParam)
+	e, err := c.Reg.Load(c, res, scope, id)
+	if err == nil && str(e.Doc, privateOwnerField) == c.P.UserID {
+		return res, scope, e, nil
+	}
+	var ae *api.Error
+	if err != nil && !(errors.As(err, &ae) && ae.Status == http.StatusNotFound) {
+		return nil, nil, nil, err
+	}
+	docs, err := v.all(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if slices.ContainsFunc(docs, func(d api.Doc) bool { return str(d, "ID") == id }) {
+		return nil, nil, nil, api.E(http.StatusForbidden, v.publicCode, nil)
+	}
+	return nil, nil, nil, api.NotFound(v.objectType, id)
+}
+
+// write replaces one of the caller's own entities with body (merged into
+// it when partial), retrying when a concurrent write wins the race.
+func (v *buyersMeView) write(c *resource.Ctx, partial bool) (any, error) {
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	doc, aerr := api.Clean(modelOf(v.view), body, partial)
+	if aerr != nil {
+		return nil, aerr
+	}
+	delete(doc, "ID")
+	for attempt := 0; ; attempt++ {
+		res, scope, e, err := v.own(c)
+		if err != nil {
+			return nil, err
+		}
+		next := api.Clone(doc)
+		if partial {
+			next = api.Merge(api.Clone(e.Doc), next)
+		}
+		next["ID"] = e.Doc["ID"]
+		out, err := c.Reg.Replace(c, res, scope, e, next)
+		if errors.Is(err, store.ErrConflict) && attempt < 5 {
+			continue
+		}
+		return out, err
+	}
+}
+
+func (v *buyersMeView) save(c *resource.Ctx) (any, error) { return v.write(c, false) }
+
+// patch answers no body, as the contract's Me patches of addresses and
+// credit cards do.
+func (v *buyersMeView) patch(c *resource.Ctx) (any, error) {
+	_, err := v.write(c, true)
+	return nil, err
+}
+
+func (v *buyersMeView) delete(c *resource.Ctx) (any, error) {
+	res, scope, e, err := v.own(c)
+	if err != nil {
+		return nil, err
+	}
+	return nil, c.Reg.Remove(c, res, scope, e)
+}
