@@ -58,8 +58,8 @@ func declareBuyers(r *resource.Registry) {
 	r.AddAssignment(&resource.Assignment{Resource: "UserGroups", Save: "SaveUserAssignment", Delete: "DeleteUserAssignment",
 		List: "ListUserAssignments", Model: "UserGroupAssignment", Kind: "BuyerUserGroupAssignment", Scope: []string{"buyerID"},
 		Key: []string{"UserGroupID", "UserID"},
-		Refs: []resource.Ref{{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}},
-			{Field: "UserID", Resource: "Users", ScopeFields: []string{"BuyerID"}}}})
+		Refs: []resource.Ref{{Field: "UserGroupID", Resource: "UserGroups", ScopeParams: []string{"buyerID"}},
+			{Field: "UserID", Resource: "Users", ScopeParams: []string{"buyerID"}}}})
 	r.Add(&resource.Resource{Name: "Addresses", Model: "Address", Kind: "BuyerAddress", ObjectType: "Address", IDParam: "addressID",
 		Scope: []string{"buyerID"}, Parents: []resource.Parent{{Param: "buyerID", Resource: "Buyers"}}})
 }

@@ -42,3 +42,19 @@ func TestAssignmentParentsMustExist(t *testing.T) {
 	wantErr(t, e.Do("POST", "/v1/buyers/nope/usergroups/assignments", admin, map[string]any{"UserGroupID": "g", "UserID": "u"}), 404, "NotFound")
 	wantErr(t, e.Do("DELETE", "/v1/buyers/nope/usergroups/g/assignments/u", admin, nil), 404, "NotFound")
 }
+
+// A user group assignment needs the group and the user to exist in the buyer.
+func TestUserGroupAssignmentRefsExist(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	e, admin := s.e, s.admin
+	must(t, e, "POST", "/v1/buyers/b1/usergroups", admin, map[string]any{"ID": "g", "Name": "G"}, 201)
+	for _, body := range []map[string]any{{"UserGroupID": "nope", "UserID": "u1"}, {"UserGroupID": "g", "UserID": "nope"}} {
+		r := e.Do("POST", "/v1/buyers/b1/usergroups/assignments", admin, body)
+		wantErr(t, r, 404, "NotFound")
+		if r.S("Errors.0.Data.ObjectID") != "nope" {
+			t.Errorf("404 data: %s", r.Raw)
+		}
+	}
+	must(t, e, "POST", "/v1/buyers/b1/usergroups/assignments", admin, map[string]any{"UserGroupID": "g", "UserID": "u1"}, 204)
+}

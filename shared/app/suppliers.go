@@ -39,8 +39,8 @@ func declareSuppliers(r *resource.Registry) {
 	r.AddAssignment(&resource.Assignment{Resource: "SupplierUserGroups", Save: "SaveUserAssignment", Delete: "DeleteUserAssignment",
 		List: "ListUserAssignments", Model: "UserGroupAssignment", Kind: "SupplierUserGroupAssignment", Scope: []string{"supplierID"},
 		Key: []string{"UserGroupID", "UserID"},
-		Refs: []resource.Ref{{Field: "UserGroupID", Resource: "SupplierUserGroups", ScopeFields: []string{"SupplierID"}},
-			{Field: "UserID", Resource: "SupplierUsers", ScopeFields: []string{"SupplierID"}}},
+		Refs: []resource.Ref{{Field: "UserGroupID", Resource: "SupplierUserGroups", ScopeParams: []string{"supplierID"}},
+			{Field: "UserID", Resource: "SupplierUsers", ScopeParams: []string{"supplierID"}}},
 		Prepare: prepareSupplierUserGroupAssignment})
 	r.Add(&resource.Resource{Name: "SupplierAddresses", Model: "Address", Kind: "SupplierAddress", ObjectType: "Address",
 		IDParam: "addressID", Scope: []string{"supplierID"}, Parents: underSupplier,
