@@ -48,9 +48,11 @@ type StreamRecord struct {
 }
 
 // SkippedTypes are entity types whose changes are not published: internal
-// items that are not entities (counters carry T but no document; username
-// reservations, refresh tokens and the bootstrap marker are bookkeeping).
-var SkippedTypes = map[string]bool{"Counter": true, "Username": true, "RefreshToken": true, "Marketplace": true, "OrderShipment": true}
+// items that are not entities (counters carry T but no document; username,
+// promotion-code and facet-path reservations, refresh tokens, token
+// revocations and the bootstrap marker are bookkeeping).
+var SkippedTypes = map[string]bool{"Counter": true, "Username": true, "RefreshToken": true, "Marketplace": true,
+	"OrderShipment": true, "TokenRevocation": true, "PromotionCode": true, "ProductFacetPath": true}
 
 // FromLambdaRecord converts a record of a Lambda DynamoDB stream event.
 func FromLambdaRecord(r lambdaevents.DynamoDBEventRecord) StreamRecord {

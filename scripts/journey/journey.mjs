@@ -45,6 +45,7 @@ import {
   CostCenters,
   SpendingAccounts,
   UserGroups,
+  Addresses,
 } from 'ordercloud-javascript-sdk';
 
 const env = (k, d) => process.env[k] || d;
@@ -773,11 +774,11 @@ await step('Incrementors: Products.Create with ID "TEE-{incrementor}"', async ()
 
 await step('ApiClients.CreateSecret then Auth.ClientCredentials with it', async () => {
   asOwner();
-  const sec = await ApiClients.CreateSecret(ADMIN_CLIENT_ID, { Description: `journey ${RUN}` });
-  check(sec.Secret && sec.ID, `no Secret in ${JSON.stringify(sec)}`);
+  const sec = await ApiClients.CreateSecret(ADMIN_CLIENT_ID, { Name: `journey ${RUN}` });
+  check(sec.ClientSecret && sec.ID, `no ClientSecret in ${JSON.stringify(sec)}`);
   const listed = await ApiClients.ListSecrets(ADMIN_CLIENT_ID);
-  check(listed.Items.some((x) => x.ID === sec.ID && !x.Secret), 'listed secrets must not show the value');
-  const t = await Auth.ClientCredentials(sec.Secret, ADMIN_CLIENT_ID, ['FullAccess']);
+  check(listed.Items.some((x) => x.ID === sec.ID && !x.ClientSecret), 'listed secrets must not show the value');
+  const t = await Auth.ClientCredentials(sec.ClientSecret, ADMIN_CLIENT_ID, ['FullAccess']);
   check(t.access_token, 'no token with the new secret');
   await ApiClients.DeleteSecret(ADMIN_CLIENT_ID, sec.ID);
   Tokens.SetAccessToken(state.ownerToken);
@@ -858,7 +859,7 @@ await step('Bundles + product and catalog assignments', async () => {
   need(['SHIRT', state.shirt]);
   const b = `BUNDLE_${RUN}`;
   await Bundles.Create({ ID: b, Name: 'Starter kit', Active: true });
-  await Bundles.SaveProductAssignment({ BundleID: b, ProductID: ids.shirt });
+  await Bundles.SaveProductAssignment({ BundleID: b, ProductID: ids.shirt, Required: true });
   await Catalogs.SaveBundleAssignment({ CatalogID: ids.buyer, BundleID: b });
   eq((await Bundles.ListProductAssignments({ bundleID: b })).Items.map((x) => x.ProductID), [ids.shirt], 'bundle products');
   await Bundles.Delete(b);
@@ -892,13 +893,18 @@ await step('CostCenters / SpendingAccounts assigned to a user group, seen throug
   eq((await Me.ListUserGroups()).Items.map((x) => x.ID), [g], 'Me user groups');
 });
 
-await step('Me.CreateAddress (private) appears in Me.ListAddresses', async () => {
+await step('Addresses assigned to the buyer show in Me.ListAddresses; Me.CreateAddress needs MeAddressAdmin', async () => {
+  asOwner();
+  need(['buyer', state.buyerCreated]);
+  const id = `HQ_${RUN}`;
+  await Addresses.Create(ids.buyer, { ID: id, AddressName: 'HQ', Street1: '2 Elm St', City: 'St Paul', State: 'MN', Zip: '55101', Country: 'US' });
+  await Addresses.SaveAssignment(ids.buyer, { AddressID: id, IsShipping: true, IsBilling: false });
   asBuyer();
-  const a = await Me.CreateAddress({ ID: `HOME_${RUN}`, AddressName: 'Home', Street1: '2 Elm St', City: 'St Paul', State: 'MN', Zip: '55101', Country: 'US', Shipping: true, Billing: true });
-  eq([a.ID, a.Shipping, a.Billing, a.Editable], [`HOME_${RUN}`, true, true, true], '[ID, Shipping, Billing, Editable]');
-  const l = await Me.ListAddresses();
-  check(l.Items.some((x) => x.ID === `HOME_${RUN}`), 'private address not listed');
-  await Me.DeleteAddress(`HOME_${RUN}`);
+  const a = (await Me.ListAddresses()).Items.find((x) => x.ID === id);
+  check(a, 'assigned address not listed');
+  eq([a.Shipping, a.Billing, a.Editable], [true, false, false], '[Shipping, Billing, Editable]');
+  // buyer01's roles (MeAdmin, PasswordReset, Shopper) do not include MeAddressAdmin.
+  await expectError(() => Me.CreateAddress({ Street1: '3 Oak St', City: 'X', State: 'MN', Zip: '1', Country: 'US', Shipping: true }), 403, 'Auth.InsufficientRoles');
 });
 
 // --- Tidy up the run's unsubmitted orders
