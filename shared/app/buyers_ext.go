@@ -46,7 +46,6 @@ func declareBuyersExt(r *resource.Registry) {
 	declareBuyersMe(r)
 
 	// What lives under a buyer, a user group or a user goes with it.
-	buyersExtAfter(r.Resource("Buyers"), deleteBuyerExt)
 	buyersExtAfter(r.Resource("UserGroups"), refuseApprovingGroupDelete)
 	buyersExtAfter(r.Resource("Users"), deletePrivateOfUser)
 }
@@ -97,36 +96,6 @@ func refuseApprovingGroupDelete(c *resource.Ctx, doc api.Doc, tx *resource.Tx) e
 	}
 	if len(named) > 0 {
 		return api.E(http.StatusBadRequest, "UserGroup.CannotDeleteApprovingGroup", map[string]any{"ApprovalRuleIDs": named})
-	}
-	return nil
-}
-
-// buyersExtCollections are the resources of this file stored under a buyer.
-var buyersExtCollections = []string{"CostCenters", "CreditCards", "SpendingAccounts", "ApprovalRules", "MeAddresses", "MeCreditCards"}
-
-// buyersExtAssignments are the assignment models of this file.
-var buyersExtAssignments = []string{"AddressAssignment", "CostCenterAssignment", "CreditCardAssignment", "SpendingAccountAssignment"}
-
-// deleteBuyerExt removes a deleted buyer's cost centers, credit cards,
-// spending accounts, approval rules, its users' private addresses and
-// cards, and every assignment of them.
-func deleteBuyerExt(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-	id := str(doc, "ID")
-	var pks []string
-	for _, name := range buyersExtCollections {
-		pks = append(pks, c.Reg.Resource(name).PK(id))
-	}
-	for _, model := range buyersExtAssignments {
-		pks = append(pks, c.Reg.Assignments(model).PK(id))
-	}
-	for _, pk := range pks {
-		items, err := c.Deps.Store.Query(c, store.Query{PK: pk})
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
-		}
 	}
 	return nil
 }

@@ -46,14 +46,15 @@ var (
 )
 
 func declareBuyersMe(r *resource.Registry) {
-	// A user's own addresses and cards live under their buyer, marked with
+	// A user's own addresses and cards live under their buyer (Scope says
+	// so, for deleteBuyer; ScopeFunc reads it from the caller), marked with
 	// their owner; the engine creates them, the view serves the rest.
 	r.Add(&resource.Resource{Name: "MeAddresses", Model: "BuyerAddress", Kind: "PrivateAddress", ObjectType: "Address",
 		IDParam: "addressID", Ops: []string{"Create"}, OpIDs: map[string]string{"Create": "Me.CreateAddress"},
-		ScopeFunc: buyersMeScope, Prepare: preparePrivate(true)})
+		Scope: []string{"buyerID"}, ScopeFunc: buyersMeScope, Prepare: preparePrivate(true)})
 	r.Add(&resource.Resource{Name: "MeCreditCards", Model: "BuyerCreditCard", Kind: "PrivateCreditCard", ObjectType: "CreditCard",
 		IDParam: "creditcardID", Ops: []string{"Create"}, OpIDs: map[string]string{"Create": "Me.CreateCreditCard"},
-		ScopeFunc: buyersMeScope, Prepare: preparePrivate(false)})
+		Scope: []string{"buyerID"}, ScopeFunc: buyersMeScope, Prepare: preparePrivate(false)})
 
 	for _, m := range []struct {
 		noun, plural string

@@ -75,6 +75,11 @@ func grantedRoles(c *resource.Ctx, kind, company, userID string) (roleSet, error
 			keys = append(keys, store.Key{PK: profiles.PK(), SK: str(d, "SecurityProfileID")})
 		}
 	}
+	return profileRoles(c, keys)
+}
+
+// profileRoles loads security profiles by key and unions their roles.
+func profileRoles(c *resource.Ctx, keys []store.Key) (roleSet, error) {
 	got, err := c.Deps.Store.BatchGet(c, keys)
 	if err != nil {
 		return roleSet{}, err

@@ -410,22 +410,5 @@ func impersonationRoles(c *resource.Ctx, clientID string, target usernameRef) (r
 			keys = append(keys, store.Key{PK: profiles.PK(), SK: str(d, "SecurityProfileID")})
 		}
 	}
-	got, err := c.Deps.Store.BatchGet(c, keys)
-	if err != nil {
-		return roleSet{}, err
-	}
-	roles, custom := map[string]bool{}, map[string]bool{}
-	for _, it := range got {
-		d, err := api.DecodeDoc(it.Doc)
-		if err != nil {
-			return roleSet{}, err
-		}
-		for _, r := range asStrings(d["Roles"]) {
-			roles[r] = true
-		}
-		for _, r := range asStrings(d["CustomRoles"]) {
-			custom[r] = true
-		}
-	}
-	return roleSet{Roles: sortedKeys(roles), CustomRoles: sortedKeys(custom)}, nil
+	return profileRoles(c, keys)
 }
