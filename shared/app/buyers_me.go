@@ -211,13 +211,9 @@ func (v *buyersMeView) own(c *resource.Ctx) (*resource.Resource, []string, *reso
 // write replaces one of the caller's own entities with body (merged into
 // it when partial), retrying when a concurrent write wins the race.
 func (v *buyersMeView) write(c *resource.Ctx, partial bool) (any, error) {
-	body, err := c.Body()
+	doc, err := c.Decode(modelOf(v.view), partial)
 	if err != nil {
 		return nil, err
-	}
-	doc, aerr := api.Clean(modelOf(v.view), body, partial)
-	if aerr != nil {
-		return nil, aerr
 	}
 	delete(doc, "ID")
 	for attempt := 0; ; attempt++ {

@@ -194,13 +194,9 @@ func meListCollections(c *resource.Ctx) (any, error) {
 }
 
 func decodeCollection(c *resource.Ctx, partial bool) (api.Doc, error) {
-	body, err := c.Body()
+	doc, err := c.Decode(collectionsRes(c).ContractModel(), partial)
 	if err != nil {
 		return nil, err
-	}
-	doc, aerr := api.Clean(collectionsRes(c).ContractModel(), body, partial)
-	if aerr != nil {
-		return nil, aerr
 	}
 	return doc, nil
 }
@@ -367,13 +363,9 @@ func meCreateCollectionEntry(c *resource.Ctx) (any, error) {
 }
 
 func meSaveCollectionEntry(c *resource.Ctx) (any, error) {
-	body, err := c.Body()
+	entry, err := c.Decode(modelOf("ProductCollectionEntry"), false)
 	if err != nil {
 		return nil, err
-	}
-	entry, aerr := api.Clean(modelOf("ProductCollectionEntry"), body, false)
-	if aerr != nil {
-		return nil, aerr
 	}
 	return nil, putCollectionEntry(c, str(entry, "ProductID"), entry["ListOrder"], false)
 }
@@ -481,13 +473,9 @@ func checkCollectionInvitationExpiry(doc api.Doc, create bool) error {
 }
 
 func decodeCollectionInvitation(c *resource.Ctx, partial bool) (api.Doc, error) {
-	body, err := c.Body()
+	doc, err := c.Decode(collectionInvitationsRes(c).ContractModel(), partial)
 	if err != nil {
 		return nil, err
-	}
-	doc, aerr := api.Clean(collectionInvitationsRes(c).ContractModel(), body, partial)
-	if aerr != nil {
-		return nil, aerr
 	}
 	if err := checkCollectionInvitationExpiry(doc, !partial); err != nil {
 		return nil, err

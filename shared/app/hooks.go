@@ -382,13 +382,9 @@ func presentPriceSchedule(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
 }
 
 func savePriceBreak(c *resource.Ctx) (any, error) {
-	body, err := c.Body()
+	pb, err := c.Decode(modelOf("PriceBreak"), false)
 	if err != nil {
 		return nil, err
-	}
-	pb, aerr := api.Clean(modelOf("PriceBreak"), body, false)
-	if aerr != nil {
-		return nil, aerr
 	}
 	return editPriceBreaks(c, func(breaks []any) []any {
 		out := []any{}

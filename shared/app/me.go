@@ -66,13 +66,9 @@ func meGet(c *resource.Ctx) (any, error) {
 
 func mePatch(c *resource.Ctx) (any, error) {
 	ref, res, scope := me(c)
-	body, err := c.Body()
+	patch, err := c.Decode(res.ContractModel(), true)
 	if err != nil {
 		return nil, err
-	}
-	patch, aerr := api.Clean(res.ContractModel(), body, true)
-	if aerr != nil {
-		return nil, aerr
 	}
 	delete(patch, "ID")
 	delete(patch, "Active")

@@ -106,13 +106,9 @@ func createOrder(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := c.Body()
+	doc, err := c.Decode(modelOf("Order"), false)
 	if err != nil {
 		return nil, err
-	}
-	doc, aerr := api.Clean(modelOf("Order"), body, false)
-	if aerr != nil {
-		return nil, aerr
 	}
 	var ref usernameRef
 	switch {
@@ -256,13 +252,9 @@ func orderAction(c *resource.Ctx, change func(order api.Doc, tx *resource.Tx) er
 }
 
 func patchOrder(c *resource.Ctx) (any, error) {
-	body, err := c.Body()
+	patch, err := c.Decode(modelOf("Order"), true)
 	if err != nil {
 		return nil, err
-	}
-	patch, aerr := api.Clean(modelOf("Order"), body, true)
-	if aerr != nil {
-		return nil, aerr
 	}
 	for _, k := range []string{"ID", "FromUserID", "FromCompanyID", "ToCompanyID"} {
 		delete(patch, k)
@@ -379,13 +371,9 @@ func setBillingAddress(c *resource.Ctx) (any, error) {
 }
 
 func addressBody(c *resource.Ctx) (api.Doc, error) {
-	body, err := c.Body()
+	addr, err := c.Decode(modelOf("Address"), false)
 	if err != nil {
 		return nil, err
-	}
-	addr, aerr := api.Clean(modelOf("Address"), body, false)
-	if aerr != nil {
-		return nil, aerr
 	}
 	return api.Complete(modelOf("Address"), addr), nil
 }
@@ -478,13 +466,9 @@ func priceLine(c *resource.Ctx, order api.Doc, line api.Doc, others []api.Doc) e
 }
 
 func createLineItem(c *resource.Ctx) (any, error) {
-	body, err := c.Body()
+	line, err := c.Decode(modelOf("LineItem"), false)
 	if err != nil {
 		return nil, err
-	}
-	line, aerr := api.Clean(modelOf("LineItem"), body, false)
-	if aerr != nil {
-		return nil, aerr
 	}
 	if line["Quantity"] == nil {
 		line["Quantity"] = json.Number("1")
@@ -522,13 +506,9 @@ func createLineItem(c *resource.Ctx) (any, error) {
 }
 
 func patchLineItem(c *resource.Ctx) (any, error) {
-	body, err := c.Body()
+	patch, err := c.Decode(modelOf("LineItem"), true)
 	if err != nil {
 		return nil, err
-	}
-	patch, aerr := api.Clean(modelOf("LineItem"), body, true)
-	if aerr != nil {
-		return nil, aerr
 	}
 	var saved api.Doc
 	_, err = updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
@@ -773,13 +753,9 @@ func completeOrder(c *resource.Ctx) (any, error) {
 func shipOrder(c *resource.Ctx) (any, error) {
 	shipment := api.Doc{}
 	if c.R.ContentLength > 0 {
-		body, err := c.Body()
+		s, err := c.Decode(modelOf("Shipment"), false)
 		if err != nil {
 			return nil, err
-		}
-		s, aerr := api.Clean(modelOf("Shipment"), body, false)
-		if aerr != nil {
-			return nil, aerr
 		}
 		shipment = s
 	}
@@ -829,13 +805,9 @@ func saveShipmentItem(c *resource.Ctx) (any, error) {
 	if _, err := c.Reg.Load(c, c.Reg.Resource("Shipments"), nil, shipmentID); err != nil {
 		return nil, err
 	}
-	body, err := c.Body()
+	si, err := c.Decode(modelOf("ShipmentItem"), false)
 	if err != nil {
 		return nil, err
-	}
-	si, aerr := api.Clean(modelOf("ShipmentItem"), body, false)
-	if aerr != nil {
-		return nil, aerr
 	}
 	orderID, lineID, qty := str(si, "OrderID"), str(si, "LineItemID"), intOf(si["QuantityShipped"])
 	for attempt := 0; ; attempt++ {

@@ -201,13 +201,9 @@ func listXpIndices(c *resource.Ctx) (any, error) {
 // putXpIndex saves an index; both fields are needed to name it, though
 // the contract marks neither required.
 func putXpIndex(c *resource.Ctx) (any, error) {
-	body, err := c.Body()
+	doc, err := c.Decode(modelOf("XpIndex"), false)
 	if err != nil {
 		return nil, err
-	}
-	doc, aerr := api.Clean(modelOf("XpIndex"), body, false)
-	if aerr != nil {
-		return nil, aerr
 	}
 	for _, f := range []string{"ThingType", "Key"} {
 		if str(doc, f) == "" {

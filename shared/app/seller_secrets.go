@@ -39,13 +39,9 @@ func createClientSecret(c *resource.Ctx) (any, error) {
 	if _, err := c.Reg.Load(c, c.Reg.Resource("ApiClients"), nil, clientID); err != nil {
 		return nil, err
 	}
-	body, err := c.Body()
+	doc, err := c.Decode(res.ContractModel(), false)
 	if err != nil {
 		return nil, err
-	}
-	doc, aerr := api.Clean(res.ContractModel(), body, false)
-	if aerr != nil {
-		return nil, aerr
 	}
 	if exp := timePtr(doc["Expiration"]); exp != nil && !exp.After(time.Now()) {
 		return nil, api.E(http.StatusBadRequest, "ApiClientSecret.InvalidExpirationDate", nil)

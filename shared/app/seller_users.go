@@ -322,13 +322,9 @@ func ordersToMove(c *resource.Ctx, from, to, userID, option string) ([]movedOrde
 // caller. The token carries the requested roles that the configs'
 // security profiles grant (all of them when none are requested).
 func impersonationToken(c *resource.Ctx) (any, error) {
-	body, err := c.Body()
+	req, err := c.Decode(modelOf("ImpersonateTokenRequest"), false)
 	if err != nil {
 		return nil, err
-	}
-	req, aerr := api.Clean(modelOf("ImpersonateTokenRequest"), body, false)
-	if aerr != nil {
-		return nil, aerr
 	}
 	users := c.Reg.Resource("Users")
 	e, _, err := loadPathUser(c, users)

@@ -57,13 +57,9 @@ func writeVariant(c *resource.Ctx, partial bool) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := c.Body()
+	patch, err := c.Decode(variantWriteModel(), partial)
 	if err != nil {
 		return nil, err
-	}
-	patch, aerr := api.Clean(variantWriteModel(), body, partial)
-	if aerr != nil {
-		return nil, aerr
 	}
 	if inv, ok := patch["Inventory"].(map[string]any); ok {
 		if !variantLevelTracking(product.Doc) {

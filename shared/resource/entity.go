@@ -373,15 +373,7 @@ func (r *Registry) decode(c *Ctx, res *Resource, partial bool) (api.Doc, error) 
 	if err := r.checkParents(c, res); err != nil {
 		return nil, err
 	}
-	body, err := c.Body()
-	if err != nil {
-		return nil, err
-	}
-	doc, aerr := api.Clean(res.model, body, partial)
-	if aerr != nil {
-		return nil, aerr
-	}
-	return doc, nil
+	return c.Decode(res.model, partial)
 }
 
 func (r *Registry) save(c *Ctx, res *Resource) (any, error) {

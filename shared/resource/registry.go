@@ -98,6 +98,20 @@ func (c *Ctx) Body() (api.Doc, error) {
 	return d, nil
 }
 
+// Decode reads the request's JSON body as a doc of model m, cleaned and
+// validated by the contract's rules (partial for a PATCH).
+func (c *Ctx) Decode(m *contract.Model, partial bool) (api.Doc, error) {
+	body, err := c.Body()
+	if err != nil {
+		return nil, err
+	}
+	doc, aerr := api.Clean(m, body, partial)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return doc, nil
+}
+
 // Route is an extra (non-contract) route, e.g. /oauth/token.
 type Route struct {
 	Pattern string
