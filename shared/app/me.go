@@ -149,6 +149,11 @@ func categoryRules(c *resource.Ctx, v *commerce.Catalog, ca commerce.CatalogAcce
 	if err != nil {
 		return err
 	}
+	if len(nodes) == 0 {
+		// No categories: no category assignments can matter.
+		v.Categories[ca.CatalogID], v.ProductCategories[ca.CatalogID] = nil, nil
+		return nil
+	}
 	asg, err := c.Reg.AllAssignments(c, c.Reg.Assignments("CategoryAssignment"), ca.CatalogID)
 	if err != nil {
 		return err
