@@ -82,3 +82,34 @@ func TestVisibilityUnionOfAssignments(t *testing.T) {
 	must(t, e, "PATCH", "/v1/catalogs/cat", admin, map[string]any{"Active": false}, 200)
 	want("inactive catalog")
 }
+
+// A sale price applies inside its window only, both in what the buyer sees
+// and in what a line item costs.
+func TestSalePriceWindow(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	e, admin := s.e, s.admin
+	past, future := "2000-01-01T00:00:00Z", "2999-01-01T00:00:00Z"
+	must(t, e, "POST", "/v1/priceschedules", admin, map[string]any{"ID": "now", "Name": "On sale now", "SaleStart": past, "SaleEnd": future,
+		"PriceBreaks": []any{map[string]any{"Quantity": 1, "Price": 10, "SalePrice": 7.5}}}, 201)
+	must(t, e, "POST", "/v1/priceschedules", admin, map[string]any{"ID": "later", "Name": "Sale later", "SaleStart": "2998-01-01T00:00:00Z", "SaleEnd": future,
+		"PriceBreaks": []any{map[string]any{"Quantity": 1, "Price": 10, "SalePrice": 7.5}}}, 201)
+	product(t, e, admin, "on-sale", "now", nil)
+	product(t, e, admin, "not-yet", "later", nil)
+	inCatalog(t, e, admin, "b1", "on-sale")
+	inCatalog(t, e, admin, "b1", "not-yet")
+
+	if r := must(t, e, "GET", "/v1/me/products/on-sale", s.token, nil, 200); r.Get("PriceSchedule.IsOnSale") != true {
+		t.Errorf("on-sale: %s", r.Raw)
+	}
+	if r := must(t, e, "GET", "/v1/me/products/not-yet", s.token, nil, 200); r.Get("PriceSchedule.IsOnSale") != false {
+		t.Errorf("not-yet: %s", r.Raw)
+	}
+	order := must(t, e, "POST", outgoing, s.token, map[string]any{}, 201).S("ID")
+	for product, want := range map[string]string{"on-sale": "7.5", "not-yet": "10"} {
+		li := must(t, e, "POST", outgoing+"/"+order+"/lineitems", s.token, map[string]any{"ProductID": product, "Quantity": 2}, 201)
+		if li.S("UnitPrice") != want {
+			t.Errorf("%s UnitPrice = %s, want %s", product, li.S("UnitPrice"), want)
+		}
+	}
+}
