@@ -38,18 +38,33 @@ func listCategories(c *resource.Ctx) (any, error) {
 // limitDepth keeps the categories within the request's depth. nodesOf
 // gives the tree a category belongs to.
 func limitDepth(c *resource.Ctx, docs []api.Doc, nodesOf func(api.Doc) []commerce.CategoryNode) ([]api.Doc, error) {
-	depth := c.Query("depth")
-	if c.Query("ParentID") != "" || strings.EqualFold(depth, "all") {
-		return docs, nil
+	n, err := parseDepth(c.Query("depth"), 1)
+	if err != nil {
+		return nil, err
 	}
-	n := 1
-	if depth != "" {
-		var err error
-		if n, err = strconv.Atoi(depth); err != nil || n < 1 {
-			return nil, api.E(http.StatusBadRequest, "Category.InvalidDepth", nil)
-		}
+	if c.Query("ParentID") != "" || n == allLevels {
+		return docs, nil
 	}
 	return slices.DeleteFunc(slices.Clone(docs), func(d api.Doc) bool {
 		return commerce.Depth(nodesOf(d), str(d, "ID")) > n
 	}), nil
+}
+
+// allLevels is the depth "all".
+const allLevels = 0
+
+// parseDepth reads a depth parameter: a positive number of tree levels,
+// or "all" (allLevels); empty means def.
+func parseDepth(depth string, def int) (int, error) {
+	switch {
+	case depth == "":
+		return def, nil
+	case strings.EqualFold(depth, "all"):
+		return allLevels, nil
+	}
+	n, err := strconv.Atoi(depth)
+	if err != nil || n < 1 {
+		return 0, api.E(http.StatusBadRequest, "Category.InvalidDepth", nil)
+	}
+	return n, nil
 }

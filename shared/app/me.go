@@ -3,8 +3,6 @@ package app
 import (
 	"net/http"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/auth"
@@ -403,12 +401,12 @@ func visibleCategories(c *resource.Ctx) ([]api.Doc, error) {
 // category itself, "2" it and its children, and so on.
 func categoriesWithin(nodes []commerce.CategoryNode, id, depth string) (map[string]bool, error) {
 	all := commerce.Descendants(nodes, id)
-	if depth == "" || strings.EqualFold(depth, "all") {
-		return all, nil
+	n, err := parseDepth(depth, allLevels)
+	if err != nil {
+		return nil, err
 	}
-	n, err := strconv.Atoi(depth)
-	if err != nil || n < 1 {
-		return nil, api.E(http.StatusBadRequest, "Category.InvalidDepth", nil)
+	if n == allLevels {
+		return all, nil
 	}
 	base := commerce.Depth(nodes, id)
 	for k := range all {

@@ -114,14 +114,23 @@ func (a *Assignment) fieldFor(param string) (string, bool) {
 // parameter it is, scoped by the parameters before it.
 func (r *Registry) checkScope(c *Ctx, a *Assignment) error {
 	for i, p := range a.Scope {
-		for _, res := range r.resources {
-			if res.IDParam != p || !slices.Equal(res.Scope, a.Scope[:i]) || res.ScopeFunc != nil {
-				continue
-			}
+		if res := r.scopeParent(a.Scope[:i+1]); res != nil {
 			if _, err := r.Load(c, res, a.scopeValues(c)[:i], c.Param(p)); err != nil {
 				return err
 			}
-			break
+		}
+	}
+	return nil
+}
+
+// scopeParent is the resource a scope's last path parameter identifies:
+// its ID parameter is that parameter and its own scope the ones before
+// (["catalogID"] → Catalogs; ["productID", "variantID"] → Variants).
+func (r *Registry) scopeParent(params []string) *Resource {
+	last := params[len(params)-1]
+	for _, res := range r.resources {
+		if res.IDParam == last && slices.Equal(res.Scope, params[:len(params)-1]) && res.ScopeFunc == nil {
+			return res
 		}
 	}
 	return nil
@@ -336,9 +345,11 @@ func filterText(v any) string {
 	return ""
 }
 
-// cascadeAssignments deletes every assignment whose reference points at a
-// deleted entity.
-func (r *Registry) cascadeAssignments(c *Ctx, res *Resource, scope []string, id any, tx *Tx) error {
+// CascadeAssignments adds to tx the deletion of every assignment whose
+// reference points at the entity id of res in scope. Remove calls it;
+// handlers that remove an entity inside a larger transaction (moving a
+// user) call it too.
+func (r *Registry) CascadeAssignments(c *Ctx, res *Resource, scope []string, id string, tx *Tx) error {
 	for _, a := range r.assignments {
 		for _, ref := range a.Refs {
 			if ref.Resource != res.Name {
@@ -376,20 +387,20 @@ func (r *Registry) cascadeScopes(c *Ctx, a *Assignment, scope []string) ([][]str
 	case len(a.Scope) == len(scope):
 		return [][]string{scope}, nil
 	case len(a.Scope) == 1 && len(scope) == 0:
-		for _, parent := range r.resources {
-			if parent.IDParam == a.Scope[0] && len(parent.Scope) == 0 && parent.ScopeFunc == nil {
-				docs, err := r.All(c, parent, nil)
-				if err != nil {
-					return nil, err
-				}
-				out := make([][]string, 0, len(docs))
-				for _, d := range docs {
-					id, _ := d["ID"].(string)
-					out = append(out, []string{id})
-				}
-				return out, nil
-			}
+		parent := r.scopeParent(a.Scope)
+		if parent == nil {
+			return nil, nil
 		}
+		docs, err := r.All(c, parent, nil)
+		if err != nil {
+			return nil, err
+		}
+		out := make([][]string, 0, len(docs))
+		for _, d := range docs {
+			id, _ := d["ID"].(string)
+			out = append(out, []string{id})
+		}
+		return out, nil
 	}
 	return nil, nil
 }
@@ -412,11 +423,4 @@ func (r *Registry) AssignmentKind(kind string) *Assignment {
 		}
 	}
 	return nil
-}
-
-// CascadeAssignments adds to tx the deletion of every assignment that
-// references the entity id of res in scope, as Remove does, for handlers
-// that remove an entity inside a larger transaction (moving a user).
-func (r *Registry) CascadeAssignments(c *Ctx, res *Resource, scope []string, id string, tx *Tx) error {
-	return r.cascadeAssignments(c, res, scope, id, tx)
 }

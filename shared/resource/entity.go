@@ -481,7 +481,8 @@ func (r *Registry) Remove(c *Ctx, res *Resource, scope []string, e *Entity) erro
 			return err
 		}
 	}
-	if err := r.cascadeAssignments(c, res, scope, e.Doc["ID"], tx); err != nil {
+	id, _ := e.Doc["ID"].(string)
+	if err := r.CascadeAssignments(c, res, scope, id, tx); err != nil {
 		return err
 	}
 	return tx.Commit(c)
