@@ -87,19 +87,3 @@ func fillIncrementors(c *resource.Ctx, id string) (string, error) {
 	}
 	return out, nil
 }
-
-// newEntityID gives a hand-written create its ID: generated when absent,
-// incrementor placeholders filled when present.
-func newEntityID(c *resource.Ctx, doc api.Doc) error {
-	id := str(doc, "ID")
-	if id == "" {
-		doc["ID"] = api.NewID()
-		return nil
-	}
-	filled, err := c.Reg.ResolveID(c, id)
-	if err != nil {
-		return err
-	}
-	doc["ID"] = filled
-	return nil
-}

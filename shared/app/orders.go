@@ -135,7 +135,7 @@ func createOrder(c *resource.Ctx) (any, error) {
 	doc["DateCreated"], doc["LastUpdated"] = now, now
 	doc["Currency"] = "USD"
 	applyTotals(doc, nil)
-	if err := newEntityID(c, doc); err != nil {
+	if err := c.Reg.AssignID(c, doc); err != nil {
 		return nil, err
 	}
 	api.Complete(modelOf("Order"), doc)
@@ -473,7 +473,7 @@ func createLineItem(c *resource.Ctx) (any, error) {
 	if line["Quantity"] == nil {
 		line["Quantity"] = json.Number("1")
 	}
-	if err := newEntityID(c, line); err != nil {
+	if err := c.Reg.AssignID(c, line); err != nil {
 		return nil, err
 	}
 	var saved api.Doc
@@ -759,7 +759,7 @@ func shipOrder(c *resource.Ctx) (any, error) {
 		}
 		shipment = s
 	}
-	if err := newEntityID(c, shipment); err != nil {
+	if err := c.Reg.AssignID(c, shipment); err != nil {
 		return nil, err
 	}
 	shipments := c.Reg.Resource("Shipments")

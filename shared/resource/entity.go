@@ -333,14 +333,10 @@ func (r *Registry) create(c *Ctx, res *Resource) (any, error) {
 
 // Insert writes a new entity (generating its ID when absent) and presents it.
 func (r *Registry) Insert(c *Ctx, res *Resource, scope []string, doc api.Doc) (any, error) {
-	if id, _ := doc["ID"].(string); id == "" {
-		if _, hasID := res.model.Field("ID"); hasID {
-			doc["ID"] = api.NewID()
+	if _, hasID := res.model.Field("ID"); hasID {
+		if err := r.AssignID(c, doc); err != nil {
+			return nil, err
 		}
-	} else if filled, err := r.ResolveID(c, id); err != nil {
-		return nil, err
-	} else {
-		doc["ID"] = filled
 	}
 	if _, ok := res.model.Field("DateCreated"); ok {
 		doc["DateCreated"] = api.Now()

@@ -131,12 +131,22 @@ type Registry struct {
 	FillID func(c *Ctx, id string) (string, error)
 }
 
-// ResolveID fills the incrementor placeholders of an ID about to be created.
-func (r *Registry) ResolveID(c *Ctx, id string) (string, error) {
-	if r.FillID == nil || !strings.Contains(id, "{") {
-		return id, nil
+// AssignID gives an entity about to be created its ID: a generated one
+// when the doc has none, else the written one with its incrementor
+// placeholders filled.
+func (r *Registry) AssignID(c *Ctx, doc api.Doc) error {
+	id, _ := doc["ID"].(string)
+	switch {
+	case id == "":
+		doc["ID"] = api.NewID()
+	case r.FillID != nil && strings.Contains(id, "{"):
+		filled, err := r.FillID(c, id)
+		if err != nil {
+			return err
+		}
+		doc["ID"] = filled
 	}
-	return r.FillID(c, id)
+	return nil
 }
 
 // TokenCheck vets a caller whose token verified, for what a signature
