@@ -11,7 +11,7 @@ import (
 
 func declareBundles(r *resource.Registry) {
 	r.Add(&resource.Resource{Name: "Bundles", Model: "Bundle", IDParam: "bundleID", Prepare: setOwner,
-		BeforeDelete: deleteBundleCategoryAssignments, OpIDs: map[string]string{"List": ""}})
+		OpIDs: map[string]string{"List": ""}})
 	r.Handle("Bundles.List", listBundles)
 	r.AddAssignment(&resource.Assignment{Resource: "Bundles", Save: "SaveAssignment", Delete: "DeleteAssignment",
 		List: "ListAssignments", Model: "BundleAssignment", Key: []string{"BundleID", "BuyerID", "UserGroupID"},
@@ -25,29 +25,20 @@ func declareBundles(r *resource.Registry) {
 	r.AddAssignment(&resource.Assignment{Resource: "Catalogs", Save: "SaveBundleAssignment", Delete: "DeleteBundleAssignment",
 		List: "ListBundleAssignments", Model: "BundleCatalogAssignment", Key: []string{"CatalogID", "BundleID"},
 		Refs: []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "BundleID", Resource: "Bundles"}}})
-	// Category assignments live under their catalog. The CategoryID ref has
-	// no scope field in the model, so saving skips its check (the Prepare
-	// hook makes it, with the path's catalog) while deleting a category
-	// still removes its assignments.
+	// Category assignments live under their catalog (the path's, which the
+	// engine checks, as it checks the category within it). Deleting a
+	// bundle or a category removes them by the engine's cascade.
 	r.AddAssignment(&resource.Assignment{Resource: "Categories", Save: "SaveBundleAssignment", Delete: "DeleteBundleAssignment",
 		List: "ListBundleAssignments", Model: "CategoryBundleAssignment", Scope: []string{"catalogID"},
 		Key: []string{"CategoryID", "BundleID"},
 		Refs: []resource.Ref{{Field: "BundleID", Resource: "Bundles"},
-			{Field: "CategoryID", Resource: "Categories", ScopeFields: []string{"CatalogID"}}},
+			{Field: "CategoryID", Resource: "Categories", ScopeParams: []string{"catalogID"}}},
 		Prepare: prepareCategoryBundle})
 
 	// A product in a bundle cannot be deleted until it leaves the bundle.
-	products := r.Resource("Products")
-	next := products.BeforeDelete
-	products.BeforeDelete = func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-		if err := refuseBundledProductDelete(c, doc); err != nil {
-			return err
-		}
-		if next != nil {
-			return next(c, doc, tx)
-		}
-		return nil
-	}
+	chainBeforeDelete(r.Resource("Products"), func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+		return refuseBundledProductDelete(c, doc)
+	})
 }
 
 // bundleProducts lists the product assignments of one bundle.
@@ -111,41 +102,12 @@ func refuseBundledProductDelete(c *resource.Ctx, doc api.Doc) error {
 	return nil
 }
 
-// prepareCategoryBundle checks the path's catalog and category and, as a
-// category's products do, puts the bundle in the category's catalog.
+// prepareCategoryBundle, as a category's products do, puts the bundle in
+// the category's catalog.
 func prepareCategoryBundle(c *resource.Ctx, doc api.Doc) error {
-	catalogID := c.Param("catalogID")
-	if _, err := c.Reg.Load(c, c.Reg.Resource("Catalogs"), nil, catalogID); err != nil {
-		return err
-	}
-	if _, err := c.Reg.Load(c, c.Reg.Resource("Categories"), []string{catalogID}, str(doc, "CategoryID")); err != nil {
-		return err
-	}
-	asg := api.Doc{"CatalogID": catalogID, "BundleID": doc["BundleID"]}
+	asg := api.Doc{"CatalogID": c.Param("catalogID"), "BundleID": doc["BundleID"]}
 	_, err := c.Deps.Store.Put(c, c.Reg.Assignments("BundleCatalogAssignment").Item(asg), store.Always)
 	return err
-}
-
-// deleteBundleCategoryAssignments removes the bundle from every catalog's
-// categories (the engine's cascade covers the unscoped assignments).
-func deleteBundleCategoryAssignments(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-	catalogs, err := c.Reg.All(c, c.Reg.Resource("Catalogs"), nil)
-	if err != nil {
-		return err
-	}
-	a := c.Reg.Assignments("CategoryBundleAssignment")
-	for _, cat := range catalogs {
-		asg, err := c.Reg.AllAssignments(c, a, str(cat, "ID"))
-		if err != nil {
-			return err
-		}
-		for _, d := range asg {
-			if str(d, "BundleID") == str(doc, "ID") {
-				tx.Delete(store.Key{PK: a.PK(str(cat, "ID")), SK: a.SK(d)})
-			}
-		}
-	}
-	return nil
 }
 
 // listBundles serves Bundles.List: catalogID and categoryID narrow the list

@@ -28,9 +28,6 @@ func prepareDiscount(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 	if f := discountTarget[level]; f != "" && str(doc, f) == "" {
 		return api.Validation(f, f+" is required when Level is "+level+".")
 	}
-	if level == "Category" && str(doc, "CatalogID") == "" {
-		return api.Validation("CatalogID", "CatalogID is required when Level is Category: categories belong to a catalog.")
-	}
 	if err := checkDiscountTargets(c, doc); err != nil {
 		return err
 	}

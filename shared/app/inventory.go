@@ -2,7 +2,6 @@ package app
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
@@ -21,26 +20,30 @@ func declareInventory(r *resource.Registry) {
 	variant := resource.Parent{Param: "variantID", Resource: "Variants"}
 	r.Add(&resource.Resource{Name: "InventoryRecords", Model: "InventoryRecord", IDParam: "inventoryRecordID",
 		Scope: []string{"productID"}, Parents: []resource.Parent{product},
-		Prepare: prepareInventoryRecord(false), Present: presentInventoryRecord, BeforeDelete: deleteInventoryRecordAssignments(false),
-		Index: inventoryRecordAddressIndex})
+		Prepare: prepareInventoryRecord(false), Present: presentInventoryRecord, Index: inventoryRecordAddressIndex})
 	r.Add(&resource.Resource{Name: "VariantInventoryRecords", Model: "InventoryRecord", Kind: "VariantInventoryRecord",
 		ObjectType: "InventoryRecord", IDParam: "inventoryRecordID", Scope: []string{"productID", "variantID"},
 		Parents: []resource.Parent{product, variant},
 		OpIDs: map[string]string{"Get": "InventoryRecords.GetVariant", "List": "InventoryRecords.ListVariant",
 			"Create": "InventoryRecords.CreateVariant", "Save": "InventoryRecords.SaveVariant",
 			"Patch": "InventoryRecords.PatchVariant", "Delete": "InventoryRecords.DeleteVariant"},
-		Prepare: prepareInventoryRecord(true), Present: presentInventoryRecord, BeforeDelete: deleteInventoryRecordAssignments(true),
-		Index: inventoryRecordAddressIndex})
+		Prepare: prepareInventoryRecord(true), Present: presentInventoryRecord, Index: inventoryRecordAddressIndex})
 
-	refs := []resource.Ref{{Field: "BuyerID", Resource: "Buyers"},
-		{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}}
+	// The engine checks the path's product (and variant), the record in
+	// that scope and the party; deleting a record removes its assignments
+	// by the engine's cascade.
+	refs := func(records string, scope ...string) []resource.Ref {
+		return []resource.Ref{{Field: "BuyerID", Resource: "Buyers"},
+			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}},
+			{Field: "InventoryRecordID", Resource: records, ScopeParams: scope}}
+	}
 	key := []string{"InventoryRecordID", "BuyerID", "UserGroupID"}
 	r.AddAssignment(&resource.Assignment{Resource: "InventoryRecords", Save: "SaveAssignment", Delete: "DeleteAssignment",
 		List: "ListAssignments", Model: "InventoryRecordAssignment", Kind: "InventoryRecordAssignment", Scope: []string{"productID"},
-		Key: key, Refs: refs, Party: true, Prepare: prepareInventoryRecordAssignment(false)})
+		Key: key, Refs: refs("InventoryRecords", "productID"), Party: true})
 	r.AddAssignment(&resource.Assignment{Resource: "InventoryRecords", Save: "SaveVariantAssignment", Delete: "DeleteVariantAssignment",
 		List: "ListVariantAssignments", Model: "InventoryRecordAssignment", Kind: "VariantInventoryRecordAssignment",
-		Scope: []string{"productID", "variantID"}, Key: key, Refs: refs, Party: true, Prepare: prepareInventoryRecordAssignment(true)})
+		Scope: []string{"productID", "variantID"}, Key: key, Refs: refs("VariantInventoryRecords", "productID", "variantID"), Party: true})
 
 	r.Handle("Me.ListProductInventoryRecords", func(c *resource.Ctx) (any, error) { return meInventoryRecords(c, false) })
 	r.Handle("Me.ListVariantInventoryRecords", func(c *resource.Ctx) (any, error) { return meInventoryRecords(c, true) })
@@ -66,8 +69,8 @@ func prepareInventoryRecord(variant bool) func(c *resource.Ctx, old, doc api.Doc
 		if variantLevelTracking(product.Doc) != variant {
 			return api.E(http.StatusBadRequest, "InventoryConfiguration.InvalidVariantLevelTracking", nil)
 		}
-		if str(doc, "OwnerID") == "" {
-			doc["OwnerID"] = MarketplaceID()
+		if err := setOwner(c, old, doc, tx); err != nil {
+			return err
 		}
 		if _, err := inventoryAddress(c, str(doc, "OwnerID"), str(doc, "AddressID")); err != nil {
 			return err
@@ -112,45 +115,11 @@ func presentInventoryRecord(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
 	return out, nil
 }
 
-func deleteInventoryRecordAssignments(variant bool) func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-	return func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-		_, asg, scope := inventoryLevel(c, variant)
-		asgs, err := c.Reg.AllAssignments(c, asg, scope...)
-		if err != nil {
-			return err
-		}
-		for _, a := range asgs {
-			if str(a, "InventoryRecordID") == str(doc, "ID") {
-				tx.Delete(store.Key{PK: asg.PK(scope...), SK: asg.SK(a)})
-			}
-		}
-		return nil
-	}
-}
-
-// prepareInventoryRecordAssignment checks that the product, the variant
-// (at variant level) and the record exist.
-func prepareInventoryRecordAssignment(variant bool) func(c *resource.Ctx, doc api.Doc) error {
-	return func(c *resource.Ctx, doc api.Doc) error {
-		if _, err := c.Reg.Load(c, c.Reg.Resource("Products"), nil, c.Param("productID")); err != nil {
-			return err
-		}
-		if variant {
-			if _, err := c.Reg.Load(c, c.Reg.Resource("Variants"), []string{c.Param("productID")}, c.Param("variantID")); err != nil {
-				return err
-			}
-		}
-		records, _, scope := inventoryLevel(c, variant)
-		_, err := c.Reg.Load(c, records, scope, str(doc, "InventoryRecordID"))
-		return err
-	}
-}
-
 // meInventoryRecords lists the records of a visible product (or of one of
 // its active variants) that the caller may use: those open to all buyers
 // and those assigned to the caller's company or one of its groups.
 func meInventoryRecords(c *resource.Ctx, variant bool) (any, error) {
-	_, v, err := specMeProduct(c, c.Param("productID"))
+	v, err := specMeProduct(c, c.Param("productID"))
 	if err != nil {
 		return nil, err
 	}
@@ -170,8 +139,7 @@ func meInventoryRecords(c *resource.Ctx, variant bool) (any, error) {
 	}
 	assigned := map[string]bool{}
 	for _, a := range asgs {
-		g := str(a, "UserGroupID")
-		if str(a, "BuyerID") == v.Party.BuyerID && (g == "" || slices.Contains(v.Party.Groups, g)) {
+		if str(a, "BuyerID") == v.Party.BuyerID && v.Party.ReachedBy(str(a, "UserGroupID"), "") {
 			assigned[str(a, "InventoryRecordID")] = true
 		}
 	}

@@ -103,10 +103,7 @@ func deletePromotionCode(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 // those open to all buyers, and those assigned to the user's company or to
 // one of the user's groups.
 func myPromotions(c *resource.Ctx) ([]api.Doc, error) {
-	if err := requireBuyer(c); err != nil {
-		return nil, err
-	}
-	groups, err := userGroups(c, "BuyerUser", c.P.CompanyID, c.P.UserID)
+	party, err := buyerMeParty(c)
 	if err != nil {
 		return nil, err
 	}
@@ -116,8 +113,7 @@ func myPromotions(c *resource.Ctx) ([]api.Doc, error) {
 	}
 	assigned := map[string]bool{}
 	for _, a := range asg {
-		g := str(a, "UserGroupID")
-		if str(a, "BuyerID") == c.P.CompanyID && (g == "" || slices.Contains(groups, g)) {
+		if str(a, "BuyerID") == party.BuyerID && party.ReachedBy(str(a, "UserGroupID"), "") {
 			assigned[str(a, "PromotionID")] = true
 		}
 	}

@@ -39,15 +39,9 @@ func declareSpecs(r *resource.Registry) {
 // inventory records, and VariantLevelTracking cannot flip while inventory
 // records exist. Hooks already declared keep running first.
 func specExtendProducts(products *resource.Resource) {
-	prevDelete := products.BeforeDelete
-	products.BeforeDelete = func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-		if prevDelete != nil {
-			if err := prevDelete(c, doc, tx); err != nil {
-				return err
-			}
-		}
+	chainBeforeDelete(products, func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 		return deleteProductVariantData(c, str(doc, "ID"), tx)
-	}
+	})
 	prevPrepare := products.Prepare
 	products.Prepare = func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 		if prevPrepare != nil {
@@ -239,29 +233,29 @@ func listProductSpecs(c *resource.Ctx) (any, error) {
 	return c.Reg.Page(c, modelOf("Spec"), docs, nil)
 }
 
-// specMeProduct returns a product the calling buyer user can see, with the
-// caller's visibility, or a 404.
-func specMeProduct(c *resource.Ctx, productID string) (api.Doc, commerce.Catalog, error) {
+// specMeProduct checks that the calling buyer user can see a product (or
+// answers 404) and returns the caller's visibility.
+func specMeProduct(c *resource.Ctx, productID string) (commerce.Catalog, error) {
 	if err := requireBuyer(c); err != nil {
-		return nil, commerce.Catalog{}, err
+		return commerce.Catalog{}, err
 	}
 	v, err := visibility(c, c.P.CompanyID, c.P.UserID)
 	if err != nil {
-		return nil, v, err
+		return v, err
 	}
 	docs, err := buyerProducts(c, v, []string{productID})
 	if err != nil {
-		return nil, v, err
+		return v, err
 	}
 	if len(docs) == 0 {
-		return nil, v, api.NotFound("Product", productID)
+		return v, api.NotFound("Product", productID)
 	}
-	return docs[0], v, nil
+	return v, nil
 }
 
 func meListSpecs(c *resource.Ctx) (any, error) {
 	id := c.Param("productID")
-	if _, _, err := specMeProduct(c, id); err != nil {
+	if _, err := specMeProduct(c, id); err != nil {
 		return nil, err
 	}
 	docs, err := productSpecs(c, id)
@@ -273,7 +267,7 @@ func meListSpecs(c *resource.Ctx) (any, error) {
 
 func meGetSpec(c *resource.Ctx) (any, error) {
 	id := c.Param("productID")
-	if _, _, err := specMeProduct(c, id); err != nil {
+	if _, err := specMeProduct(c, id); err != nil {
 		return nil, err
 	}
 	docs, err := productSpecs(c, id)

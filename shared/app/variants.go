@@ -154,15 +154,12 @@ func deleteProductVariantData(c *resource.Ctx, productID string, tx *resource.Tx
 		return err
 	}
 	for _, v := range variants {
-		tx.Delete(store.Key{PK: c.Reg.Resource("Variants").PK(productID), SK: str(v, "ID")})
 		if err := deleteVariantInventory(c, productID, str(v, "ID"), tx); err != nil {
 			return err
 		}
 	}
-	if err := specDeletePartition(c, c.Reg.Resource("InventoryRecords").PK(productID), tx); err != nil {
-		return err
-	}
-	return specDeletePartition(c, c.Reg.AssignmentKind("InventoryRecordAssignment").PK(productID), tx)
+	// The variants themselves, product-level records and their assignments.
+	return deleteScopedUnder(c, tx, "productID", productID)
 }
 
 // variantSpecs gathers the product's variant-defining specs and options.
@@ -232,13 +229,9 @@ func variantKeyOf(doc api.Doc) string {
 func generateVariants(c *resource.Ctx) (any, error) {
 	overrides := api.Doc{}
 	if c.R.ContentLength != 0 {
-		body, err := c.Body()
-		if err != nil {
+		var err error
+		if overrides, err = c.Decode(modelOf("VariantOverrides"), true); err != nil {
 			return nil, err
-		}
-		var aerr *api.Error
-		if overrides, aerr = api.Clean(modelOf("VariantOverrides"), body, true); aerr != nil {
-			return nil, aerr
 		}
 	}
 	overwrite := strings.EqualFold(c.Query("overwriteExisting"), "true")
@@ -339,7 +332,7 @@ func regenerateVariants(c *resource.Ctx, product *resource.Entity, active, overw
 // variants are hidden from buyers.
 func meVariant(c *resource.Ctx) (api.Doc, error) {
 	productID := c.Param("productID")
-	if _, _, err := specMeProduct(c, productID); err != nil {
+	if _, err := specMeProduct(c, productID); err != nil {
 		return nil, err
 	}
 	e, err := c.Reg.Load(c, c.Reg.Resource("Variants"), []string{productID}, c.Param("variantID"))
@@ -354,7 +347,7 @@ func meVariant(c *resource.Ctx) (api.Doc, error) {
 
 func meListVariants(c *resource.Ctx) (any, error) {
 	productID := c.Param("productID")
-	if _, _, err := specMeProduct(c, productID); err != nil {
+	if _, err := specMeProduct(c, productID); err != nil {
 		return nil, err
 	}
 	docs, err := c.Reg.All(c, c.Reg.Resource("Variants"), []string{productID})
