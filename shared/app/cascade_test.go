@@ -116,6 +116,20 @@ func TestCategoryListDepth(t *testing.T) {
 	wantErr(t, e.Do("GET", "/v1/catalogs/b1/categories?depth=zero", admin, nil), 400, "Category.InvalidDepth")
 	wantErr(t, e.Do("GET", "/v1/me/categories?depth=-1", s.token, nil), 400, "Category.InvalidDepth")
 	wantErr(t, e.Do("PATCH", "/v1/catalogs/b1/categories/a", admin, map[string]any{"ParentID": "a11"}), 400, "Category.CircularReference")
+
+	// Assignments to a missing category are 404s; deleting a category
+	// removes its party and product assignments.
+	wantErr(t, e.Do("POST", "/v1/catalogs/b1/categories/assignments", admin, map[string]any{"CategoryID": "nope", "BuyerID": "b1"}), 404, "NotFound")
+	priceSchedule(t, e, admin, "list", nil, 1, 10)
+	product(t, e, admin, "p", "list", nil)
+	must(t, e, "POST", "/v1/catalogs/b1/categories/assignments", admin, map[string]any{"CategoryID": "b", "BuyerID": "b1", "Visible": true}, 204)
+	must(t, e, "POST", "/v1/catalogs/b1/categories/productassignments", admin, map[string]any{"CategoryID": "b", "ProductID": "p"}, 204)
+	must(t, e, "DELETE", "/v1/catalogs/b1/categories/b", admin, nil, 204)
+	for _, path := range []string{"/v1/catalogs/b1/categories/assignments?categoryID=b", "/v1/catalogs/b1/categories/productassignments?categoryID=b"} {
+		if r := must(t, e, "GET", path, admin, nil, 200); r.S("Meta.TotalCount") != "0" {
+			t.Errorf("%s left behind: %s", path, r.Raw)
+		}
+	}
 }
 
 // Changes that would break what uses an entity fail with the contract's codes.

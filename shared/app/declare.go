@@ -64,6 +64,9 @@ func declareBuyers(r *resource.Registry) {
 		Scope: []string{"buyerID"}, Parents: []resource.Parent{{Param: "buyerID", Resource: "Buyers"}}})
 }
 
+// categoryRef is an assignment's category, in the catalog of the path.
+var categoryRef = resource.Ref{Field: "CategoryID", Resource: "Categories", ScopeParams: []string{"catalogID"}}
+
 func declareCatalogs(r *resource.Registry) {
 	r.Add(&resource.Resource{Name: "Catalogs", Model: "Catalog", IDParam: "catalogID", Prepare: setOwner, BeforeDelete: deleteCatalog,
 		Present: presentCatalog})
@@ -79,11 +82,11 @@ func declareCatalogs(r *resource.Registry) {
 	r.Handle("Categories.List", listCategories)
 	r.AddAssignment(&resource.Assignment{Resource: "Categories", Save: "SaveAssignment", Delete: "DeleteAssignment", List: "ListAssignments",
 		Model: "CategoryAssignment", Scope: []string{"catalogID"}, Key: []string{"CategoryID", "BuyerID", "UserGroupID"},
-		Refs:    []resource.Ref{{Field: "BuyerID", Resource: "Buyers"}, {Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}},
-		Prepare: prepareCategoryRef})
+		Refs: []resource.Ref{{Field: "BuyerID", Resource: "Buyers"}, {Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}},
+			categoryRef}})
 	r.AddAssignment(&resource.Assignment{Resource: "Categories", Save: "SaveProductAssignment", Delete: "DeleteProductAssignment",
 		List: "ListProductAssignments", Model: "CategoryProductAssignment", Scope: []string{"catalogID"}, Key: []string{"CategoryID", "ProductID"},
-		Refs: []resource.Ref{{Field: "ProductID", Resource: "Products"}}, Prepare: prepareCategoryProduct})
+		Refs: []resource.Ref{{Field: "ProductID", Resource: "Products"}, categoryRef}, Prepare: prepareCategoryProduct})
 
 	r.Add(&resource.Resource{Name: "Products", Model: "Product", IDParam: "productID", Prepare: prepareProduct})
 	r.AddAssignment(&resource.Assignment{Resource: "Products", Save: "SaveAssignment", Delete: "DeleteAssignment", List: "ListAssignments",

@@ -230,15 +230,7 @@ func prepareCategory(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 	return nil
 }
 
-func prepareCategoryRef(c *resource.Ctx, doc api.Doc) error {
-	_, err := c.Reg.Load(c, c.Reg.Resource("Categories"), []string{c.Param("catalogID")}, str(doc, "CategoryID"))
-	return err
-}
-
 func prepareCategoryProduct(c *resource.Ctx, doc api.Doc) error {
-	if err := prepareCategoryRef(c, doc); err != nil {
-		return err
-	}
 	// Assigning a product to a category puts it in the category's catalog.
 	asg := api.Doc{"CatalogID": c.Param("catalogID"), "ProductID": doc["ProductID"]}
 	_, err := c.Deps.Store.Put(c, c.Reg.Assignments("ProductCatalogAssignment").Item(asg), store.Always)
