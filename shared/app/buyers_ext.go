@@ -46,22 +46,8 @@ func declareBuyersExt(r *resource.Registry) {
 	declareBuyersMe(r)
 
 	// What lives under a buyer, a user group or a user goes with it.
-	buyersExtAfter(r.Resource("UserGroups"), refuseApprovingGroupDelete)
-	buyersExtAfter(r.Resource("Users"), deletePrivateOfUser)
-}
-
-// buyersExtAfter runs more checks and cascades after a resource's own
-// BeforeDelete hook (declared elsewhere).
-func buyersExtAfter(res *resource.Resource, more func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error) {
-	own := res.BeforeDelete
-	res.BeforeDelete = func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-		if own != nil {
-			if err := own(c, doc, tx); err != nil {
-				return err
-			}
-		}
-		return more(c, doc, tx)
-	}
+	chainBeforeDelete(r.Resource("UserGroups"), refuseApprovingGroupDelete)
+	chainBeforeDelete(r.Resource("Users"), deletePrivateOfUser)
 }
 
 // prepareAddressAssignment refuses an assignment that allows neither

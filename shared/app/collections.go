@@ -194,11 +194,7 @@ func meListCollections(c *resource.Ctx) (any, error) {
 }
 
 func decodeCollection(c *resource.Ctx, partial bool) (api.Doc, error) {
-	doc, err := c.Decode(collectionsRes(c).ContractModel(), partial)
-	if err != nil {
-		return nil, err
-	}
-	return doc, nil
+	return c.Decode(collectionsRes(c).ContractModel(), partial)
 }
 
 func meCreateCollection(c *resource.Ctx) (any, error) {
@@ -270,26 +266,29 @@ func meDeleteCollection(c *resource.Ctx) (any, error) {
 	}
 	tx := &resource.Tx{}
 	tx.Delete(store.Key{PK: mc.e.Item.PK, SK: mc.e.Item.SK})
-	for _, pk := range []string{collectionEntriesPK(mc.buyer, mc.id()), collectionInvitationsRes(c).PK(mc.buyer, mc.id())} {
-		items, err := c.Deps.Store.Query(c, store.Query{PK: pk})
+	err = deleteQueried(c, tx,
+		store.Query{PK: collectionEntriesPK(mc.buyer, mc.id())},
+		store.Query{PK: collectionInvitationsRes(c).PK(mc.buyer, mc.id())},
+		// Membership keys are <collection>|<user>; IDs cannot hold "|".
+		store.Query{PK: collectionMembersPK(mc.buyer), SKPrefix: mc.id() + "|"})
+	if err != nil {
+		return nil, err
+	}
+	return nil, tx.Commit(c)
+}
+
+// deleteQueried queues the deletion of every item the queries find.
+func deleteQueried(c *resource.Ctx, tx *resource.Tx, qs ...store.Query) error {
+	for _, q := range qs {
+		items, err := c.Deps.Store.Query(c, q)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, it := range items {
 			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
 		}
 	}
-	members, err := c.Deps.Store.Query(c, store.Query{PK: collectionMembersPK(mc.buyer)})
-	if err != nil {
-		return nil, err
-	}
-	for _, it := range members {
-		var m collectionMember
-		if json.Unmarshal(it.Doc, &m) == nil && m.ProductCollectionID == mc.id() {
-			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
-		}
-	}
-	return nil, tx.Commit(c)
+	return nil
 }
 
 // --- entries ----------------------------------------------------------------
@@ -327,16 +326,8 @@ func putCollectionEntry(c *resource.Ctx, productID string, listOrder any, keepOr
 	if err != nil {
 		return err
 	}
-	v, err := visibility(c, mc.buyer, mc.user)
-	if err != nil {
+	if _, err := specMeProduct(c, productID); err != nil { // 404 unless the caller sees it
 		return err
-	}
-	seen, err := buyerProducts(c, v, []string{productID})
-	if err != nil {
-		return err
-	}
-	if len(seen) == 0 {
-		return api.NotFound("Product", productID)
 	}
 	entries, err := collectionEntries(c, mc.buyer, mc.id())
 	if err != nil {
@@ -618,7 +609,7 @@ func meAcceptCollectionInvitation(c *resource.Ctx) (any, error) {
 	if _, member := members[collID]; member || inv.Doc["Accepted"] == true {
 		return nil, api.E(http.StatusBadRequest, "ProductCollection.AlreadyAcceptedInvitation", nil)
 	}
-	if t, err := time.Parse(time.RFC3339Nano, str(inv.Doc, "ExpirationDate")); err == nil && time.Now().After(t) {
+	if t := timePtr(inv.Doc["ExpirationDate"]); t != nil && time.Now().After(*t) {
 		return nil, api.E(http.StatusBadRequest, "GroupOrderInvitation.InvitationExpired", nil)
 	}
 	doc := api.Clone(inv.Doc)
@@ -626,8 +617,8 @@ func meAcceptCollectionInvitation(c *resource.Ctx) (any, error) {
 	res := collectionInvitationsRes(c)
 	m := collectionMember{ProductCollectionID: collID, UserID: user, InvitationID: str(doc, "ID"), Admin: doc["Admin"] == true}
 	ops := []store.Op{
-		{Put: collectionPtr(res.Item([]string{buyer, collID}, doc, inv.Item.Version)), Cond: store.IfVersion},
-		{Put: collectionPtr(collectionMemberItem(buyer, m)), Cond: store.IfAbsent},
+		{Put: ptr(res.Item([]string{buyer, collID}, doc, inv.Item.Version)), Cond: store.IfVersion},
+		{Put: ptr(collectionMemberItem(buyer, m)), Cond: store.IfAbsent},
 	}
 	if err := c.Deps.Store.Transact(c, ops); err != nil {
 		if errors.Is(err, store.ErrConflict) {
@@ -649,8 +640,6 @@ func meDeclineCollectionInvitation(c *resource.Ctx) (any, error) {
 	return nil, removeCollectionInvitation(c, c.P.CompanyID, str(coll.Doc, "ID"), inv)
 }
 
-func collectionPtr[T any](v T) *T { return &v }
-
 // deleteBuyerCollections queues what product collections keep under a
 // buyer outside its collection partition: each collection's entries and
 // invitations, and the buyer's memberships.
@@ -659,18 +648,10 @@ func deleteBuyerCollections(c *resource.Ctx, tx *resource.Tx, buyer string) erro
 	if err != nil {
 		return err
 	}
-	pks := []string{collectionMembersPK(buyer)}
+	qs := []store.Query{{PK: collectionMembersPK(buyer)}}
 	for _, d := range colls {
-		pks = append(pks, collectionEntriesPK(buyer, str(d, "ID")), collectionInvitationsRes(c).PK(buyer, str(d, "ID")))
+		qs = append(qs, store.Query{PK: collectionEntriesPK(buyer, str(d, "ID"))},
+			store.Query{PK: collectionInvitationsRes(c).PK(buyer, str(d, "ID"))})
 	}
-	for _, pk := range pks {
-		items, err := c.Deps.Store.Query(c, store.Query{PK: pk})
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
-		}
-	}
-	return nil
+	return deleteQueried(c, tx, qs...)
 }
