@@ -115,6 +115,7 @@ func grant(c *resource.Ctx, form map[string][]string) (*tokenResponse, error) {
 	}
 	scope := strings.Fields(get("scope"))
 	var ref usernameRef
+	var user api.Doc // nil: issue loads it
 	switch get("grant_type") {
 	case "password":
 		username, password := get("username"), get("password")
@@ -137,7 +138,7 @@ func grant(c *resource.Ctx, form map[string][]string) (*tokenResponse, error) {
 		if err := loginSucceeded(c, r, u); err != nil {
 			return nil, err
 		}
-		ref = r
+		ref, user = r, u
 	case "client_credentials":
 		if !secretRequired {
 			return nil, tokenErr("unauthorized_client", "Auth.OauthError", nil).withMessage("This API client has no client secret, so it cannot use the client_credentials grant.")
@@ -146,11 +147,11 @@ func grant(c *resource.Ctx, form map[string][]string) (*tokenResponse, error) {
 		if name == "" {
 			return nil, tokenErr("unauthorized_client", "Auth.OauthError", nil).withMessage("This API client has no DefaultContextUserName.")
 		}
-		_, r, err := findUser(c, name)
+		u, r, err := findUser(c, name)
 		if err != nil {
 			return nil, err
 		}
-		ref = r
+		ref, user = r, u
 	case "refresh_token":
 		rec, err := loadRefresh(c, get("refresh_token"))
 		revoked := false
@@ -167,7 +168,7 @@ func grant(c *resource.Ctx, form map[string][]string) (*tokenResponse, error) {
 	default:
 		return nil, tokenErr("unsupported_grant_type", "Auth.OauthError", nil).withMessage("grant_type must be password, client_credentials or refresh_token.")
 	}
-	return issue(c, client.Doc, ref, scope)
+	return issue(c, client.Doc, ref, user, scope)
 }
 
 func (e *oauthError) withMessage(m string) *oauthError { e.err.Message = m; return e }
@@ -209,14 +210,19 @@ func findUser(c *resource.Ctx, username string) (api.Doc, usernameRef, error) {
 	return u, ref, nil
 }
 
-func loadUser(c *resource.Ctx, ref usernameRef) (api.Doc, error) {
-	res, scope := c.Reg.Resource("AdminUsers"), []string(nil)
+// userAt is the resource and scope holding the user a reference names.
+func userAt(c *resource.Ctx, ref usernameRef) (*resource.Resource, []string) {
 	switch ref.Kind {
 	case "BuyerUser":
-		res, scope = c.Reg.Resource("Users"), []string{ref.Company}
+		return c.Reg.Resource("Users"), []string{ref.Company}
 	case "SupplierUser":
-		res, scope = c.Reg.Resource("SupplierUsers"), []string{ref.Company}
+		return c.Reg.Resource("SupplierUsers"), []string{ref.Company}
 	}
+	return c.Reg.Resource("AdminUsers"), nil
+}
+
+func loadUser(c *resource.Ctx, ref usernameRef) (api.Doc, error) {
+	res, scope := userAt(c, ref)
 	e, err := c.Reg.Load(c, res, scope, ref.UserID)
 	if err != nil {
 		return nil, err
@@ -261,7 +267,32 @@ func userType(kind string) string {
 	return auth.Supplier
 }
 
-func issue(c *resource.Ctx, client api.Doc, ref usernameRef, scope []string) (*tokenResponse, error) {
+// tokenCompany is the company a user's tokens carry (the marketplace for
+// admin users).
+func tokenCompany(ref usernameRef) string {
+	if ref.Company == "" {
+		return MarketplaceID()
+	}
+	return ref.Company
+}
+
+// accessToken signs an access token for a user with roles, living as long
+// as the client's AccessTokenDuration says.
+func accessToken(c *resource.Ctx, client api.Doc, ref usernameRef, username string, roles []string) (*tokenResponse, error) {
+	minutes := intField(client, "AccessTokenDuration", 600)
+	claims := auth.Claims{Usr: username, Cid: str(client, "ID"), U: ref.UserID, UsrType: userType(ref.Kind),
+		Role: roles, Cmp: tokenCompany(ref)}
+	claims.ID = tokenIDAt(time.Now())
+	tok, err := c.Deps.Signer.Issue(claims, time.Duration(minutes)*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	return &tokenResponse{AccessToken: tok, ExpiresIn: minutes * 60, TokenType: "bearer"}, nil
+}
+
+// issue grants a token (and a refresh token when the client allows) to the
+// user ref names; u is its doc when the grant has loaded it already.
+func issue(c *resource.Ctx, client api.Doc, ref usernameRef, u api.Doc, scope []string) (*tokenResponse, error) {
 	ok, err := clientAllows(c, client, ref)
 	if err != nil {
 		return nil, err
@@ -269,9 +300,10 @@ func issue(c *resource.Ctx, client api.Doc, ref usernameRef, scope []string) (*t
 	if !ok {
 		return nil, tokenErr("invalid_grant", "ApiClient.InvalidClientID", nil).withMessage("This API client is not available to this user.")
 	}
-	u, err := loadUser(c, ref)
-	if err != nil {
-		return nil, err
+	if u == nil {
+		if u, err = loadUser(c, ref); err != nil {
+			return nil, err
+		}
 	}
 	rs, err := grantedRoles(c, ref.Kind, ref.Company, ref.UserID)
 	if err != nil {
@@ -281,19 +313,10 @@ func issue(c *resource.Ctx, client api.Doc, ref usernameRef, scope []string) (*t
 		// No scope asks for every role the user has, as the SDKs document.
 		scope = append(append([]string{}, rs.Roles...), rs.CustomRoles...)
 	}
-	company := ref.Company
-	if company == "" {
-		company = MarketplaceID()
-	}
-	minutes := intField(client, "AccessTokenDuration", 600)
-	claims := auth.Claims{Usr: str(u, "Username"), Cid: str(client, "ID"), U: ref.UserID, UsrType: userType(ref.Kind),
-		Role: tokenRoles(scope, rs), Cmp: company}
-	claims.ID = tokenIDAt(time.Now())
-	tok, err := c.Deps.Signer.Issue(claims, time.Duration(minutes)*time.Minute)
+	resp, err := accessToken(c, client, ref, str(u, "Username"), tokenRoles(scope, rs))
 	if err != nil {
 		return nil, err
 	}
-	resp := &tokenResponse{AccessToken: tok, ExpiresIn: minutes * 60, TokenType: "bearer"}
 	if rmin := intField(client, "RefreshTokenDuration", 0); rmin > 0 {
 		rt := hex.EncodeToString(randBytes(24))
 		rec, _ := json.Marshal(refreshRecord{ClientID: str(client, "ID"), User: ref, Scope: scope, Issued: time.Now(),
@@ -307,11 +330,10 @@ func issue(c *resource.Ctx, client api.Doc, ref usernameRef, scope []string) (*t
 	return resp, nil
 }
 
+// intField is a positive number field of d, or def.
 func intField(d api.Doc, k string, def int) int {
-	if n, ok := d[k].(json.Number); ok {
-		if v, err := n.Int64(); err == nil && v > 0 {
-			return int(v)
-		}
+	if v := intOf(d[k]); v > 0 {
+		return v
 	}
 	return def
 }

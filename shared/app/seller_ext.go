@@ -134,15 +134,7 @@ func guardSellerDeletes(r *resource.Registry) {
 		if err := refusedByImpersonationConfig(c, "ClientID", str(doc, "ID"), "ApiClient.UsedByImpersonationConfig"); err != nil {
 			return err
 		}
-		secrets := c.Reg.Resource("ApiClientSecrets")
-		items, err := c.Deps.Store.Query(c, store.Query{PK: secrets.PK(str(doc, "ID"))})
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
-		}
-		return nil
+		return deleteScopedUnder(c, tx, "apiClientID", str(doc, "ID"))
 	})
 	chainBeforeDelete(r.Resource("SecurityProfiles"), func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 		return refusedByImpersonationConfig(c, "SecurityProfileID", str(doc, "ID"), "Impersonation.CannotDeleteSecurityProfile")

@@ -5,13 +5,11 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/resource"
-	"github.com/ordercloud-serverless/occ/shared/store"
 )
 
 // An API client may hold several named secrets besides its ClientSecret
@@ -46,16 +44,10 @@ func createClientSecret(c *resource.Ctx) (any, error) {
 	if exp := timePtr(doc["Expiration"]); exp != nil && !exp.After(time.Now()) {
 		return nil, api.E(http.StatusBadRequest, "ApiClientSecret.InvalidExpirationDate", nil)
 	}
-	if str(doc, "ID") == "" {
-		doc["ID"] = api.NewID()
-	}
 	value := base64.RawURLEncoding.EncodeToString(randBytes(32))
 	doc["_hash"] = secretHash(value)
-	api.Complete(res.ContractModel(), doc)
-	if _, err := c.Deps.Store.Put(c, res.Item([]string{clientID}, doc, 0), store.IfAbsent); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			return nil, api.IDExists("ApiClientSecret", str(doc, "ID"))
-		}
+	// Insert gives doc its ID and defaults in place.
+	if _, err := c.Reg.Insert(c, res, []string{clientID}, doc); err != nil {
 		return nil, err
 	}
 	out := api.Clone(doc)

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,6 +64,11 @@ func revocationsOf(r *resource.Registry) *revocationCache {
 // revocationKey names a user as its tokens do (usrtype, cmp, u claims).
 func revocationKey(userType, company, userID string) string {
 	return userType + "#" + company + "#" + userID
+}
+
+// userRevocationKey is revocationKey for the user a reference names.
+func userRevocationKey(ref usernameRef) string {
+	return revocationKey(userType(ref.Kind), tokenCompany(ref), ref.UserID)
 }
 
 // tokenIDAt is a token ID that starts with its issue time (ms, hex).
@@ -154,11 +160,7 @@ func revokeTokens(c *resource.Ctx, key string) error {
 // refreshRevoked says whether a refresh token predates its user's last
 // revocation.
 func refreshRevoked(c *resource.Ctx, rec *refreshRecord) (bool, error) {
-	company := rec.User.Company
-	if company == "" {
-		company = MarketplaceID()
-	}
-	it, err := c.Deps.Store.Get(c, store.Key{PK: revocationPK, SK: revocationKey(userType(rec.User.Kind), company, rec.User.UserID)})
+	it, err := c.Deps.Store.Get(c, store.Key{PK: revocationPK, SK: userRevocationKey(rec.User)})
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
@@ -179,42 +181,35 @@ func declareSellerTokens(r *resource.Registry) {
 	r.Handle("SupplierUsers.UnlockUserAccount", unlockUserAccount("SupplierUsers"))
 }
 
-// loadPathUser loads the user a path names (its parents must exist).
-func loadPathUser(c *resource.Ctx, res *resource.Resource) (*resource.Entity, []string, error) {
+// loadPathUser loads the user a path names (its parents must exist) of a
+// user resource (AdminUsers, Users, SupplierUsers: the stored kind is the
+// user's, its scope's first value, if any, the user's company).
+func loadPathUser(c *resource.Ctx, res *resource.Resource) (*resource.Entity, usernameRef, error) {
+	ref := usernameRef{Kind: res.Kind, UserID: c.Param(res.IDParam)}
 	var scope []string
 	for _, p := range res.Scope {
 		scope = append(scope, c.Param(p))
 	}
+	if len(scope) > 0 {
+		ref.Company = scope[0]
+	}
 	for _, p := range res.Parents {
 		if _, err := c.Reg.Load(c, c.Reg.Resource(p.Resource), nil, c.Param(p.Param)); err != nil {
-			return nil, nil, err
+			return nil, ref, err
 		}
 	}
-	e, err := c.Reg.Load(c, res, scope, c.Param("userID"))
-	return e, scope, err
+	e, err := c.Reg.Load(c, res, scope, ref.UserID)
+	return e, ref, err
 }
 
-// userKindCompany is the stored kind of a user resource and the company
-// its tokens carry.
-func userKindCompany(res *resource.Resource, scope []string) (kind, company string) {
-	kind = res.Kind
-	if len(scope) > 0 {
-		return kind, scope[0]
-	}
-	return kind, MarketplaceID()
-}
-
-// revokeUserTokens serves RevokeUserTokens for a user resource (AdminUsers,
-// Users, SupplierUsers: its scope's first value is the user's company).
+// revokeUserTokens serves RevokeUserTokens for a user resource.
 func revokeUserTokens(resName string) resource.Handler {
 	return func(c *resource.Ctx) (any, error) {
-		res := c.Reg.Resource(resName)
-		e, scope, err := loadPathUser(c, res)
+		_, ref, err := loadPathUser(c, c.Reg.Resource(resName))
 		if err != nil {
 			return nil, err
 		}
-		kind, company := userKindCompany(res, scope)
-		return nil, revokeTokens(c, revocationKey(userType(kind), company, str(e.Doc, "ID")))
+		return nil, revokeTokens(c, userRevocationKey(ref))
 	}
 }
 
@@ -245,16 +240,12 @@ func userLockoutPolicy(c *resource.Ctx, ref usernameRef) (lockoutPolicy, error) 
 	set := false
 	for _, p := range profiles {
 		cfg, _ := p["PasswordConfig"].(map[string]any)
-		n, ok := cfg["AllowedFailedAttempts"].(json.Number)
-		if !ok {
-			continue
-		}
-		a, _ := n.Int64()
+		a := intOf(cfg["AllowedFailedAttempts"])
 		if a < 1 {
 			continue
 		}
-		if !set || int(a) < pol.attempts {
-			pol.attempts = int(a)
+		if !set || a < pol.attempts {
+			pol.attempts = a
 		}
 		if d, ok := cfg["LockoutDuration"].(json.Number); ok {
 			m, _ := d.Int64()
@@ -293,7 +284,7 @@ func userSecurityProfiles(c *resource.Ctx, ref usernameRef) ([]api.Doc, error) {
 		if company != ref.Company {
 			continue
 		}
-		if (user == "" && group == "") || user == ref.UserID || (group != "" && containsStr(groups, group)) {
+		if (user == "" && group == "") || user == ref.UserID || (group != "" && slices.Contains(groups, group)) {
 			keys = append(keys, store.Key{PK: profiles.PK(), SK: str(d, "SecurityProfileID")})
 		}
 	}
@@ -312,32 +303,6 @@ func userSecurityProfiles(c *resource.Ctx, ref usernameRef) ([]api.Doc, error) {
 	return out, nil
 }
 
-func containsStr(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// userEntity loads a user for a username reference, with the resource and
-// scope to write it back (nil when the kind has no declared resource).
-func userEntity(c *resource.Ctx, ref usernameRef) (*resource.Resource, []string, *resource.Entity, error) {
-	res, scope := c.Reg.Resource("AdminUsers"), []string(nil)
-	switch ref.Kind {
-	case "BuyerUser":
-		res, scope = c.Reg.Resource("Users"), []string{ref.Company}
-	case "SupplierUser":
-		res, scope = c.Reg.Resource("SupplierUsers"), []string{ref.Company}
-	}
-	if res == nil {
-		return nil, nil, nil, nil
-	}
-	e, err := c.Reg.Load(c, res, scope, ref.UserID)
-	return res, scope, e, err
-}
-
 // lockedOut refuses a login while the account is locked.
 func lockedOut(u api.Doc) error {
 	until := str(u, "_lockedUntil")
@@ -354,9 +319,10 @@ func lockedOut(u api.Doc) error {
 // concurrent write. It bypasses the resource's Prepare (which reads the
 // company from the request path): only lockout fields change.
 func editUser(c *resource.Ctx, ref usernameRef, change func(u api.Doc) bool) error {
+	res, scope := userAt(c, ref)
 	for attempt := 0; ; attempt++ {
-		res, scope, e, err := userEntity(c, ref)
-		if err != nil || res == nil {
+		e, err := c.Reg.Load(c, res, scope, ref.UserID)
+		if err != nil {
 			return err
 		}
 		doc := api.Clone(e.Doc)
@@ -415,15 +381,9 @@ func clearLockout(u api.Doc) bool {
 // unlockUserAccount serves UnlockUserAccount for a user resource.
 func unlockUserAccount(resName string) resource.Handler {
 	return func(c *resource.Ctx) (any, error) {
-		res := c.Reg.Resource(resName)
-		e, scope, err := loadPathUser(c, res)
+		_, ref, err := loadPathUser(c, c.Reg.Resource(resName))
 		if err != nil {
 			return nil, err
-		}
-		kind, _ := userKindCompany(res, scope)
-		ref := usernameRef{Kind: kind, UserID: str(e.Doc, "ID")}
-		if len(scope) > 0 {
-			ref.Company = scope[0]
 		}
 		return nil, editUser(c, ref, clearLockout)
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/auth"
@@ -104,8 +103,8 @@ func meListUserGroups(c *resource.Ctx) (any, error) {
 }
 
 // listBuyerSellers lists who the buyer buys from: the marketplace owner,
-// and the suppliers related to the buyer by a SupplierBuyer assignment
-// when one is declared (its scope, if any, is the supplier).
+// and the active suppliers related to the buyer by a SupplierBuyer
+// assignment.
 func listBuyerSellers(c *resource.Ctx) (any, error) {
 	buyerID := c.Param("buyerID")
 	if _, err := c.Reg.Load(c, c.Reg.Resource("Buyers"), nil, buyerID); err != nil {
@@ -125,35 +124,11 @@ func listBuyerSellers(c *resource.Ctx) (any, error) {
 }
 
 func buyerSuppliers(c *resource.Ctx, buyerID string) ([]api.Doc, error) {
-	a, supRes := c.Reg.AssignmentKind("SupplierBuyer"), c.Reg.Resource("Suppliers")
-	if a == nil || supRes == nil {
-		return nil, nil
+	asgs, err := supplierBuyers(c, "")
+	if err != nil {
+		return nil, err
 	}
-	var asgs []api.Doc
-	if len(a.Scope) == 0 {
-		all, err := c.Reg.AllAssignments(c, a)
-		if err != nil {
-			return nil, err
-		}
-		asgs = all
-	} else {
-		sups, err := c.Reg.All(c, supRes, nil)
-		if err != nil {
-			return nil, err
-		}
-		for _, s := range sups {
-			got, err := c.Reg.AllAssignments(c, a, str(s, "ID"))
-			if err != nil {
-				return nil, err
-			}
-			for _, g := range got {
-				if str(g, "SupplierID") == "" {
-					g["SupplierID"] = s["ID"]
-				}
-			}
-			asgs = append(asgs, got...)
-		}
-	}
+	supRes := c.Reg.Resource("Suppliers")
 	var keys []store.Key
 	for _, g := range asgs {
 		if str(g, "BuyerID") == buyerID && str(g, "SupplierID") != "" {
@@ -191,11 +166,12 @@ func moveBuyerUser(c *resource.Ctx) (any, error) {
 	from, to, userID := c.Param("buyerID"), c.Param("newBuyerID"), c.Param("userID")
 	option := "None"
 	if q := c.Query("orders"); q != "" {
-		i := slices.IndexFunc(contract.Enum("UserOrderMoveOption"), func(s string) bool { return strings.EqualFold(s, q) })
+		options := contract.Enum("UserOrderMoveOption")
+		i := slices.IndexFunc(options, func(s string) bool { return strings.EqualFold(s, q) })
 		if i < 0 {
-			return nil, api.Validation("orders", "orders must be one of "+strings.Join(contract.Enum("UserOrderMoveOption"), ", ")+".")
+			return nil, api.Validation("orders", "orders must be one of "+strings.Join(options, ", ")+".")
 		}
-		option = contract.Enum("UserOrderMoveOption")[i]
+		option = options[i]
 	}
 	if _, err := c.Reg.Load(c, c.Reg.Resource("Buyers"), nil, to); err != nil {
 		return nil, err
@@ -246,7 +222,7 @@ func tryMoveBuyerUser(c *resource.Ctx, users *resource.Resource, from, to, userI
 	if err := tx.Commit(c); err != nil {
 		return nil, err
 	}
-	return doc, revokeTokens(c, revocationKey(auth.Buyer, from, userID))
+	return doc, revokeTokens(c, userRevocationKey(usernameRef{Kind: "BuyerUser", Company: from, UserID: userID}))
 }
 
 func outBuyerUser(c *resource.Ctx, d api.Doc) (any, error) {
@@ -326,13 +302,11 @@ func impersonationToken(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	users := c.Reg.Resource("Users")
-	e, _, err := loadPathUser(c, users)
+	e, target, err := loadPathUser(c, c.Reg.Resource("Users"))
 	if err != nil {
 		return nil, err
 	}
-	buyerID, user := c.Param("buyerID"), e.Doc
-	target := usernameRef{Kind: "BuyerUser", Company: buyerID, UserID: str(user, "ID")}
+	user := e.Doc
 	client, err := c.Reg.Load(c, c.Reg.Resource("ApiClients"), nil, str(req, "ClientID"))
 	if err != nil {
 		return nil, api.E(http.StatusNotFound, "Impersonation.ClientIDNotFound", map[string]any{"ClientID": req["ClientID"]})
@@ -356,26 +330,17 @@ func impersonationToken(c *resource.Ctx) (any, error) {
 	if len(requested) == 0 {
 		requested = append(slices.Clone(rs.Roles), rs.CustomRoles...)
 	}
-	minutes := intField(client.Doc, "AccessTokenDuration", 600)
-	claims := auth.Claims{Usr: str(user, "Username"), Cid: str(client.Doc, "ID"), U: target.UserID, UsrType: auth.Buyer,
-		Role: tokenRoles(requested, rs), Cmp: buyerID}
-	claims.ID = tokenIDAt(time.Now())
-	tok, err := c.Deps.Signer.Issue(claims, time.Duration(minutes)*time.Minute)
+	resp, err := accessToken(c, client.Doc, target, str(user, "Username"), tokenRoles(requested, rs))
 	if err != nil {
 		return nil, err
 	}
 	c.Status = http.StatusOK // nothing is created
-	return &tokenResponse{AccessToken: tok, ExpiresIn: minutes * 60, TokenType: "bearer"}, nil
+	return resp, nil
 }
 
 // impersonationRoles unions the roles of the security profiles of the
 // impersonation configs that let the caller impersonate target with clientID.
 func impersonationRoles(c *resource.Ctx, clientID string, target usernameRef) (roleSet, error) {
-	configs, err := c.Reg.All(c, c.Reg.Resource("ImpersonationConfigs"), nil)
-	if err != nil {
-		return roleSet{}, err
-	}
-	caller, _, _ := me(c)
 	switch {
 	case c.P.UserType == auth.Supplier:
 		// Impersonators are marketplace admins or buyer users.
@@ -384,6 +349,11 @@ func impersonationRoles(c *resource.Ctx, clientID string, target usernameRef) (r
 		// Buyer users impersonate only within their own company.
 		return roleSet{}, nil
 	}
+	configs, err := c.Reg.All(c, c.Reg.Resource("ImpersonationConfigs"), nil)
+	if err != nil {
+		return roleSet{}, err
+	}
+	caller, _, _ := me(c)
 	callerGroups, err := userGroups(c, caller.Kind, caller.Company, caller.UserID)
 	if err != nil {
 		return roleSet{}, err
