@@ -36,7 +36,7 @@ func declareBundles(r *resource.Registry) {
 		Prepare: prepareCategoryBundle})
 
 	// A product in a bundle cannot be deleted until it leaves the bundle.
-	chainBeforeDelete(r.Resource("Products"), func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	r.Resource("Products").AlsoBeforeDelete(func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 		return refuseBundledProductDelete(c, doc)
 	})
 }

@@ -46,8 +46,8 @@ func declareBuyersExt(r *resource.Registry) {
 	declareBuyersMe(r)
 
 	// What lives under a buyer, a user group or a user goes with it.
-	chainBeforeDelete(r.Resource("UserGroups"), refuseApprovingGroupDelete)
-	chainBeforeDelete(r.Resource("Users"), deletePrivateOfUser)
+	r.Resource("UserGroups").AlsoBeforeDelete(refuseApprovingGroupDelete)
+	r.Resource("Users").AlsoBeforeDelete(deletePrivateOfUser)
 }
 
 // prepareAddressAssignment refuses an assignment that allows neither

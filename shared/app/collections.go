@@ -266,7 +266,7 @@ func meDeleteCollection(c *resource.Ctx) (any, error) {
 	}
 	tx := &resource.Tx{}
 	tx.Delete(store.Key{PK: mc.e.Item.PK, SK: mc.e.Item.SK})
-	err = deleteQueried(c, tx,
+	err = tx.DeleteFound(c,
 		store.Query{PK: collectionEntriesPK(mc.buyer, mc.id())},
 		store.Query{PK: collectionInvitationsRes(c).PK(mc.buyer, mc.id())},
 		// Membership keys are <collection>|<user>; IDs cannot hold "|".
@@ -275,20 +275,6 @@ func meDeleteCollection(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	return nil, tx.Commit(c)
-}
-
-// deleteQueried queues the deletion of every item the queries find.
-func deleteQueried(c *resource.Ctx, tx *resource.Tx, qs ...store.Query) error {
-	for _, q := range qs {
-		items, err := c.Deps.Store.Query(c, q)
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
-		}
-	}
-	return nil
 }
 
 // --- entries ----------------------------------------------------------------
@@ -653,5 +639,5 @@ func deleteBuyerCollections(c *resource.Ctx, tx *resource.Tx, buyer string) erro
 		qs = append(qs, store.Query{PK: collectionEntriesPK(buyer, str(d, "ID"))},
 			store.Query{PK: collectionInvitationsRes(c).PK(buyer, str(d, "ID"))})
 	}
-	return deleteQueried(c, tx, qs...)
+	return tx.DeleteFound(c, qs...)
 }

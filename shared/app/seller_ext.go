@@ -130,28 +130,15 @@ func impersonationPartyExists(c *resource.Ctx, buyerID, groupID, userID string, 
 // with it, and a client or security profile that an impersonation config
 // uses cannot be deleted.
 func guardSellerDeletes(r *resource.Registry) {
-	chainBeforeDelete(r.Resource("ApiClients"), func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	r.Resource("ApiClients").AlsoBeforeDelete(func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 		if err := refusedByImpersonationConfig(c, "ClientID", str(doc, "ID"), "ApiClient.UsedByImpersonationConfig"); err != nil {
 			return err
 		}
 		return deleteScopedUnder(c, tx, "apiClientID", str(doc, "ID"))
 	})
-	chainBeforeDelete(r.Resource("SecurityProfiles"), func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	r.Resource("SecurityProfiles").AlsoBeforeDelete(func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 		return refusedByImpersonationConfig(c, "SecurityProfileID", str(doc, "ID"), "Impersonation.CannotDeleteSecurityProfile")
 	})
-}
-
-// chainBeforeDelete runs hook after the resource's own BeforeDelete.
-func chainBeforeDelete(res *resource.Resource, hook func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error) {
-	prev := res.BeforeDelete
-	res.BeforeDelete = func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-		if prev != nil {
-			if err := prev(c, doc, tx); err != nil {
-				return err
-			}
-		}
-		return hook(c, doc, tx)
-	}
 }
 
 func refusedByImpersonationConfig(c *resource.Ctx, field, id, code string) error {

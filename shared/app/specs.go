@@ -39,7 +39,7 @@ func declareSpecs(r *resource.Registry) {
 // inventory records, and VariantLevelTracking cannot flip while inventory
 // records exist. Hooks already declared keep running first.
 func specExtendProducts(products *resource.Resource) {
-	chainBeforeDelete(products, func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	products.AlsoBeforeDelete(func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 		return deleteProductVariantData(c, str(doc, "ID"), tx)
 	})
 	prevPrepare := products.Prepare
@@ -51,18 +51,6 @@ func specExtendProducts(products *resource.Resource) {
 		}
 		return checkVariantLevelTrackingChange(c, old, doc)
 	}
-}
-
-// specDeletePartition adds a delete of every item of a partition to tx.
-func specDeletePartition(c *resource.Ctx, pk string, tx *resource.Tx) error {
-	items, err := c.Deps.Store.Query(c, store.Query{PK: pk})
-	if err != nil {
-		return err
-	}
-	for _, it := range items {
-		tx.Delete(store.Key{PK: it.PK, SK: it.SK})
-	}
-	return nil
 }
 
 // --- specs and options -----------------------------------------------------
@@ -133,7 +121,7 @@ func presentSpec(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
 // deleteSpecOptions removes a deleted spec's options (its product
 // assignments go by the engine's cascade).
 func deleteSpecOptions(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-	return specDeletePartition(c, c.Reg.Resource("SpecOptions").PK(str(doc, "ID")), tx)
+	return tx.DeleteFound(c, store.Query{PK: c.Reg.Resource("SpecOptions").PK(str(doc, "ID"))})
 }
 
 // clearSpecDefaultOption unsets the spec's DefaultOptionID when that

@@ -139,10 +139,8 @@ func moveVariantInventory(c *resource.Ctx, productID, oldID, newID string, tx *r
 // deleteVariantInventory removes a variant's inventory records and their
 // assignments.
 func deleteVariantInventory(c *resource.Ctx, productID, variantID string, tx *resource.Tx) error {
-	if err := specDeletePartition(c, c.Reg.Resource("VariantInventoryRecords").PK(productID, variantID), tx); err != nil {
-		return err
-	}
-	return specDeletePartition(c, c.Reg.AssignmentKind("VariantInventoryRecordAssignment").PK(productID, variantID), tx)
+	return tx.DeleteFound(c, store.Query{PK: c.Reg.Resource("VariantInventoryRecords").PK(productID, variantID)},
+		store.Query{PK: c.Reg.AssignmentKind("VariantInventoryRecordAssignment").PK(productID, variantID)})
 }
 
 // deleteProductVariantData removes what lives under a deleted product:

@@ -518,6 +518,35 @@ func (t *Tx) Delete(k store.Key) {
 	t.Ops = append(t.Ops, store.Op{Delete: &k})
 }
 
+// DeleteFound queues the deletion of every item the queries find (a
+// partition that goes with its parent).
+func (t *Tx) DeleteFound(c *Ctx, qs ...store.Query) error {
+	for _, q := range qs {
+		items, err := c.Deps.Store.Query(c, q)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			t.Delete(store.Key{PK: it.PK, SK: it.SK})
+		}
+	}
+	return nil
+}
+
+// AlsoBeforeDelete runs hook after the resource's own BeforeDelete (for
+// checks and cascades declared by another part of the API).
+func (res *Resource) AlsoBeforeDelete(hook func(c *Ctx, doc api.Doc, tx *Tx) error) {
+	prev := res.BeforeDelete
+	res.BeforeDelete = func(c *Ctx, doc api.Doc, tx *Tx) error {
+		if prev != nil {
+			if err := prev(c, doc, tx); err != nil {
+				return err
+			}
+		}
+		return hook(c, doc, tx)
+	}
+}
+
 // Add appends a raw op.
 func (t *Tx) Add(op store.Op) { t.Ops = append(t.Ops, op) }
 
