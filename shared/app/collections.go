@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
@@ -42,6 +43,7 @@ const (
 func declareCollections(r *resource.Registry) {
 	r.Add(&resource.Resource{Name: "ProductCollections", Model: "ProductCollection", IDParam: "productCollectionID",
 		Scope: []string{"buyerID"}, Parents: []resource.Parent{{Param: "buyerID", Resource: "Buyers"}}, Ops: []string{"Get", "List"}})
+	r.Resource("Users").AlsoBeforeDelete(deleteUserCollections)
 	// Invitations are served only through Me operations; declaring them
 	// gives storage, loading and 404s in the usual shape.
 	r.Add(&resource.Resource{Name: "ProductCollectionInvitations", Model: "ProductCollectionInvitation", IDParam: "invitationID",
@@ -265,16 +267,48 @@ func meDeleteCollection(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	tx := &resource.Tx{}
-	tx.Delete(store.Key{PK: mc.e.Item.PK, SK: mc.e.Item.SK})
-	err = tx.DeleteFound(c,
-		store.Query{PK: collectionEntriesPK(mc.buyer, mc.id())},
-		store.Query{PK: collectionInvitationsRes(c).PK(mc.buyer, mc.id())},
-		// Membership keys are <collection>|<user>; IDs cannot hold "|".
-		store.Query{PK: collectionMembersPK(mc.buyer), SKPrefix: mc.id() + "|"})
-	if err != nil {
+	if err := deleteCollection(c, tx, mc.buyer, mc.id()); err != nil {
 		return nil, err
 	}
 	return nil, tx.Commit(c)
+}
+
+// deleteCollection queues the removal of a collection with its entries,
+// invitations and memberships.
+func deleteCollection(c *resource.Ctx, tx *resource.Tx, buyer, id string) error {
+	tx.Delete(store.Key{PK: collectionsRes(c).PK(buyer), SK: id})
+	return tx.DeleteFound(c,
+		store.Query{PK: collectionEntriesPK(buyer, id)},
+		store.Query{PK: collectionInvitationsRes(c).PK(buyer, id)},
+		// Membership keys are <collection>|<user>; IDs cannot hold "|".
+		store.Query{PK: collectionMembersPK(buyer), SKPrefix: id + "|"})
+}
+
+// deleteUserCollections goes with a deleted buyer user: the collections
+// they own (with what hangs off them) and their memberships of others.
+func deleteUserCollections(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	buyer, user := c.Param("buyerID"), str(doc, "ID")
+	colls, err := c.Reg.All(c, collectionsRes(c), []string{buyer})
+	if err != nil {
+		return err
+	}
+	for _, d := range colls {
+		if str(d, "_owner") == user {
+			if err := deleteCollection(c, tx, buyer, str(d, "ID")); err != nil {
+				return err
+			}
+		}
+	}
+	members, err := c.Deps.Store.Query(c, store.Query{PK: collectionMembersPK(buyer)})
+	if err != nil {
+		return err
+	}
+	for _, it := range members {
+		if strings.HasSuffix(it.SK, "|"+user) {
+			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
+		}
+	}
+	return nil
 }
 
 // --- entries ----------------------------------------------------------------

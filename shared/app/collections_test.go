@@ -184,3 +184,22 @@ func TestProductCollectionInvitations(t *testing.T) {
 	}
 	wantErr(t, e.Do("GET", "/v1/me/productcollections/gifts", other, nil), 404, "NotFound")
 }
+
+// Deleting a buyer user removes the collections they own.
+func TestProductCollectionsGoWithTheirOwner(t *testing.T) {
+	t.Parallel()
+	s, other := collectionShop(t)
+	e := s.e
+	must(t, e, "POST", "/v1/me/productcollections", other, map[string]any{"ID": "theirs", "Name": "Theirs"}, 201)
+	must(t, e, "PUT", "/v1/me/productcollections/theirs/p1", other, nil, 204)
+	must(t, e, "POST", "/v1/me/productcollections", s.token, map[string]any{"ID": "mine", "Name": "Mine"}, 201)
+	must(t, e, "DELETE", "/v1/buyers/b1/users/u2", s.admin, nil, 204)
+	if got := ids(must(t, e, "GET", "/v1/buyers/b1/productcollections", s.admin, nil, 200)); len(got) != 1 || got[0] != "mine" {
+		t.Errorf("collections after deleting their owner: %v", got)
+	}
+	// The ID is free again, with no entries left behind.
+	must(t, e, "POST", "/v1/me/productcollections", s.token, map[string]any{"ID": "theirs", "Name": "Reused"}, 201)
+	if r := must(t, e, "GET", "/v1/buyers/b1/productcollections/theirs/products", s.admin, nil, 200); r.S("Meta.TotalCount") != "0" {
+		t.Errorf("entries survived: %s", r.Raw)
+	}
+}
