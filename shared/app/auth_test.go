@@ -180,6 +180,10 @@ func TestRefreshTokenGrant(t *testing.T) {
 	// Unknown refresh token, or one presented by another client.
 	wantTokenErr(t, e.Token(url.Values{"grant_type": {"refresh_token"}, "client_id": {rc}, "refresh_token": {"bogus"}}), "invalid_grant", "")
 	wantTokenErr(t, e.Token(url.Values{"grant_type": {"refresh_token"}, "client_id": {s.client}, "refresh_token": {rt}}), "invalid_grant", "")
+
+	// A user deactivated since the login cannot refresh.
+	must(t, e, "PATCH", "/v1/buyers/b1/users/u1", s.admin, map[string]any{"Active": false}, 200)
+	wantTokenErr(t, e.Token(url.Values{"grant_type": {"refresh_token"}, "client_id": {rc}, "refresh_token": {rt}}), "invalid_grant", "Auth.UserNotActive")
 }
 
 func TestTokenRolesAreRequestedIntersectGranted(t *testing.T) {

@@ -162,6 +162,10 @@ func grant(c *resource.Ctx, form map[string][]string) (*tokenResponse, error) {
 			return nil, tokenErr("invalid_grant", "Auth.OauthError", nil).withMessage("The refresh token is invalid or expired.")
 		}
 		ref = rec.User
+		// A user deactivated (or deleted) since the login gets no new token.
+		if user, err = activeUser(c, ref); err != nil {
+			return nil, err
+		}
 		if len(scope) == 0 {
 			scope = rec.Scope
 		}
@@ -191,23 +195,30 @@ func findUser(c *resource.Ctx, username string) (api.Doc, usernameRef, error) {
 	if err := json.Unmarshal(it.Doc, &ref); err != nil {
 		return nil, ref, err
 	}
+	u, err := activeUser(c, ref)
+	return u, ref, err
+}
+
+// activeUser loads the user a reference names for a grant, refusing a
+// missing user, an inactive one, or one whose company is inactive.
+func activeUser(c *resource.Ctx, ref usernameRef) (api.Doc, error) {
 	u, err := loadUser(c, ref)
 	if err != nil {
-		return nil, ref, tokenErr("invalid_grant", "Auth.InvalidUsernameOrPassword", nil)
+		return nil, tokenErr("invalid_grant", "Auth.InvalidUsernameOrPassword", nil)
 	}
 	if active, _ := u["Active"].(bool); !active {
-		return nil, ref, tokenErr("invalid_grant", "Auth.UserNotActive", nil)
+		return nil, tokenErr("invalid_grant", "Auth.UserNotActive", nil)
 	}
 	if companies := companyResources[ref.Kind]; companies != "" {
 		b, err := c.Reg.Load(c, c.Reg.Resource(companies), nil, ref.Company)
 		if err != nil {
-			return nil, ref, err
+			return nil, err
 		}
 		if active, _ := b.Doc["Active"].(bool); !active {
-			return nil, ref, tokenErr("invalid_grant", "Auth.CompanyNotActive", nil)
+			return nil, tokenErr("invalid_grant", "Auth.CompanyNotActive", nil)
 		}
 	}
-	return u, ref, nil
+	return u, nil
 }
 
 // userAt is the resource and scope holding the user a reference names.
