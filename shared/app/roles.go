@@ -2,6 +2,8 @@ package app
 
 import (
 	"slices"
+
+	"github.com/ordercloud-serverless/occ/shared/auth"
 	"sort"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
@@ -39,6 +41,7 @@ func userGroups(c *resource.Ctx, kind, company, userID string) ([]string, error)
 // roleSet is what a user's security profiles grant.
 type roleSet struct {
 	Roles, CustomRoles []string
+	userType           string // whose roles these are ("" when unknown)
 }
 
 // grantedRoles unions the roles of every security profile assigned to the
@@ -75,7 +78,8 @@ func grantedRoles(c *resource.Ctx, kind, company, userID string) (roleSet, error
 			keys = append(keys, store.Key{PK: profiles.PK(), SK: str(d, "SecurityProfileID")})
 		}
 	}
-	return profileRoles(c, keys)
+	rs, err := profileRoles(c, keys)
+	return rs.ofType(userType(kind)), err
 }
 
 // profileRoles loads security profiles by key and unions their roles.
@@ -98,6 +102,12 @@ func profileRoles(c *resource.Ctx, keys []store.Key) (roleSet, error) {
 		}
 	}
 	return roleSet{Roles: sortedKeys(roles), CustomRoles: sortedKeys(custom)}, nil
+}
+
+// ofType keeps the roles that apply to a user type (custom roles grant no
+// API access, so they all stay).
+func (rs roleSet) ofType(userType string) roleSet {
+	return roleSet{Roles: auth.RolesOfType(userType, rs.Roles), CustomRoles: rs.CustomRoles, userType: userType}
 }
 
 func availableRoles(c *resource.Ctx, kind, company, userID string) ([]string, error) {
@@ -125,6 +135,9 @@ func sortedKeys(m map[string]bool) []string {
 	return out
 }
 
+// applies says whether an API role may be held by the user rs belongs to.
+func (rs roleSet) applies(role string) bool { return auth.RoleApplies(rs.userType, role) }
+
 // tokenRoles is what a token carries: the requested roles the user has
 // (every requested role when it has FullAccess), plus requested custom roles.
 func tokenRoles(requested []string, rs roleSet) []string {
@@ -134,7 +147,7 @@ func tokenRoles(requested []string, rs roleSet) []string {
 		if slices.Contains(out, r) {
 			continue
 		}
-		if slices.Contains(rs.Roles, r) || slices.Contains(rs.CustomRoles, r) || (full && isAPIRole(r)) {
+		if slices.Contains(rs.Roles, r) || slices.Contains(rs.CustomRoles, r) || (full && isAPIRole(r) && rs.applies(r)) {
 			out = append(out, r)
 		}
 	}

@@ -78,21 +78,25 @@ type Principal struct {
 }
 
 // Has reports whether the caller holds role (FullAccess holds every role).
+// Only roles that apply to the caller's user type count, so a token
+// minted before a profile changed cannot carry a role its user may not hold.
 func (p *Principal) Has(role string) bool {
+	if !RoleApplies(p.UserType, role) {
+		return false
+	}
 	return slices.Contains(p.Roles, role) || slices.Contains(p.Roles, "FullAccess")
 }
 
 // HasAny reports whether the caller holds at least one of roles.
 func (p *Principal) HasAny(roles []string) bool {
-	if slices.Contains(p.Roles, "FullAccess") {
-		return true
-	}
 	for _, r := range roles {
-		if slices.Contains(p.Roles, r) {
+		if r != "FullAccess" && p.Has(r) {
 			return true
 		}
 	}
-	return false
+	// An operation only FullAccess allows needs FullAccess itself, and is
+	// the marketplace's.
+	return slices.Contains(roles, "FullAccess") && p.UserType == Admin && slices.Contains(p.Roles, "FullAccess")
 }
 
 // Signer signs and verifies tokens with one RSA key.
