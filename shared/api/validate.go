@@ -133,8 +133,12 @@ func checkValue(f contract.Field, v any, partial bool, path string) (any, *Error
 		if !ok {
 			return nil, typeErr(path, "a number")
 		}
-		if _, err := strconv.ParseFloat(n.String(), 64); err != nil {
+		x, err := strconv.ParseFloat(n.String(), 64)
+		if err != nil {
 			return nil, typeErr(path, "a number")
+		}
+		if f.NonNegative && x < 0 {
+			return nil, Validation(path, path+" cannot be negative.")
 		}
 		return n, nil
 	case "DateTimeOffset":

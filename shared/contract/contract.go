@@ -29,6 +29,8 @@ type Field struct {
 	Sortable   int // priority (1000 when sortable without priority), 0 = not sortable
 	Default    string
 	Values     []string // enum values, when Type is an enum
+	// NonNegative amounts are refused below zero (supplement.json).
+	NonNegative bool
 }
 
 // Nullable reports whether the type ends in "?".
@@ -151,8 +153,9 @@ func load() *catalog {
 				Base   *string    `json:"base"`
 				Fields []rawField `json:"fields"`
 			} `json:"models"`
-			Operations []Operation         `json:"operations"`
-			Enums      map[string][]string `json:"enums"`
+			Operations  []Operation         `json:"operations"`
+			Enums       map[string][]string `json:"enums"`
+			NonNegative map[string][]string `json:"nonNegative"`
 		}
 		must(json.Unmarshal(mustRead("data/supplement.json"), &sup))
 		for name, m := range sup.Models {
@@ -212,6 +215,16 @@ func load() *catalog {
 		}
 		for name := range mf.Models {
 			build(name)
+		}
+		for name, fields := range sup.NonNegative {
+			m := c.models[name]
+			for _, f := range fields {
+				i, ok := m.byName[f]
+				if !ok {
+					panic("contract data: nonNegative names no field " + name + "." + f)
+				}
+				m.Fields[i].NonNegative = true
+			}
 		}
 		must(json.Unmarshal(mustRead("data/operations.json"), &c.ops))
 		c.ops = append(c.ops, sup.Operations...)
