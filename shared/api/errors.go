@@ -70,6 +70,13 @@ func IDExists(objectType, id string) *Error {
 		Data: map[string]any{"ObjectType": objectType, "ObjectID": id}}
 }
 
+// Conflict is the 409 for a write that kept losing to concurrent writes of
+// the same object (after retrying); the caller may simply send it again.
+func Conflict() *Error {
+	return &Error{Status: http.StatusConflict, Code: "Conflict",
+		Message: "The object was changed by other requests at the same time; send the request again."}
+}
+
 // Unauthorized is the 401 for a missing, bad or expired token.
 func Unauthorized(msg string) *Error {
 	return &Error{Status: http.StatusUnauthorized, Code: "InvalidToken", Message: msg}

@@ -11,20 +11,21 @@ import (
 
 func declareBundles(r *resource.Registry) {
 	r.Add(&resource.Resource{Name: "Bundles", Model: "Bundle", IDParam: "bundleID", Prepare: setOwner,
-		OpIDs: map[string]string{"List": ""}})
+		OpIDs: map[string]string{"List": ""}, Reach: ownedByOwnerID})
 	r.Handle("Bundles.List", listBundles)
 	r.AddAssignment(&resource.Assignment{Resource: "Bundles", Save: "SaveAssignment", Delete: "DeleteAssignment",
 		List: "ListAssignments", Model: "BundleAssignment", Key: []string{"BundleID", "BuyerID", "UserGroupID"},
 		Refs: []resource.Ref{{Field: "BundleID", Resource: "Bundles"}, {Field: "BuyerID", Resource: "Buyers"},
 			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}},
-		Party: true})
+		Party: true, Reach: []string{"BundleID"}})
 	r.AddAssignment(&resource.Assignment{Resource: "Bundles", Save: "SaveProductAssignment", Delete: "DeleteProductAssignment",
 		List: "ListProductAssignments", Model: "BundleProductAssignment", Key: []string{"BundleID", "ProductID"},
 		Refs:    []resource.Ref{{Field: "BundleID", Resource: "Bundles"}, {Field: "ProductID", Resource: "Products"}},
-		Prepare: prepareBundleProduct})
+		Prepare: prepareBundleProduct, Reach: []string{"BundleID"}})
 	r.AddAssignment(&resource.Assignment{Resource: "Catalogs", Save: "SaveBundleAssignment", Delete: "DeleteBundleAssignment",
 		List: "ListBundleAssignments", Model: "BundleCatalogAssignment", Key: []string{"CatalogID", "BundleID"},
-		Refs: []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "BundleID", Resource: "Bundles"}}})
+		Refs:  []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "BundleID", Resource: "Bundles"}},
+		Reach: []string{"CatalogID", "BundleID"}})
 	// Category assignments live under their catalog (the path's, which the
 	// engine checks, as it checks the category within it). Deleting a
 	// bundle or a category removes them by the engine's cascade.
@@ -129,6 +130,10 @@ func listBundles(c *resource.Ctx) (any, error) {
 		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return str(d, "OwnerID") != owner })
 	}
 	m := modelOf("Bundle")
+	// Facets count among what the caller may list.
+	if docs, err = c.Reg.Confine(c, m, docs); err != nil {
+		return nil, err
+	}
 	page, err := c.Reg.Page(c, m, docs, nil)
 	if err != nil {
 		return nil, err

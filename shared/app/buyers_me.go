@@ -209,29 +209,22 @@ func (v *buyersMeView) own(c *resource.Ctx) (*resource.Resource, []string, *reso
 }
 
 // write replaces one of the caller's own entities with body (merged into
-// it when partial), retrying when a concurrent write wins the race.
+// it when partial).
 func (v *buyersMeView) write(c *resource.Ctx, partial bool) (any, error) {
 	doc, err := c.Decode(modelOf(v.view), partial)
 	if err != nil {
 		return nil, err
 	}
 	delete(doc, "ID")
-	for attempt := 0; ; attempt++ {
-		res, scope, e, err := v.own(c)
-		if err != nil {
-			return nil, err
-		}
-		next := api.Clone(doc)
-		if partial {
-			next = api.Merge(api.Clone(e.Doc), next)
-		}
-		next["ID"] = e.Doc["ID"]
-		out, err := c.Reg.Replace(c, res, scope, e, next)
-		if errors.Is(err, store.ErrConflict) && attempt < 5 {
-			continue
-		}
-		return out, err
+	res, scope, e, err := v.own(c)
+	if err != nil {
+		return nil, err
 	}
+	if partial {
+		doc = api.Merge(api.Clone(e.Doc), doc)
+	}
+	doc["ID"] = e.Doc["ID"]
+	return c.Reg.Replace(c, res, scope, e, doc)
 }
 
 func (v *buyersMeView) save(c *resource.Ctx) (any, error) { return v.write(c, false) }

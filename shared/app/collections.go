@@ -47,7 +47,7 @@ func declareCollections(r *resource.Registry) {
 	// Invitations are served only through Me operations; declaring them
 	// gives storage, loading and 404s in the usual shape.
 	r.Add(&resource.Resource{Name: "ProductCollectionInvitations", Model: "ProductCollectionInvitation", IDParam: "invitationID",
-		Ops: []string{}})
+		Scope: []string{"buyerID", "productCollectionID"}, Ops: []string{}})
 	r.Handle("ProductCollections.ListEntries", listCollectionEntriesAdmin)
 
 	r.Handle("Me.ListProductCollections", meListCollections)

@@ -18,6 +18,7 @@ func declare(r *resource.Registry) {
 	declareSuppliers(r)   // suppliers.go
 	declareSpecs(r)       // specs.go
 	declareMerchandise(r) // merchandise.go
+	declareTokenLifetimes(r)
 }
 
 func declareSeller(r *resource.Registry) {
@@ -49,9 +50,11 @@ func declareSeller(r *resource.Registry) {
 }
 
 func declareBuyers(r *resource.Registry) {
-	r.Add(&resource.Resource{Name: "Buyers", Model: "Buyer", IDParam: "buyerID", Prepare: prepareBuyer, BeforeDelete: deleteBuyer})
+	r.Add(&resource.Resource{Name: "Buyers", Model: "Buyer", IDParam: "buyerID", Prepare: prepareBuyer, BeforeDelete: deleteBuyer,
+		Reach: resource.Reach{Owners: []string{"ID"}, Sees: supplierSellsToBuyer}})
 	r.Add(&resource.Resource{Name: "Users", Model: "User", Kind: "BuyerUser", ObjectType: "User", IDParam: "userID",
 		Scope: []string{"buyerID"}, Parents: []resource.Parent{{Param: "buyerID", Resource: "Buyers"}},
+		Reach:   resource.Reach{Owners: []string{"CompanyID"}},
 		Prepare: prepareUser(buyerCompany), Present: presentUser(buyerCompany), BeforeDelete: deleteUsername})
 	r.Add(&resource.Resource{Name: "UserGroups", Model: "UserGroup", Kind: "BuyerUserGroup", ObjectType: "UserGroup", IDParam: "userGroupID",
 		Scope: []string{"buyerID"}, Parents: []resource.Parent{{Param: "buyerID", Resource: "Buyers"}}})
@@ -64,18 +67,24 @@ func declareBuyers(r *resource.Registry) {
 		Scope: []string{"buyerID"}, Parents: []resource.Parent{{Param: "buyerID", Resource: "Buyers"}}})
 }
 
+// ownedByOwnerID is the reach of what an organization owns: the company
+// its OwnerID names (a supplier's products, catalogs, price schedules…).
+var ownedByOwnerID = resource.Reach{Owners: []string{"OwnerID"}}
+
 // categoryRef is an assignment's category, in the catalog of the path.
 var categoryRef = resource.Ref{Field: "CategoryID", Resource: "Categories", ScopeParams: []string{"catalogID"}}
 
 func declareCatalogs(r *resource.Registry) {
 	r.Add(&resource.Resource{Name: "Catalogs", Model: "Catalog", IDParam: "catalogID", Prepare: setOwner, BeforeDelete: deleteCatalog,
-		Present: presentCatalog})
+		Present: presentCatalog, Reach: ownedByOwnerID})
 	r.AddAssignment(&resource.Assignment{Resource: "Catalogs", Save: "SaveAssignment", Delete: "DeleteAssignment", List: "ListAssignments",
 		Model: "CatalogAssignment", Key: []string{"CatalogID", "BuyerID"},
-		Refs: []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "BuyerID", Resource: "Buyers"}}})
+		Refs:  []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "BuyerID", Resource: "Buyers"}},
+		Reach: []string{"CatalogID"}})
 	r.AddAssignment(&resource.Assignment{Resource: "Catalogs", Save: "SaveProductAssignment", Delete: "DeleteProductAssignment",
 		List: "ListProductAssignments", Model: "ProductCatalogAssignment", Key: []string{"CatalogID", "ProductID"},
-		Refs: []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "ProductID", Resource: "Products"}}})
+		Refs:  []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "ProductID", Resource: "Products"}},
+		Reach: []string{"CatalogID"}})
 
 	r.Add(&resource.Resource{Name: "Categories", Model: "Category", IDParam: "categoryID", Scope: []string{"catalogID"},
 		Parents: []resource.Parent{{Param: "catalogID", Resource: "Catalogs"}}, Prepare: prepareCategory, Present: presentCategory})
@@ -88,16 +97,19 @@ func declareCatalogs(r *resource.Registry) {
 		List: "ListProductAssignments", Model: "CategoryProductAssignment", Scope: []string{"catalogID"}, Key: []string{"CategoryID", "ProductID"},
 		Refs: []resource.Ref{{Field: "ProductID", Resource: "Products"}, categoryRef}, Prepare: prepareCategoryProduct})
 
-	r.Add(&resource.Resource{Name: "Products", Model: "Product", IDParam: "productID", Prepare: prepareProduct})
+	r.Add(&resource.Resource{Name: "Products", Model: "Product", IDParam: "productID", Prepare: prepareProduct,
+		Reach: resource.Reach{Owners: []string{"OwnerID"}, Sees: supplierMaySell},
+		Refs: []resource.Ref{{Field: "DefaultPriceScheduleID", Resource: "PriceSchedules"},
+			{Field: "DefaultSupplierID", Resource: "Suppliers"}}})
 	r.AddAssignment(&resource.Assignment{Resource: "Products", Save: "SaveAssignment", Delete: "DeleteAssignment", List: "ListAssignments",
 		Model: "ProductAssignment", Key: []string{"ProductID", "BuyerID", "UserGroupID"},
 		Refs: []resource.Ref{{Field: "ProductID", Resource: "Products"}, {Field: "BuyerID", Resource: "Buyers"},
 			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}},
 			{Field: "PriceScheduleID", Resource: "PriceSchedules"}},
-		Prepare: prepareProductAssignment, Party: true})
+		Prepare: prepareProductAssignment, Party: true, Reach: []string{"ProductID"}})
 
 	r.Add(&resource.Resource{Name: "PriceSchedules", Model: "PriceSchedule", IDParam: "priceScheduleID",
-		Prepare: preparePriceSchedule, Present: presentPriceSchedule})
+		Prepare: preparePriceSchedule, Present: presentPriceSchedule, Reach: ownedByOwnerID})
 	r.Handle("PriceSchedules.SavePriceBreak", savePriceBreak)
 	r.Handle("PriceSchedules.DeletePriceBreak", deletePriceBreak)
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -246,11 +245,6 @@ func prepareProduct(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 	if inv, ok := doc["Inventory"].(map[string]any); ok {
 		inv["LastUpdated"] = api.Now()
 	}
-	if ps := str(doc, "DefaultPriceScheduleID"); ps != "" {
-		if _, err := c.Reg.Load(c, c.Reg.Resource("PriceSchedules"), nil, ps); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
@@ -405,20 +399,14 @@ func deletePriceBreak(c *resource.Ctx) (any, error) {
 
 func editPriceBreaks(c *resource.Ctx, edit func([]any) []any) (any, error) {
 	res := c.Reg.Resource("PriceSchedules")
-	for attempt := 0; ; attempt++ {
-		e, err := c.Reg.Load(c, res, nil, c.Param("priceScheduleID"))
-		if err != nil {
-			return nil, err
-		}
-		doc := api.Clone(e.Doc)
-		breaks, _ := doc["PriceBreaks"].([]any)
-		doc["PriceBreaks"] = edit(breaks)
-		out, err := c.Reg.Replace(c, res, nil, e, doc)
-		if errors.Is(err, store.ErrConflict) && attempt < 5 {
-			continue
-		}
-		return out, err
+	e, err := c.Reg.Load(c, res, nil, c.Param("priceScheduleID"))
+	if err != nil {
+		return nil, err
 	}
+	doc := api.Clone(e.Doc)
+	breaks, _ := doc["PriceBreaks"].([]any)
+	doc["PriceBreaks"] = edit(breaks)
+	return c.Reg.Replace(c, res, nil, e, doc)
 }
 
 // prepareSecurityProfileAssignment checks parties that have no company:

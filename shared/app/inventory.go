@@ -20,14 +20,14 @@ func declareInventory(r *resource.Registry) {
 	variant := resource.Parent{Param: "variantID", Resource: "Variants"}
 	r.Add(&resource.Resource{Name: "InventoryRecords", Model: "InventoryRecord", IDParam: "inventoryRecordID",
 		Scope: []string{"productID"}, Parents: []resource.Parent{product},
-		Prepare: prepareInventoryRecord(false), Present: presentInventoryRecord, Index: inventoryRecordAddressIndex})
+		Prepare: prepareInventoryRecord(false), Present: presentInventoryRecord, Index: inventoryRecordAddressIndex, Reach: ownedByOwnerID})
 	r.Add(&resource.Resource{Name: "VariantInventoryRecords", Model: "InventoryRecord", Kind: "VariantInventoryRecord",
 		ObjectType: "InventoryRecord", IDParam: "inventoryRecordID", Scope: []string{"productID", "variantID"},
 		Parents: []resource.Parent{product, variant},
 		OpIDs: map[string]string{"Get": "InventoryRecords.GetVariant", "List": "InventoryRecords.ListVariant",
 			"Create": "InventoryRecords.CreateVariant", "Save": "InventoryRecords.SaveVariant",
 			"Patch": "InventoryRecords.PatchVariant", "Delete": "InventoryRecords.DeleteVariant"},
-		Prepare: prepareInventoryRecord(true), Present: presentInventoryRecord, Index: inventoryRecordAddressIndex})
+		Prepare: prepareInventoryRecord(true), Present: presentInventoryRecord, Index: inventoryRecordAddressIndex, Reach: ownedByOwnerID})
 
 	// The engine checks the path's product (and variant), the record in
 	// that scope and the party; deleting a record removes its assignments

@@ -153,18 +153,23 @@ func grant(c *resource.Ctx, form map[string][]string) (*tokenResponse, error) {
 		}
 		ref, user = r, u
 	case "refresh_token":
+		invalid := tokenErr("invalid_grant", "Auth.OauthError", nil).withMessage("The refresh token is invalid or expired.")
 		rec, err := loadRefresh(c, get("refresh_token"))
-		revoked := false
-		if err == nil {
-			revoked, err = refreshRevoked(c, rec)
-		}
-		if err != nil || revoked || rec.ClientID != clientID || time.Now().After(rec.Expires) {
-			return nil, tokenErr("invalid_grant", "Auth.OauthError", nil).withMessage("The refresh token is invalid or expired.")
+		if err != nil || rec.ClientID != clientID || time.Now().After(rec.Expires) {
+			return nil, invalid
 		}
 		ref = rec.User
-		// A user deactivated (or deleted) since the login gets no new token.
+		// A user deactivated (or deleted) since the login gets no new
+		// token, and says so; so does a token revoked since.
 		if user, err = activeUser(c, ref); err != nil {
 			return nil, err
+		}
+		revoked, err := refreshRevoked(c, rec)
+		if err != nil {
+			return nil, err
+		}
+		if revoked {
+			return nil, invalid
 		}
 		if len(scope) == 0 {
 			scope = rec.Scope

@@ -19,7 +19,9 @@ import (
 // GSI1 finds a user's orders and GSI2 a buyer company's.
 var (
 	ordersRes = (&resource.Resource{Name: "Orders", Model: "Order", Kind: "Order", IDParam: "orderID", Ops: []string{},
-		Index: func(d api.Doc) (string, string) { return "OrderFromUser#" + str(d, "FromUserID"), str(d, "ID") }}).Init()
+		Index: func(d api.Doc) (string, string) { return "OrderFromUser#" + str(d, "FromUserID"), str(d, "ID") },
+		// The buying company and the selling one both own an order.
+		Reach: resource.Reach{Owners: []string{"FromCompanyID", "ToCompanyID"}}}).Init()
 	lineItemsRes = (&resource.Resource{Name: "LineItems", Model: "LineItem", IDParam: "lineItemID", Scope: []string{"orderID"}, Ops: []string{}}).Init()
 )
 
@@ -40,7 +42,10 @@ func declareOrders(r *resource.Registry) {
 	r.Handle("LineItems.Patch", patchLineItem)
 	r.Handle("LineItems.Delete", deleteLineItem)
 
-	r.Add(&resource.Resource{Name: "Shipments", Model: "Shipment", IDParam: "shipmentID", Prepare: setShipmentOwner})
+	// The shipping organization owns a shipment; the buyer it goes to sees it.
+	r.Add(&resource.Resource{Name: "Shipments", Model: "Shipment", IDParam: "shipmentID", Prepare: setShipmentOwner,
+		Reach: resource.Reach{Owners: []string{"OwnerID"}, Viewers: []string{"BuyerID"}},
+		Refs:  []resource.Ref{{Field: "BuyerID", Resource: "Buyers"}}})
 	r.Handle("Shipments.List", listShipments)
 	r.Handle("Shipments.SaveItem", saveShipmentItem)
 	r.Handle("Orders.ListShipments", listOrderShipments)
@@ -110,6 +115,9 @@ func createOrder(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkOrderOverrides(c, doc); err != nil {
+		return nil, err
+	}
 	var ref usernameRef
 	switch {
 	case c.P.UserType == auth.Buyer && dir != "Incoming":
@@ -134,6 +142,9 @@ func createOrder(c *resource.Ctx) (any, error) {
 	doc["Status"], doc["IsSubmitted"] = commerce.Unsubmitted, false
 	doc["DateCreated"], doc["LastUpdated"] = now, now
 	doc["Currency"] = "USD"
+	if err := useOrderAddresses(c, doc, doc, nil, nil); err != nil {
+		return nil, err
+	}
 	applyTotals(doc, nil)
 	if err := c.Reg.AssignID(c, doc); err != nil {
 		return nil, err
@@ -212,31 +223,25 @@ func meListOrders(c *resource.Ctx) (any, error) {
 	})
 }
 
-// updateOrder re-reads the order and applies change until the versioned
-// write wins, so concurrent edits are never lost.
+// updateOrder reads the order, applies change and writes it with the
+// change's other writes, conditioned on the version read: a concurrent
+// edit makes the request try again (resource.Retry), so none is lost.
 func updateOrder(c *resource.Ctx, id string, change func(order api.Doc, tx *resource.Tx) error) (api.Doc, error) {
-	for attempt := 0; ; attempt++ {
-		e, err := loadOrder(c, id)
-		if err != nil {
-			return nil, err
-		}
-		doc := api.Clone(e.Doc)
-		tx := &resource.Tx{}
-		if err := change(doc, tx); err != nil {
-			return nil, err
-		}
-		doc["LastUpdated"] = api.Now()
-		ops := append([]store.Op{{Put: ptr(orderItem(doc, e.Item.Version)), Cond: store.IfVersion}}, tx.Ops...)
-		err = c.Deps.Store.Transact(c, ops)
-		var ce *store.ConflictError
-		if errors.As(err, &ce) && ce.Index == 0 && attempt < 5 {
-			continue
-		}
-		if err != nil {
-			return nil, tx.Explain(err, 1)
-		}
-		return doc, nil
+	e, err := loadOrder(c, id)
+	if err != nil {
+		return nil, err
 	}
+	doc := api.Clone(e.Doc)
+	tx := &resource.Tx{}
+	if err := change(doc, tx); err != nil {
+		return nil, err
+	}
+	doc["LastUpdated"] = api.Now()
+	tx.Lead(store.Op{Put: ptr(orderItem(doc, e.Item.Version)), Cond: store.IfVersion}, nil)
+	if err := tx.Commit(c); err != nil {
+		return nil, err
+	}
+	return doc, nil
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -259,11 +264,8 @@ func patchOrder(c *resource.Ctx) (any, error) {
 	for _, k := range []string{"ID", "FromUserID", "FromCompanyID", "ToCompanyID"} {
 		delete(patch, k)
 	}
-	if _, ok := patch["ShippingCost"]; ok && !c.P.Has("OverrideShipping") {
-		return nil, api.E(http.StatusForbidden, "Order.OverrideShippingPermission", nil)
-	}
-	if _, ok := patch["TaxCost"]; ok && !c.P.Has("OverrideTax") {
-		return nil, api.E(http.StatusForbidden, "Order.OverrideTaxPermission", nil)
+	if err := checkOrderOverrides(c, patch); err != nil {
+		return nil, err
 	}
 	return orderAction(c, func(o api.Doc, tx *resource.Tx) error {
 		for k, v := range api.Merge(o, patch) {
@@ -273,9 +275,91 @@ func patchOrder(c *resource.Ctx) (any, error) {
 		if err != nil {
 			return err
 		}
+		if err := useOrderAddresses(c, o, patch, lines, tx); err != nil {
+			return err
+		}
 		applyTotals(o, lines)
 		return nil
 	})
+}
+
+// useOrderAddresses resolves the address IDs a body sets on an order into
+// the addresses themselves: each must be one the order's user may use.
+func useOrderAddresses(c *resource.Ctx, o, body api.Doc, lines []api.Doc, tx *resource.Tx) error {
+	if id := str(body, "BillingAddressID"); id != "" {
+		addr, err := orderAddress(c, o, id, false)
+		if err != nil {
+			return err
+		}
+		o["BillingAddress"] = addr
+	}
+	if id := str(body, "ShippingAddressID"); id != "" {
+		addr, err := orderAddress(c, o, id, true)
+		if err != nil {
+			return err
+		}
+		shipTo(c, o, addr, lines, tx)
+	}
+	return nil
+}
+
+// orderAddress finds, by ID, an address the order's user may use: for a
+// buyer user, one it sees through Me (assigned to it, one of its groups or
+// its company, or its own) and usable for shipping or billing as asked;
+// for the marketplace, one of the order's buyer's addresses.
+func orderAddress(c *resource.Ctx, o api.Doc, id string, shipping bool) (api.Doc, error) {
+	address := modelOf("Address")
+	if c.P.UserType != auth.Buyer {
+		e, err := c.Reg.Load(c, c.Reg.Resource("Addresses"), []string{str(o, "FromCompanyID")}, id)
+		if err != nil {
+			return nil, err
+		}
+		return api.Complete(address, api.Clone(e.Doc)), nil
+	}
+	mine, err := buyersMeAddresses.all(c)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range mine {
+		if str(d, "ID") != id {
+			continue
+		}
+		if shipping && d["Shipping"] != true {
+			return nil, api.E(http.StatusBadRequest, "Address.IsNotShippingAddress", map[string]any{"AddressID": id})
+		}
+		if !shipping && d["Billing"] != true {
+			return nil, api.Validation("BillingAddressID", "This address cannot be used for billing.")
+		}
+		out := api.Doc{}
+		for _, f := range address.Fields {
+			out[f.Name] = d[f.Name]
+		}
+		return api.Complete(address, out), nil
+	}
+	return nil, api.NotFound("Address", id)
+}
+
+// shipTo makes addr the order's ship-to address and every line item's.
+func shipTo(c *resource.Ctx, o, addr api.Doc, lines []api.Doc, tx *resource.Tx) {
+	o["ShippingAddressID"] = addr["ID"]
+	o["_shipTo"] = addr
+	for _, l := range lines {
+		l["ShippingAddress"], l["ShippingAddressID"] = addr, addr["ID"]
+		tx.Put(lineItemsRes.Item([]string{str(o, "ID")}, l, 0), store.Always)
+	}
+}
+
+// checkOrderOverrides refuses a write setting the shipping or tax cost
+// without the role that allows overriding it, on create as on update.
+// (Negative amounts never get this far: the contract refuses them.)
+func checkOrderOverrides(c *resource.Ctx, body api.Doc) error {
+	if _, ok := body["ShippingCost"]; ok && !c.P.Has("OverrideShipping") {
+		return api.E(http.StatusForbidden, "Order.OverrideShippingPermission", nil)
+	}
+	if _, ok := body["TaxCost"]; ok && !c.P.Has("OverrideTax") {
+		return api.E(http.StatusForbidden, "Order.OverrideTaxPermission", nil)
+	}
+	return nil
 }
 
 func deleteOrder(c *resource.Ctx) (any, error) {
@@ -344,17 +428,11 @@ func setShippingAddress(c *resource.Ctx) (any, error) {
 		if !commerce.Editable(str(o, "Status")) {
 			return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("The shipping address of a submitted order cannot change.")
 		}
-		o["ShippingAddressID"] = addr["ID"]
-		o["_shipTo"] = addr
 		lines, err := orderLines(c, str(o, "ID"))
 		if err != nil {
 			return err
 		}
-		// The order's ship-to address is every line item's.
-		for _, l := range lines {
-			l["ShippingAddress"], l["ShippingAddressID"] = addr, addr["ID"]
-			tx.Put(lineItemsRes.Item([]string{str(o, "ID")}, l, 0), store.Always)
-		}
+		shipTo(c, o, addr, lines, tx)
 		return nil
 	})
 }
@@ -370,11 +448,14 @@ func setBillingAddress(c *resource.Ctx) (any, error) {
 	})
 }
 
+// addressBody reads a one-time address from the body. It is no stored
+// address, so it carries no ID: an ID in the body could name anybody's.
 func addressBody(c *resource.Ctx) (api.Doc, error) {
 	addr, err := c.Decode(modelOf("Address"), false)
 	if err != nil {
 		return nil, err
 	}
+	addr["ID"] = nil
 	return api.Complete(modelOf("Address"), addr), nil
 }
 
@@ -413,18 +494,10 @@ func priceLine(c *resource.Ctx, order api.Doc, line api.Doc, others []api.Doc) e
 		return api.E(http.StatusBadRequest, "LineItem.QuantityMustBePositive", nil)
 	}
 	pid := str(line, "ProductID")
-	v, err := visibility(c, str(order, "FromCompanyID"), str(order, "FromUserID"))
+	p, err := visibleProduct(c, str(order, "FromCompanyID"), str(order, "FromUserID"), pid)
 	if err != nil {
 		return err
 	}
-	products, err := buyerProducts(c, v, []string{pid})
-	if err != nil {
-		return err
-	}
-	if len(products) == 0 {
-		return api.NotFound("Product", pid)
-	}
-	p := products[0]
 	if p["IsParent"] == true {
 		return api.E(http.StatusBadRequest, "LineItem.CannotPurchaseParentProduct", nil)
 	}
@@ -465,6 +538,44 @@ func priceLine(c *resource.Ctx, order api.Doc, line api.Doc, others []api.Doc) e
 	return nil
 }
 
+// visibleProduct is a product as a buyer user sees it (with the price
+// schedule that applies to them), or a 404 when they cannot see it. It is
+// read once per request: a line item retried after losing a race to a
+// concurrent change of its order is priced again without re-reading the
+// catalog.
+func visibleProduct(c *resource.Ctx, buyerID, userID, productID string) (api.Doc, error) {
+	v, err := c.Memo("visible-product#"+buyerID+"#"+userID+"#"+productID, func() (any, error) {
+		v, err := visibility(c, buyerID, userID)
+		if err != nil {
+			return nil, err
+		}
+		products, err := buyerProducts(c, v, []string{productID})
+		if err != nil {
+			return nil, err
+		}
+		if len(products) == 0 {
+			return nil, api.NotFound("Product", productID)
+		}
+		return products[0], nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return api.Clone(v.(api.Doc)), nil
+}
+
+// changeLines applies a change to an order's line items, trying again
+// right here when a concurrent change of the order wins the race: lines
+// of one order are often added at once, and re-running only the order's
+// read and write (not the catalog reads that priced the line) lets many
+// writers through quickly.
+func changeLines(c *resource.Ctx, change func(order api.Doc, tx *resource.Tx) error) error {
+	return resource.RetryDo(c, func() error {
+		_, err := updateOrder(c, c.Param("orderID"), change)
+		return err
+	})
+}
+
 func createLineItem(c *resource.Ctx) (any, error) {
 	line, err := c.Decode(modelOf("LineItem"), false)
 	if err != nil {
@@ -477,7 +588,7 @@ func createLineItem(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	var saved api.Doc
-	_, err = updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+	err = changeLines(c, func(o api.Doc, tx *resource.Tx) error {
 		if !commerce.Editable(str(o, "Status")) {
 			return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("Line items can only change on an unsubmitted order.")
 		}
@@ -511,7 +622,7 @@ func patchLineItem(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	var saved api.Doc
-	_, err = updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+	err = changeLines(c, func(o api.Doc, tx *resource.Tx) error {
 		if !commerce.Editable(str(o, "Status")) {
 			return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("Line items can only change on an unsubmitted order.")
 		}
@@ -547,7 +658,7 @@ func patchLineItem(c *resource.Ctx) (any, error) {
 }
 
 func deleteLineItem(c *resource.Ctx) (any, error) {
-	_, err := updateOrder(c, c.Param("orderID"), func(o api.Doc, tx *resource.Tx) error {
+	err := changeLines(c, func(o api.Doc, tx *resource.Tx) error {
 		if !commerce.Editable(str(o, "Status")) {
 			return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("Line items can only change on an unsubmitted order.")
 		}
@@ -574,76 +685,63 @@ func deleteLineItem(c *resource.Ctx) (any, error) {
 // submitted and all stock taken, or nothing changes.
 func submitOrder(c *resource.Ctx) (any, error) {
 	id := c.Param("orderID")
-	for attempt := 0; ; attempt++ {
-		e, err := loadOrder(c, id)
-		if err != nil {
-			return nil, err
-		}
-		lines, err := orderLines(c, id)
-		if err != nil {
-			return nil, err
-		}
-		status, err := commerce.Submit(str(e.Doc, "Status"), len(lines))
-		if err != nil {
-			return nil, domainErr(err, nil)
-		}
-		need := map[string]int64{}
-		var order []string
-		for _, l := range lines {
-			pid := str(l, "ProductID")
-			if _, seen := need[pid]; !seen {
-				order = append(order, pid)
-			}
-			need[pid] += int64(intOf(l["Quantity"]))
-		}
-		products := c.Reg.Resource("Products")
-		keys := make([]store.Key, len(order))
-		for i, pid := range order {
-			keys[i] = store.Key{PK: products.PK(), SK: pid}
-		}
-		got, err := c.Deps.Store.BatchGet(c, keys)
-		if err != nil {
-			return nil, err
-		}
-		doc := api.Clone(e.Doc)
-		now := api.Now()
-		doc["Status"], doc["IsSubmitted"], doc["DateSubmitted"], doc["LastUpdated"] = status, true, now, now
-		ops := []store.Op{{Put: ptr(orderItem(doc, e.Item.Version)), Cond: store.IfVersion}}
-		decremented := []string{}
-		for _, pid := range order {
-			it, ok := got[store.Key{PK: products.PK(), SK: pid}]
-			if !ok {
-				return nil, api.E(http.StatusBadRequest, "Order.ProductsNotFound", map[string]any{"ProductIDs": []string{pid}})
-			}
-			pd, _ := api.DecodeDoc(it.Doc)
-			if pd["Active"] != true {
-				return nil, api.E(http.StatusBadRequest, "Order.CannotSubmitWithInactiveProduct", map[string]any{"ProductID": pid})
-			}
-			inv, _ := pd["Inventory"].(map[string]any)
-			if it.Stock == nil || inv == nil {
-				continue
-			}
-			ops = append(ops, store.Op{Decrement: &store.Key{PK: it.PK, SK: it.SK}, Amount: need[pid], Floorless: inv["OrderCanExceed"] == true})
-			decremented = append(decremented, pid)
-		}
-		err = c.Deps.Store.Transact(c, ops)
-		var ce *store.ConflictError
-		if errors.As(err, &ce) {
-			if ce.Index >= 1 && ce.Index-1 < len(decremented) {
-				pid := decremented[ce.Index-1]
-				it := got[store.Key{PK: products.PK(), SK: pid}]
-				return nil, api.E(http.StatusBadRequest, "Inventory.Insufficient", map[string]any{"ProductID": pid,
-					"QuantityAvailable": *it.Stock, "QuantityRequested": need[pid]})
-			}
-			if attempt < 5 {
-				continue
-			}
-		}
-		if err != nil {
-			return nil, err
-		}
-		return outOrder(doc), nil
+	e, err := loadOrder(c, id)
+	if err != nil {
+		return nil, err
 	}
+	lines, err := orderLines(c, id)
+	if err != nil {
+		return nil, err
+	}
+	status, err := commerce.Submit(str(e.Doc, "Status"), len(lines))
+	if err != nil {
+		return nil, domainErr(err, nil)
+	}
+	need := map[string]int64{}
+	var order []string
+	for _, l := range lines {
+		pid := str(l, "ProductID")
+		if _, seen := need[pid]; !seen {
+			order = append(order, pid)
+		}
+		need[pid] += int64(intOf(l["Quantity"]))
+	}
+	products := c.Reg.Resource("Products")
+	keys := make([]store.Key, len(order))
+	for i, pid := range order {
+		keys[i] = store.Key{PK: products.PK(), SK: pid}
+	}
+	got, err := c.Deps.Store.BatchGet(c, keys)
+	if err != nil {
+		return nil, err
+	}
+	doc := api.Clone(e.Doc)
+	now := api.Now()
+	doc["Status"], doc["IsSubmitted"], doc["DateSubmitted"], doc["LastUpdated"] = status, true, now, now
+	tx := &resource.Tx{}
+	tx.Put(orderItem(doc, e.Item.Version), store.IfVersion)
+	for _, pid := range order {
+		it, ok := got[store.Key{PK: products.PK(), SK: pid}]
+		if !ok {
+			return nil, api.E(http.StatusBadRequest, "Order.ProductsNotFound", map[string]any{"ProductIDs": []string{pid}})
+		}
+		pd, _ := api.DecodeDoc(it.Doc)
+		if pd["Active"] != true {
+			return nil, api.E(http.StatusBadRequest, "Order.CannotSubmitWithInactiveProduct", map[string]any{"ProductID": pid})
+		}
+		inv, _ := pd["Inventory"].(map[string]any)
+		if it.Stock == nil || inv == nil {
+			continue
+		}
+		// Taking the stock fails the whole submit when it ran out.
+		tx.AddOr(store.Op{Decrement: &store.Key{PK: it.PK, SK: it.SK}, Amount: need[pid], Floorless: inv["OrderCanExceed"] == true},
+			api.E(http.StatusBadRequest, "Inventory.Insufficient", map[string]any{"ProductID": pid,
+				"QuantityAvailable": *it.Stock, "QuantityRequested": need[pid]}))
+	}
+	if err := tx.Commit(c); err != nil {
+		return nil, err
+	}
+	return outOrder(doc), nil
 }
 
 // --- shipments -------------------------------------------------------------
@@ -810,63 +908,58 @@ func saveShipmentItem(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	orderID, lineID, qty := str(si, "OrderID"), str(si, "LineItemID"), intOf(si["QuantityShipped"])
-	for attempt := 0; ; attempt++ {
-		o, err := c.Reg.Load(c, ordersRes, nil, orderID)
-		if err != nil {
-			return nil, err
-		}
-		lines, err := orderLines(c, orderID)
-		if err != nil {
-			return nil, err
-		}
-		i := slices.IndexFunc(lines, func(l api.Doc) bool { return str(l, "ID") == lineID })
-		if i < 0 {
-			return nil, api.NotFound("LineItem", lineID)
-		}
-		line := lines[i]
-		// Saving an item again replaces its quantity on this shipment.
-		already := 0
-		k := shipmentItemKey(shipmentID, orderID, lineID)
-		if prev, err := c.Deps.Store.Get(c, k); err == nil {
-			pd, _ := api.DecodeDoc(prev.Doc)
-			already = intOf(pd["QuantityShipped"])
-		}
-		var others []commerce.ShippedLine
-		for j, l := range lines {
-			if j != i {
-				others = append(others, commerce.ShippedLine{Quantity: intOf(l["Quantity"]), Shipped: intOf(l["QuantityShipped"])})
-			}
-		}
-		shipped, complete, err := commerce.Ship(str(o.Doc, "Status"), commerce.ShippedLine{Quantity: intOf(line["Quantity"]),
-			Shipped: intOf(line["QuantityShipped"]) - already}, qty, others)
-		if err != nil {
-			return nil, domainErr(err, map[string]any{"LineItemID": lineID})
-		}
-		line = api.Clone(line)
-		line["QuantityShipped"] = api.Num(int64(shipped))
-		out, item := shipmentItem(shipmentID, orderID, line, qty, si["xp"])
-		order := api.Clone(o.Doc)
-		now := api.Now()
-		order["LastUpdated"] = now
-		if complete {
-			order["Status"], order["DateCompleted"] = commerce.Completed, now
-		}
-		lineItem := c.Reg.Resource("LineItems").Item([]string{orderID}, line, 0)
-		ops := []store.Op{
-			{Put: ptr(orderItem(order, o.Item.Version)), Cond: store.IfVersion},
-			{Put: &lineItem, Cond: store.Always},
-			{Put: &item, Cond: store.Always},
-			{Put: ptr(orderShipmentItem(orderID, shipmentID)), Cond: store.Always},
-		}
-		err = c.Deps.Store.Transact(c, ops)
-		if errors.Is(err, store.ErrConflict) && attempt < 5 {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return api.Ordered{Model: modelOf("ShipmentItem"), Doc: out}, nil
+	// The order is named by the body: it must be one the caller ships.
+	o, err := c.Reg.LoadReachable(c, ordersRes, nil, orderID, true)
+	if err != nil {
+		return nil, err
 	}
+	lines, err := orderLines(c, orderID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(lines, func(l api.Doc) bool { return str(l, "ID") == lineID })
+	if i < 0 {
+		return nil, api.NotFound("LineItem", lineID)
+	}
+	line := lines[i]
+	// Saving an item again replaces its quantity on this shipment.
+	already := 0
+	k := shipmentItemKey(shipmentID, orderID, lineID)
+	if prev, err := c.Deps.Store.Get(c, k); err == nil {
+		pd, _ := api.DecodeDoc(prev.Doc)
+		already = intOf(pd["QuantityShipped"])
+	}
+	var others []commerce.ShippedLine
+	for j, l := range lines {
+		if j != i {
+			others = append(others, commerce.ShippedLine{Quantity: intOf(l["Quantity"]), Shipped: intOf(l["QuantityShipped"])})
+		}
+	}
+	shipped, complete, err := commerce.Ship(str(o.Doc, "Status"), commerce.ShippedLine{Quantity: intOf(line["Quantity"]),
+		Shipped: intOf(line["QuantityShipped"]) - already}, qty, others)
+	if err != nil {
+		return nil, domainErr(err, map[string]any{"LineItemID": lineID})
+	}
+	line = api.Clone(line)
+	line["QuantityShipped"] = api.Num(int64(shipped))
+	out, item := shipmentItem(shipmentID, orderID, line, qty, si["xp"])
+	order := api.Clone(o.Doc)
+	now := api.Now()
+	order["LastUpdated"] = now
+	if complete {
+		order["Status"], order["DateCompleted"] = commerce.Completed, now
+	}
+	lineItem := c.Reg.Resource("LineItems").Item([]string{orderID}, line, 0)
+	ops := []store.Op{
+		{Put: ptr(orderItem(order, o.Item.Version)), Cond: store.IfVersion},
+		{Put: &lineItem, Cond: store.Always},
+		{Put: &item, Cond: store.Always},
+		{Put: ptr(orderShipmentItem(orderID, shipmentID)), Cond: store.Always},
+	}
+	if err := c.Deps.Store.Transact(c, ops); err != nil {
+		return nil, err
+	}
+	return api.Ordered{Model: modelOf("ShipmentItem"), Doc: out}, nil
 }
 
 func listShipmentItems(c *resource.Ctx) (any, error) {

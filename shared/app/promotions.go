@@ -14,12 +14,12 @@ import (
 
 func declarePromotions(r *resource.Registry) {
 	r.Add(&resource.Resource{Name: "Promotions", Model: "Promotion", IDParam: "promotionID",
-		Prepare: preparePromotion, BeforeDelete: deletePromotionCode})
+		Prepare: preparePromotion, BeforeDelete: deletePromotionCode, Reach: ownedByOwnerID})
 	r.AddAssignment(&resource.Assignment{Resource: "Promotions", Save: "SaveAssignment", Delete: "DeleteAssignment",
 		List: "ListAssignments", Model: "PromotionAssignment", Key: []string{"PromotionID", "BuyerID", "UserGroupID"},
 		Refs: []resource.Ref{{Field: "PromotionID", Resource: "Promotions"}, {Field: "BuyerID", Resource: "Buyers"},
 			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}},
-		Party: true})
+		Party: true, Reach: []string{"PromotionID"}})
 	r.Handle("Me.ListPromotions", meListPromotions)
 	r.Handle("Me.GetPromotion", meGetPromotion)
 }

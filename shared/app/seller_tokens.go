@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +24,11 @@ import (
 //   - RevokeUserTokens writes one item per user, partition
 //     "TokenRevocation", sort key usrtype#company#userID, holding the
 //     revocation time in milliseconds. Revoking again overwrites it.
+//   - Deactivating or deleting a user revokes its tokens the same way;
+//     deactivating or deleting a buyer or supplier revokes every token of
+//     its users (key usrtype#company#*), and deactivating or deleting an
+//     API client every token issued through it (key client#clientID), in
+//     the same transaction as the change.
 //   - Each token's ID (jti) starts with its issue time in milliseconds
 //     (tokenIDAt), since the iat claim only has whole seconds and a login
 //     right after a revoke must not be mistaken for an older token.
@@ -66,6 +70,17 @@ func revocationKey(userType, company, userID string) string {
 	return userType + "#" + company + "#" + userID
 }
 
+// companyRevocationKey names every user of a company.
+func companyRevocationKey(userType, company string) string { return revocationKey(userType, company, "*") }
+
+// clientRevocationKey names every token issued through an API client.
+func clientRevocationKey(clientID string) string { return "client#" + clientID }
+
+// revocationKeys are the keys any of which revokes a token.
+func revocationKeys(userType, company, userID, clientID string) []string {
+	return []string{revocationKey(userType, company, userID), companyRevocationKey(userType, company), clientRevocationKey(clientID)}
+}
+
 // userRevocationKey is revocationKey for the user a reference names.
 func userRevocationKey(ref usernameRef) string {
 	return revocationKey(userType(ref.Kind), tokenCompany(ref), ref.UserID)
@@ -103,8 +118,11 @@ func (rc *revocationCache) check(ctx context.Context, deps *resource.Deps, p *au
 			return err
 		}
 	}
-	if at, ok := rc.at[revocationKey(p.UserType, p.CompanyID, p.UserID)]; ok && issuedAtMs(p.Claims) <= at {
-		return api.Unauthorized("Access token has been revoked.")
+	issued := issuedAtMs(p.Claims)
+	for _, k := range revocationKeys(p.UserType, p.CompanyID, p.UserID, p.ClientID) {
+		if at, ok := rc.at[k]; ok && issued <= at {
+			return api.Unauthorized("Access token has been revoked.")
+		}
 	}
 	return nil
 }
@@ -146,28 +164,66 @@ func revokedAtOf(it store.Item) int64 {
 	return d.RevokedAt
 }
 
-// revokeTokens records that every token of a user issued until now is void.
+// revokeTokens records that every token a key names issued until now is void.
 func revokeTokens(c *resource.Ctx, key string) error {
-	ms := time.Now().UnixMilli()
-	b, _ := json.Marshal(revocationDoc{RevokedAt: ms})
-	if _, err := c.Deps.Store.Put(c, store.Item{PK: revocationPK, SK: key, Type: revocationPK, ID: key, Doc: b}, store.Always); err != nil {
-		return err
-	}
-	revocationsOf(c.Reg).remember(key, ms)
-	return nil
+	tx := &resource.Tx{}
+	revokeInTx(c, tx, key)
+	return tx.Commit(c)
 }
 
-// refreshRevoked says whether a refresh token predates its user's last
-// revocation.
-func refreshRevoked(c *resource.Ctx, rec *refreshRecord) (bool, error) {
-	it, err := c.Deps.Store.Get(c, store.Key{PK: revocationPK, SK: userRevocationKey(rec.User)})
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
+// revokeInTx adds a revocation to a transaction; this process learns of it
+// once the transaction commits, the others within revocationCacheTTL.
+func revokeInTx(c *resource.Ctx, tx *resource.Tx, key string) {
+	ms := time.Now().UnixMilli()
+	b, _ := json.Marshal(revocationDoc{RevokedAt: ms})
+	tx.Put(store.Item{PK: revocationPK, SK: key, Type: revocationPK, ID: key, Doc: b}, store.Always)
+	rc := revocationsOf(c.Reg)
+	tx.AfterCommit(func() { rc.remember(key, ms) })
+}
+
+// revokeOnDeactivate revokes the tokens keyOf names when an entity's
+// Active turns false (a Prepare hook) ...
+func revokeOnDeactivate(keyOf func(c *resource.Ctx, doc api.Doc) string) func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	return func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+		if old != nil && old["Active"] == true && doc["Active"] != true {
+			revokeInTx(c, tx, keyOf(c, doc))
+		}
+		return nil
 	}
+}
+
+// ... or when it is deleted (a BeforeDelete hook).
+func revokeOnDelete(keyOf func(c *resource.Ctx, doc api.Doc) string) func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	return func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+		revokeInTx(c, tx, keyOf(c, doc))
+		return nil
+	}
+}
+
+// revokeWhenGone makes deactivating or deleting an entity of res revoke
+// the tokens keyOf names.
+func revokeWhenGone(res *resource.Resource, keyOf func(c *resource.Ctx, doc api.Doc) string) {
+	res.AlsoPrepare(revokeOnDeactivate(keyOf))
+	res.AlsoBeforeDelete(revokeOnDelete(keyOf))
+}
+
+// refreshRevoked says whether a refresh token predates a revocation of
+// its user, the user's company or its API client.
+func refreshRevoked(c *resource.Ctx, rec *refreshRecord) (bool, error) {
+	var keys []store.Key
+	for _, k := range revocationKeys(userType(rec.User.Kind), tokenCompany(rec.User), rec.User.UserID, rec.ClientID) {
+		keys = append(keys, store.Key{PK: revocationPK, SK: k})
+	}
+	got, err := c.Deps.Store.BatchGet(c, keys)
 	if err != nil {
 		return false, err
 	}
-	return rec.Issued.UnixMilli() <= revokedAtOf(it), nil
+	for _, it := range got {
+		if rec.Issued.UnixMilli() <= revokedAtOf(it) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func declareSellerTokens(r *resource.Registry) {
@@ -179,6 +235,21 @@ func declareSellerTokens(r *resource.Registry) {
 	r.Handle("Users.UnlockUserAccount", unlockUserAccount("Users"))
 	r.Handle("SupplierUsers.RevokeUserTokens", revokeUserTokens("SupplierUsers"))
 	r.Handle("SupplierUsers.UnlockUserAccount", unlockUserAccount("SupplierUsers"))
+}
+
+// declareTokenLifetimes makes tokens end with their user, its company or
+// their API client: deactivating or deleting one revokes them. It runs
+// once every user, company and client resource is declared.
+func declareTokenLifetimes(r *resource.Registry) {
+	userKey := func(userType string) func(*resource.Ctx, api.Doc) string {
+		return func(_ *resource.Ctx, u api.Doc) string { return revocationKey(userType, str(u, "CompanyID"), str(u, "ID")) }
+	}
+	revokeWhenGone(r.Resource("AdminUsers"), userKey(auth.Admin))
+	revokeWhenGone(r.Resource("Users"), userKey(auth.Buyer))
+	revokeWhenGone(r.Resource("SupplierUsers"), userKey(auth.Supplier))
+	revokeWhenGone(r.Resource("Buyers"), func(_ *resource.Ctx, b api.Doc) string { return companyRevocationKey(auth.Buyer, str(b, "ID")) })
+	revokeWhenGone(r.Resource("Suppliers"), func(_ *resource.Ctx, s api.Doc) string { return companyRevocationKey(auth.Supplier, str(s, "ID")) })
+	revokeWhenGone(r.Resource("ApiClients"), func(_ *resource.Ctx, cl api.Doc) string { return clientRevocationKey(str(cl, "ID")) })
 }
 
 // loadPathUser loads the user a path names (its parents must exist) of a
@@ -315,12 +386,13 @@ func lockedOut(u api.Doc) error {
 	return nil
 }
 
-// editUser re-reads a user and writes change's result, retrying on a
-// concurrent write. It bypasses the resource's Prepare (which reads the
+// editUser re-reads a user and writes change's result, trying again when a
+// concurrent write wins (the token endpoint is no registry operation, so
+// it retries here). It bypasses the resource's Prepare (which reads the
 // company from the request path): only lockout fields change.
 func editUser(c *resource.Ctx, ref usernameRef, change func(u api.Doc) bool) error {
 	res, scope := userAt(c, ref)
-	for attempt := 0; ; attempt++ {
+	return resource.RetryDo(c, func() error {
 		e, err := c.Reg.Load(c, res, scope, ref.UserID)
 		if err != nil {
 			return err
@@ -330,11 +402,8 @@ func editUser(c *resource.Ctx, ref usernameRef, change func(u api.Doc) bool) err
 			return nil
 		}
 		_, err = c.Deps.Store.Put(c, res.Item(scope, doc, e.Item.Version), store.IfVersion)
-		if errors.Is(err, store.ErrConflict) && attempt < 5 {
-			continue
-		}
 		return err
-	}
+	})
 }
 
 // loginFailed counts a failed password and locks the account when the

@@ -2,7 +2,6 @@ package app
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"os"
 	"slices"
@@ -43,6 +42,10 @@ func pageThenPresent(c *resource.Ctx, m *contract.Model, docs []api.Doc, present
 	lq, aerr := api.ParseList(c.R.URL.Query(), resource.ListSpec(c.Op, m))
 	if aerr != nil {
 		return nil, aerr
+	}
+	docs, err := c.Reg.Confine(c, m, docs)
+	if err != nil {
+		return nil, err
 	}
 	page, meta := lq.Apply(docs)
 	if present != nil {
@@ -176,18 +179,14 @@ func moveBuyerUser(c *resource.Ctx) (any, error) {
 	if _, err := c.Reg.Load(c, c.Reg.Resource("Buyers"), nil, to); err != nil {
 		return nil, err
 	}
-	for attempt := 0; ; attempt++ {
-		doc, err := tryMoveBuyerUser(c, users, from, to, userID, option)
-		// A concurrent write to the user or one of its orders: start over.
-		if errors.Is(err, store.ErrConflict) && attempt < 5 {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		c.Status = http.StatusOK // an update, not a create
-		return outBuyerUser(c, doc)
+	// A concurrent write to the user or one of its orders fails the
+	// transaction, and the request starts over (resource.Retry).
+	doc, err := tryMoveBuyerUser(c, users, from, to, userID, option)
+	if err != nil {
+		return nil, err
 	}
+	c.Status = http.StatusOK // an update, not a create
+	return outBuyerUser(c, doc)
 }
 
 func tryMoveBuyerUser(c *resource.Ctx, users *resource.Resource, from, to, userID, option string) (api.Doc, error) {
@@ -376,5 +375,6 @@ func impersonationRoles(c *resource.Ctx, clientID string, target usernameRef) (r
 			keys = append(keys, store.Key{PK: profiles.PK(), SK: str(d, "SecurityProfileID")})
 		}
 	}
-	return profileRoles(c, keys)
+	rs, err := profileRoles(c, keys)
+	return rs.ofType(userType(target.Kind)), err
 }

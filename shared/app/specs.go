@@ -15,7 +15,7 @@ import (
 // declareSpecs declares specs and options, spec-product assignments, variants and their generation, and inventory records.
 func declareSpecs(r *resource.Registry) {
 	specsParent := []resource.Parent{{Param: "specID", Resource: "Specs"}}
-	r.Add(&resource.Resource{Name: "Specs", Model: "Spec", IDParam: "specID", Prepare: prepareSpec, Present: presentSpec,
+	r.Add(&resource.Resource{Name: "Specs", Model: "Spec", IDParam: "specID", Prepare: prepareSpec, Present: presentSpec, Reach: ownedByOwnerID,
 		BeforeDelete: deleteSpecOptions})
 	r.Add(&resource.Resource{Name: "SpecOptions", Model: "SpecOption", IDParam: "optionID", Scope: []string{"specID"},
 		Parents: specsParent, BeforeDelete: clearSpecDefaultOption,
@@ -24,7 +24,7 @@ func declareSpecs(r *resource.Registry) {
 	r.AddAssignment(&resource.Assignment{Resource: "Specs", Save: "SaveProductAssignment", Delete: "DeleteProductAssignment",
 		List: "ListProductAssignments", Model: "SpecProductAssignment", Key: []string{"SpecID", "ProductID"},
 		Refs:    []resource.Ref{{Field: "SpecID", Resource: "Specs"}, {Field: "ProductID", Resource: "Products"}},
-		Prepare: prepareSpecProductAssignment})
+		Prepare: prepareSpecProductAssignment, Reach: []string{"SpecID", "ProductID"}})
 	r.Handle("Products.ListSpecs", listProductSpecs)
 	r.Handle("Me.ListSpecs", meListSpecs)
 	r.Handle("Me.GetSpec", meGetSpec)
@@ -42,15 +42,9 @@ func specExtendProducts(products *resource.Resource) {
 	products.AlsoBeforeDelete(func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 		return deleteProductVariantData(c, str(doc, "ID"), tx)
 	})
-	prevPrepare := products.Prepare
-	products.Prepare = func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
-		if prevPrepare != nil {
-			if err := prevPrepare(c, old, doc, tx); err != nil {
-				return err
-			}
-		}
+	products.AlsoPrepare(func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 		return checkVariantLevelTrackingChange(c, old, doc)
-	}
+	})
 }
 
 // --- specs and options -----------------------------------------------------

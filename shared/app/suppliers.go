@@ -1,7 +1,7 @@
 package app
 
 import (
-	"net/http"
+	"errors"
 	"slices"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
@@ -13,7 +13,8 @@ import (
 // declareSuppliers declares suppliers, their users, user groups and addresses, supplier-buyer relationships, product suppliers and product collections.
 func declareSuppliers(r *resource.Registry) {
 	underSupplier := []resource.Parent{{Param: "supplierID", Resource: "Suppliers"}}
-	r.Add(&resource.Resource{Name: "Suppliers", Model: "Supplier", IDParam: "supplierID", BeforeDelete: deleteSupplier})
+	r.Add(&resource.Resource{Name: "Suppliers", Model: "Supplier", IDParam: "supplierID", BeforeDelete: deleteSupplier,
+		Reach: resource.Reach{Owners: []string{"ID"}}})
 
 	// Which buyers may order from a supplier. The relationship has no SDK
 	// model (its endpoints take no body), so its operations are written by
@@ -25,9 +26,14 @@ func declareSuppliers(r *resource.Registry) {
 	r.Handle("Suppliers.ListBuyers", listSupplierBuyers)
 	r.Handle("Suppliers.SaveBuyer", saveSupplierBuyer)
 	r.Handle("Suppliers.DeleteBuyer", deleteSupplierBuyer)
+	// A supplier user manages its own organization, but only the
+	// marketplace owner creates and deletes suppliers and decides whom they
+	// sell to.
+	r.MarketplaceOnly("Suppliers.Create", "Suppliers.Delete", "Suppliers.SaveBuyer", "Suppliers.DeleteBuyer")
 
 	r.Add(&resource.Resource{Name: "SupplierUsers", Model: "User", Kind: "SupplierUser", ObjectType: "User", IDParam: "userID",
 		Scope: []string{"supplierID"}, Parents: underSupplier, Ops: []string{"Get", "Create", "Save", "Patch", "Delete"},
+		Reach:   resource.Reach{Owners: []string{"CompanyID"}},
 		Prepare: prepareUser(supplierCompany), Present: presentUser(supplierCompany), BeforeDelete: deleteUsername})
 	r.Handle("SupplierUsers.List", listSupplierUsers)
 	r.Add(&resource.Resource{Name: "SupplierUserGroups", Model: "UserGroup", Kind: "SupplierUserGroup", ObjectType: "UserGroup",
@@ -50,6 +56,24 @@ func declareSuppliers(r *resource.Registry) {
 	declareCollections(r)      // collections.go
 }
 
+// supplierSellsToBuyer lets a supplier user see the buyers it has a
+// relationship with (the Reach of buyers).
+func supplierSellsToBuyer(c *resource.Ctx, buyer api.Doc) (bool, error) {
+	if c.P.UserType != auth.Supplier {
+		return false, nil
+	}
+	return assignmentExists(c, c.Reg.AssignmentKind("SupplierBuyer"), api.Doc{"SupplierID": c.P.CompanyID, "BuyerID": buyer["ID"]})
+}
+
+// assignmentExists looks one assignment up by its key fields.
+func assignmentExists(c *resource.Ctx, a *resource.Assignment, key api.Doc) (bool, error) {
+	_, err := c.Deps.Store.Get(c, store.Key{PK: a.PK(), SK: a.SK(key)})
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // supplierCompany is the companyOf of supplier users: their supplier.
 func supplierCompany(c *resource.Ctx) (string, string) { return "SupplierUser", c.Param("supplierID") }
 
@@ -59,15 +83,6 @@ func supplierCompany(c *resource.Ctx) (string, string) { return "SupplierUser", 
 // buyers, products) go with the engine's cascade through their refs.
 func deleteSupplier(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 	return deleteScopedUnder(c, tx, "supplierID", str(doc, "ID"))
-}
-
-// marketplaceOwnerOnly refuses callers that are not marketplace owner users.
-func marketplaceOwnerOnly(c *resource.Ctx) error {
-	if c.P.UserType != auth.Admin {
-		return api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil).
-			WithMessage("Only the marketplace owner can manage this relationship.")
-	}
-	return nil
 }
 
 func loadSupplier(c *resource.Ctx, id string) (*resource.Entity, error) {
@@ -120,9 +135,6 @@ func listSupplierBuyers(c *resource.Ctx) (any, error) {
 }
 
 func saveSupplierBuyer(c *resource.Ctx) (any, error) {
-	if err := marketplaceOwnerOnly(c); err != nil {
-		return nil, err
-	}
 	sup, buyer := c.Param("supplierID"), c.Param("buyerID")
 	if _, err := loadSupplier(c, sup); err != nil {
 		return nil, err
@@ -136,9 +148,6 @@ func saveSupplierBuyer(c *resource.Ctx) (any, error) {
 }
 
 func deleteSupplierBuyer(c *resource.Ctx) (any, error) {
-	if err := marketplaceOwnerOnly(c); err != nil {
-		return nil, err
-	}
 	a := c.Reg.AssignmentKind("SupplierBuyer")
 	k := store.Key{PK: a.PK(), SK: a.SK(api.Doc{"SupplierID": c.Param("supplierID"), "BuyerID": c.Param("buyerID")})}
 	return nil, c.Deps.Store.Delete(c, k, store.Always)

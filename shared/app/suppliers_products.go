@@ -16,10 +16,24 @@ import (
 func declareProductSuppliers(r *resource.Registry) {
 	r.AddAssignment(&resource.Assignment{Resource: "Products", Delete: "RemoveSupplier", Model: "ProductSupplierAssignment",
 		Kind: "ProductSupplier", Key: []string{"ProductID", "SupplierID"},
-		Refs: []resource.Ref{{Field: "ProductID", Resource: "Products"}, {Field: "SupplierID", Resource: "Suppliers"}}})
+		Refs:  []resource.Ref{{Field: "ProductID", Resource: "Products"}, {Field: "SupplierID", Resource: "Suppliers"}},
+		Reach: []string{"SupplierID"}})
 	r.Handle("Products.ListSuppliers", listProductSuppliers)
 	r.Handle("Products.SaveSupplier", saveProductSupplier)
 	r.Handle("Me.ListProductSellers", meListProductSellers)
+}
+
+// supplierMaySell lets a supplier user see, besides the products it owns,
+// the ones it may sell: those every supplier is invited to opt in to, those
+// naming it their default supplier, and those it has opted in to.
+func supplierMaySell(c *resource.Ctx, product api.Doc) (bool, error) {
+	if c.P.UserType != auth.Supplier {
+		return false, nil
+	}
+	if product["AllSuppliersCanSell"] == true || str(product, "DefaultSupplierID") == c.P.CompanyID {
+		return true, nil
+	}
+	return assignmentExists(c, c.Reg.AssignmentKind("ProductSupplier"), api.Doc{"ProductID": product["ID"], "SupplierID": c.P.CompanyID})
 }
 
 // productSuppliers lists the product's ProductSupplier relationships.

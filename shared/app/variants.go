@@ -68,29 +68,23 @@ func writeVariant(c *resource.Ctx, partial bool) (any, error) {
 		inv["LastUpdated"] = api.Now()
 	}
 	variants := c.Reg.Resource("Variants")
-	for attempt := 0; ; attempt++ {
-		old, err := c.Reg.Load(c, variants, []string{productID}, id)
-		if err != nil {
-			return nil, err
-		}
-		doc := api.Clone(patch)
-		if partial {
-			doc = api.Merge(api.Clone(old.Doc), doc)
-		}
-		if str(doc, "ID") == "" {
-			doc["ID"] = id
-		}
-		doc["Specs"] = old.Doc["Specs"]
-		api.Complete(variants.ContractModel(), doc)
-		err = putVariant(c, productID, old, doc)
-		if errors.Is(err, store.ErrConflict) && attempt < 5 {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return c.Reg.Out(c, variants, doc)
+	old, err := c.Reg.Load(c, variants, []string{productID}, id)
+	if err != nil {
+		return nil, err
 	}
+	doc := patch
+	if partial {
+		doc = api.Merge(api.Clone(old.Doc), doc)
+	}
+	if str(doc, "ID") == "" {
+		doc["ID"] = id
+	}
+	doc["Specs"] = old.Doc["Specs"]
+	api.Complete(variants.ContractModel(), doc)
+	if err := putVariant(c, productID, old, doc); err != nil {
+		return nil, err
+	}
+	return c.Reg.Out(c, variants, doc)
 }
 
 // putVariant writes a variant over old; a new ID moves the variant, with
@@ -235,30 +229,25 @@ func generateVariants(c *resource.Ctx) (any, error) {
 	overwrite := strings.EqualFold(c.Query("overwriteExisting"), "true")
 	productID := c.Param("productID")
 	products := c.Reg.Resource("Products")
-	for attempt := 0; ; attempt++ {
-		product, err := c.Reg.Load(c, products, nil, productID)
-		if err != nil {
-			return nil, err
-		}
-		if product.Doc["IsParent"] == true || str(product.Doc, "ParentID") != "" {
-			return nil, api.E(http.StatusBadRequest, "Product.ParentChildProductsCannotHaveVariants", nil)
-		}
-		if product.Doc["IsBundle"] == true {
-			return nil, api.E(http.StatusBadRequest, "Product.BundleProductCannotHaveVariants", nil)
-		}
-		active, ok := overrides["Active"].(bool)
-		if !ok {
-			active = product.Doc["Active"] == true
-		}
-		pdoc, err := regenerateVariants(c, product, active, overwrite)
-		if errors.Is(err, store.ErrConflict) && attempt < 5 {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return c.Reg.Out(c, products, pdoc)
+	product, err := c.Reg.Load(c, products, nil, productID)
+	if err != nil {
+		return nil, err
 	}
+	if product.Doc["IsParent"] == true || str(product.Doc, "ParentID") != "" {
+		return nil, api.E(http.StatusBadRequest, "Product.ParentChildProductsCannotHaveVariants", nil)
+	}
+	if product.Doc["IsBundle"] == true {
+		return nil, api.E(http.StatusBadRequest, "Product.BundleProductCannotHaveVariants", nil)
+	}
+	active, ok := overrides["Active"].(bool)
+	if !ok {
+		active = product.Doc["Active"] == true
+	}
+	pdoc, err := regenerateVariants(c, product, active, overwrite)
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Out(c, products, pdoc)
 }
 
 func regenerateVariants(c *resource.Ctx, product *resource.Entity, active, overwrite bool) (api.Doc, error) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/auth"
 	"github.com/ordercloud-serverless/occ/shared/contract"
 	"github.com/ordercloud-serverless/occ/shared/store"
 )
@@ -42,6 +43,12 @@ type Assignment struct {
 	Party bool
 	// GroupField names the party's group field (default "UserGroupID").
 	GroupField string
+	// Reach names the reference fields whose entities decide which buyer
+	// and supplier users reach an assignment that lives under no company:
+	// reading it needs one of them readable, changing it all of them
+	// owned. Without Reach (and no company in its scope) assignments are
+	// the marketplace's to make.
+	Reach []string
 
 	model *contract.Model
 }
@@ -100,6 +107,44 @@ func (r *Registry) AddAssignment(a *Assignment) *Assignment {
 		r.Handle(a.Resource+"."+a.List, func(c *Ctx) (any, error) { return c.Reg.listAssignments(c, a) })
 	}
 	return a
+}
+
+// ref is the reference declared for a field.
+func (a *Assignment) ref(field string) (Ref, bool) {
+	for _, r := range a.Refs {
+		if r.Field == field {
+			return r, true
+		}
+	}
+	return Ref{}, false
+}
+
+// confineAssignment refuses a buyer or supplier user an assignment it may
+// not change: one the marketplace alone makes, or one whose owning
+// entities are not all the caller's.
+func (r *Registry) confineAssignment(c *Ctx, a *Assignment, doc api.Doc) error {
+	if c.P == nil || c.P.UserType == auth.Admin || len(a.Scope) > 0 {
+		return nil // living under a company or an entity, checked on the path
+	}
+	if len(a.Reach) == 0 {
+		return api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil)
+	}
+	for _, f := range a.Reach {
+		ref, _ := a.ref(f)
+		id, _ := doc[f].(string)
+		if id == "" {
+			continue
+		}
+		res := r.resources[ref.Resource]
+		ok, err := r.entityReachable(c, res, refScope(c, ref, doc), id, true)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return api.NotFound(res.objectType(), id)
+		}
+	}
+	return nil
 }
 
 // fieldFor maps a parameter name (buyerID) to the model's field (BuyerID).
@@ -173,6 +218,9 @@ func (r *Registry) saveAssignment(c *Ctx, a *Assignment) error {
 			return err
 		}
 	}
+	if err := r.confineAssignment(c, a, doc); err != nil {
+		return err
+	}
 	if a.Prepare != nil {
 		if err := a.Prepare(c, doc); err != nil {
 			return err
@@ -224,6 +272,8 @@ func (a *Assignment) groupField() string {
 	return "UserGroupID"
 }
 
+// checkRef checks that the entity a reference field names exists and that
+// the caller may read it (404 otherwise).
 func (r *Registry) checkRef(c *Ctx, ref Ref, doc api.Doc) error {
 	id, _ := doc[ref.Field].(string)
 	if id == "" {
@@ -233,17 +283,12 @@ func (r *Registry) checkRef(c *Ctx, ref Ref, doc api.Doc) error {
 	if res == nil {
 		return nil
 	}
-	scope := make([]string, len(ref.ScopeFields))
-	for i, f := range ref.ScopeFields {
-		scope[i], _ = doc[f].(string)
-		if scope[i] == "" {
+	for _, f := range ref.ScopeFields {
+		if s, _ := doc[f].(string); s == "" {
 			return nil
 		}
 	}
-	for _, p := range ref.ScopeParams {
-		scope = append(scope, c.Param(p))
-	}
-	_, err := r.Load(c, res, scope, id)
+	_, err := r.LoadReachable(c, res, refScope(c, ref, doc), id, false)
 	return err
 }
 
@@ -270,6 +315,9 @@ func (r *Registry) deleteAssignment(c *Ctx, a *Assignment) error {
 		return err
 	}
 	doc := a.identity(c)
+	if err := r.confineAssignment(c, a, doc); err != nil {
+		return err
+	}
 	return c.Deps.Store.Delete(c, store.Key{PK: a.PK(a.scopeValues(c)...), SK: a.SK(doc)}, store.Always)
 }
 

@@ -50,6 +50,14 @@ type Resource struct {
 	Present func(c *Ctx, doc api.Doc) (api.Doc, error)
 	// Index gives the item's GSI1 keys (e.g. a unique username lookup).
 	Index func(doc api.Doc) (pk, sk string)
+	// Reach says which buyer and supplier users reach the entities (see
+	// reach.go); without it, and without a company in its scope, an entity
+	// is reached through the entity it lives under, or is the marketplace's.
+	Reach Reach
+	// Refs are fields referencing other entities: on every write that sets
+	// one, it must exist and be one the caller may read.
+	Refs []Ref
+
 	// AfterList may reshape the List response (page) given every doc of the
 	// collection, presented, before filters and paging: a list with facets
 	// counts values among the docs the query matches.
@@ -266,11 +274,16 @@ func ListSpec(op contract.Operation, m *contract.Model) api.ListSpec {
 	return api.ListSpec{Model: m, Reserved: reserved}
 }
 
-// Page filters, sorts and pages docs per the request and presents them.
+// Page filters, sorts and pages docs per the request and presents them;
+// only the docs the caller may read take part (Confine).
 func (r *Registry) Page(c *Ctx, m *contract.Model, docs []api.Doc, present func(api.Doc) (api.Doc, error)) (any, error) {
 	lq, aerr := api.ParseList(c.R.URL.Query(), ListSpec(c.Op, m))
 	if aerr != nil {
 		return nil, aerr
+	}
+	docs, err := r.Confine(c, m, docs)
+	if err != nil {
+		return nil, err
 	}
 	if present != nil {
 		for i, d := range docs {
@@ -291,6 +304,10 @@ func (r *Registry) list(c *Ctx, res *Resource) (any, error) {
 	}
 	docs, err := r.All(c, res, res.scopeValues(c))
 	if err != nil {
+		return nil, err
+	}
+	// Facets count among what the caller may list, so confine first.
+	if docs, err = r.Confine(c, res.model, docs); err != nil {
 		return nil, err
 	}
 	var present func(api.Doc) (api.Doc, error)
@@ -342,26 +359,25 @@ func (r *Registry) Insert(c *Ctx, res *Resource, scope []string, doc api.Doc) (a
 		doc["DateCreated"] = api.Now()
 	}
 	api.Complete(res.model, doc)
+	r.fillOwner(c, res, doc)
 	tx := &Tx{}
 	if res.Prepare != nil {
 		if err := res.Prepare(c, nil, doc, tx); err != nil {
 			return nil, err
 		}
 	}
-	ops := append([]store.Op{{Put: ptr(res.Item(scope, doc, 0)), Cond: store.IfAbsent}}, tx.Ops...)
-	if err := c.Deps.Store.Transact(c, ops); err != nil {
-		if err = tx.Explain(err, 1); errors.Is(err, store.ErrConflict) {
-			return nil, api.IDExists(res.objectType(), doc["ID"].(string))
-		}
+	if err := r.confineWrite(c, res, scope, nil, doc); err != nil {
+		return nil, err
+	}
+	id, _ := doc["ID"].(string)
+	tx.Lead(store.Op{Put: ptr(res.Item(scope, doc, 0)), Cond: store.IfAbsent}, api.IDExists(res.objectType(), id))
+	if err := tx.Commit(c); err != nil {
 		return nil, err
 	}
 	return r.Out(c, res, doc)
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// maxRetries bounds optimistic-concurrency retries of read-modify-write.
-const maxRetries = 5
 
 // decode checks the parents exist and reads the request body as a
 // cleaned doc of the resource's model (partial for PATCH).
@@ -381,22 +397,16 @@ func (r *Registry) save(c *Ctx, res *Resource) (any, error) {
 	scope := res.scopeValues(c)
 	// The path's ID wins: changing an ID through PUT is not supported.
 	doc["ID"] = id
-	for attempt := 0; ; attempt++ {
-		old, err := r.Load(c, res, scope, id)
-		var nf *api.Error
-		if errors.As(err, &nf) && nf.Status == 404 {
-			c.Status = 200
-			return r.Insert(c, res, scope, api.Clone(doc))
-		}
-		if err != nil {
-			return nil, err
-		}
-		out, err := r.Replace(c, res, scope, old, api.Clone(doc))
-		if errors.Is(err, store.ErrConflict) && attempt < maxRetries {
-			continue
-		}
-		return out, err
+	old, err := r.Load(c, res, scope, id)
+	var nf *api.Error
+	if errors.As(err, &nf) && nf.Status == 404 {
+		c.Status = 200
+		return r.Insert(c, res, scope, doc)
 	}
+	if err != nil {
+		return nil, err
+	}
+	return r.Replace(c, res, scope, old, doc)
 }
 
 // Replace writes doc over old (keeping read-only fields), versioned.
@@ -409,14 +419,17 @@ func (r *Registry) Replace(c *Ctx, res *Resource, scope []string, old *Entity, d
 			return nil, err
 		}
 	}
+	if err := r.confineWrite(c, res, scope, old.Doc, doc); err != nil {
+		return nil, err
+	}
 	it := res.Item(scope, doc, old.Item.Version)
 	if old.Item.Stock != nil && it.Stock != nil && inventoryUntouched(old.Doc, doc) {
 		// Keep the live stock figure when the write did not set it.
 		it.Stock = old.Item.Stock
 	}
-	ops := append([]store.Op{{Put: &it, Cond: store.IfVersion}}, tx.Ops...)
-	if err := c.Deps.Store.Transact(c, ops); err != nil {
-		return nil, tx.Explain(err, 1)
+	tx.Lead(store.Op{Put: &it, Cond: store.IfVersion}, nil)
+	if err := tx.Commit(c); err != nil {
+		return nil, err
 	}
 	overlayStock(doc, it)
 	return r.Out(c, res, doc)
@@ -441,18 +454,11 @@ func (r *Registry) patch(c *Ctx, res *Resource) (any, error) {
 	id := c.Param(res.IDParam)
 	scope := res.scopeValues(c)
 	delete(patch, "ID")
-	for attempt := 0; ; attempt++ {
-		old, err := r.Load(c, res, scope, id)
-		if err != nil {
-			return nil, err
-		}
-		doc := api.Merge(api.Clone(old.Doc), patch)
-		out, err := r.Replace(c, res, scope, old, doc)
-		if errors.Is(err, store.ErrConflict) && attempt < maxRetries {
-			continue
-		}
-		return out, err
+	old, err := r.Load(c, res, scope, id)
+	if err != nil {
+		return nil, err
 	}
+	return r.Replace(c, res, scope, old, api.Merge(api.Clone(old.Doc), patch))
 }
 
 func (r *Registry) delete(c *Ctx, res *Resource) error {
@@ -470,6 +476,9 @@ func (r *Registry) delete(c *Ctx, res *Resource) error {
 // Remove deletes an entity, running its BeforeDelete hook and removing
 // every assignment that references it.
 func (r *Registry) Remove(c *Ctx, res *Resource, scope []string, e *Entity) error {
+	if err := r.confineWrite(c, res, scope, e.Doc, e.Doc); err != nil {
+		return err
+	}
 	tx := &Tx{}
 	tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
 	if res.BeforeDelete != nil {
@@ -487,24 +496,38 @@ func (r *Registry) Remove(c *Ctx, res *Resource, scope []string, e *Entity) erro
 // Tx collects writes to apply atomically with the main one.
 type Tx struct {
 	Ops []store.Op
-	// onConflict maps an op's index to the error its failed condition means.
-	onConflict map[int]error
+	// meaning holds, per op, the error its failed condition means (nil: a
+	// concurrent write, which the request retries).
+	meaning []error
+	// after runs once the writes are committed.
+	after []func()
+}
+
+func (t *Tx) add(op store.Op, meaning error) {
+	t.Ops = append(t.Ops, op)
+	t.meaning = append(t.meaning, meaning)
+}
+
+// Lead puts op before every other one (the entity a hook's writes go
+// with); meaning is what its failed condition means (nil: a concurrent
+// write).
+func (t *Tx) Lead(op store.Op, meaning error) {
+	t.Ops = append([]store.Op{op}, t.Ops...)
+	t.meaning = append([]error{meaning}, t.meaning...)
 }
 
 // Put adds a put.
-func (t *Tx) Put(it store.Item, cond store.Cond) {
-	t.Ops = append(t.Ops, store.Op{Put: &it, Cond: cond})
-}
+func (t *Tx) Put(it store.Item, cond store.Cond) { t.add(store.Op{Put: &it, Cond: cond}, nil) }
 
 // PutOr adds a conditional put whose failure means err (e.g. a username
 // already taken).
 func (t *Tx) PutOr(it store.Item, cond store.Cond, err error) {
-	if t.onConflict == nil {
-		t.onConflict = map[int]error{}
-	}
-	t.onConflict[len(t.Ops)] = err
-	t.Put(it, cond)
+	t.add(store.Op{Put: &it, Cond: cond}, err)
 }
+
+// AfterCommit runs f once the transaction's writes are committed (to tell
+// this process at once what the writes mean, such as revoked tokens).
+func (t *Tx) AfterCommit(f func()) { t.after = append(t.after, f) }
 
 // Delete adds a delete; deleting a key already queued is a no-op (two
 // cascades may reach the same assignment, and DynamoDB refuses a
@@ -515,7 +538,7 @@ func (t *Tx) Delete(k store.Key) {
 			return
 		}
 	}
-	t.Ops = append(t.Ops, store.Op{Delete: &k})
+	t.add(store.Op{Delete: &k}, nil)
 }
 
 // DeleteFound queues the deletion of every item the queries find (a
@@ -533,6 +556,20 @@ func (t *Tx) DeleteFound(c *Ctx, qs ...store.Query) error {
 	return nil
 }
 
+// AlsoPrepare runs hook after the resource's own Prepare (for checks and
+// writes declared by another part of the API).
+func (res *Resource) AlsoPrepare(hook func(c *Ctx, old, doc api.Doc, tx *Tx) error) {
+	prev := res.Prepare
+	res.Prepare = func(c *Ctx, old, doc api.Doc, tx *Tx) error {
+		if prev != nil {
+			if err := prev(c, old, doc, tx); err != nil {
+				return err
+			}
+		}
+		return hook(c, old, doc, tx)
+	}
+}
+
 // AlsoBeforeDelete runs hook after the resource's own BeforeDelete (for
 // checks and cascades declared by another part of the API).
 func (res *Resource) AlsoBeforeDelete(hook func(c *Ctx, doc api.Doc, tx *Tx) error) {
@@ -548,26 +585,36 @@ func (res *Resource) AlsoBeforeDelete(hook func(c *Ctx, doc api.Doc, tx *Tx) err
 }
 
 // Add appends a raw op.
-func (t *Tx) Add(op store.Op) { t.Ops = append(t.Ops, op) }
+func (t *Tx) Add(op store.Op) { t.add(op, nil) }
 
-// Explain maps a conflict of a transaction made of lead ops followed by
-// this Tx's ops to the error registered for the failing op, if any.
-func (t *Tx) Explain(err error, lead int) error {
+// AddOr appends a raw op whose failed condition means err (stock that ran
+// out).
+func (t *Tx) AddOr(op store.Op, err error) { t.add(op, err) }
+
+// explain maps the conflict of a transaction made of ops[from:] to the
+// error registered for the failing op, if any.
+func (t *Tx) explain(err error, from int) error {
 	var ce *store.ConflictError
-	if errors.As(err, &ce) && ce.Index >= lead {
-		if e, ok := t.onConflict[ce.Index-lead]; ok {
-			return e
+	if errors.As(err, &ce) && ce.Index >= 0 && from+ce.Index < len(t.meaning) {
+		if m := t.meaning[from+ce.Index]; m != nil {
+			return m
 		}
 	}
 	return err
 }
 
-// Commit applies the collected writes, in transactions of at most 100.
+// Commit applies the collected writes, in transactions of at most 100, then
+// runs the after-commit hooks. A failed condition is answered with the
+// error its op means; one without meaning (a concurrent write) stays a
+// store.ErrConflict, which makes the request try again.
 func (t *Tx) Commit(c *Ctx) error {
 	for start := 0; start < len(t.Ops); start += 100 {
 		if err := c.Deps.Store.Transact(c, t.Ops[start:min(start+100, len(t.Ops))]); err != nil {
-			return t.Explain(err, -start)
+			return t.explain(err, start)
 		}
+	}
+	for _, f := range t.after {
+		f()
 	}
 	return nil
 }

@@ -5,8 +5,10 @@
 package resource
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -39,6 +41,9 @@ type Ctx struct {
 	// Status overrides the default success status when non-zero.
 	Status int
 	memo   map[string]any
+	// pathConfined: the path named an entity the caller reaches, so
+	// items listed under it need no reach of their own (see Confine).
+	pathConfined bool
 }
 
 // Memo computes a value once per request (e.g. a collection that every
@@ -126,6 +131,8 @@ type Registry struct {
 	routes      []Route
 	deps        *Deps // set by Mux, for Public routes
 	tokenCheck  TokenCheck
+	// marketplaceOnly are operations refused to buyer and supplier users.
+	marketplaceOnly map[string]bool
 	// FillID replaces "{incrementorID}" placeholders of a new entity's ID
 	// with the incrementors' next numbers (nil: IDs are taken as written).
 	FillID func(c *Ctx, id string) (string, error)
@@ -160,7 +167,7 @@ func (r *Registry) SetTokenCheck(f TokenCheck) { r.tokenCheck = f }
 
 // NewRegistry makes an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{handlers: map[string]Handler{}, resources: map[string]*Resource{}}
+	return &Registry{handlers: map[string]Handler{}, resources: map[string]*Resource{}, marketplaceOnly: map[string]bool{}}
 }
 
 // Handle registers a hand-written handler for a contract operation ID.
@@ -237,6 +244,8 @@ func withRecover(h http.Handler) http.Handler {
 
 func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Handler {
 	allowed := RolesFor(op)
+	plan, _ := r.pathPlan(op)
+	marketplaceOnly := r.marketplaceOnly[op.ID()]
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		p, err := Authenticate(deps.Signer, req)
 		if err == nil && r.tokenCheck != nil {
@@ -250,18 +259,32 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 			api.WriteError(w, api.InsufficientRoles(allowed))
 			return
 		}
-		if err := ownCompanyOnly(p, op, req); err != nil {
+		if marketplaceOnly && p.UserType != auth.Admin {
+			api.WriteError(w, api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil))
+			return
+		}
+		body, err := readBody(req)
+		if err != nil {
 			api.WriteError(w, err)
 			return
 		}
-		c := &Ctx{Context: req.Context(), R: req, Op: op, P: p, Deps: deps, Reg: r}
-		body, err := h(c)
+		// Each attempt gets a fresh context (no memo of what a concurrent
+		// write has since changed) and the body anew.
+		var c *Ctx
+		out, err := Retry(req.Context(), func() (any, error) {
+			req.Body = io.NopCloser(bytes.NewReader(body))
+			c = &Ctx{Context: req.Context(), R: req, Op: op, P: p, Deps: deps, Reg: r}
+			if err := r.confinePath(c, plan); err != nil {
+				return nil, err
+			}
+			return h(c)
+		})
 		if err != nil {
 			api.WriteError(w, err)
 			return
 		}
 		status := c.Status
-		if body == nil {
+		if out == nil {
 			if status == 0 {
 				status = http.StatusNoContent
 			}
@@ -274,30 +297,20 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 				status = http.StatusCreated
 			}
 		}
-		api.WriteJSON(w, status, body)
+		api.WriteJSON(w, status, out)
 	})
 }
 
-// ownCompanyOnly keeps buyer and supplier users inside their own company:
-// on a route addressed to a buyer (or supplier) by path, a user of another
-// company gets the 404 OrderCloud gives for what the caller cannot see.
-func ownCompanyOnly(p *auth.Principal, op contract.Operation, req *http.Request) error {
-	param, objectType := "", ""
-	switch p.UserType {
-	case auth.Buyer:
-		param, objectType = "buyerID", "Buyer"
-	case auth.Supplier:
-		param, objectType = "supplierID", "Supplier"
-	default:
-		return nil
+// MarketplaceOnly marks operations only marketplace users may call,
+// whatever roles a buyer or supplier user holds (403
+// Auth.UserNotAuthorizedToAdmin).
+func (r *Registry) MarketplaceOnly(opIDs ...string) {
+	for _, id := range opIDs {
+		if _, ok := contract.Op(id); !ok {
+			panic("resource: no contract operation " + id)
+		}
+		r.marketplaceOnly[id] = true
 	}
-	if !slices.Contains(op.PathParams, param) {
-		return nil
-	}
-	if id := req.PathValue(param); id != p.CompanyID {
-		return api.NotFound(objectType, id)
-	}
-	return nil
 }
 
 // Authenticate verifies the bearer token of a request.

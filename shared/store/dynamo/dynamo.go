@@ -134,15 +134,19 @@ func condition(c store.Cond, version int64) (*string, map[string]types.Attribute
 	return nil, nil
 }
 
+// isConditionFailure reports whether a write lost to a condition or to a
+// concurrent transaction on the same item: either way the caller read
+// something that has changed, and store.ErrConflict tells it so.
 func isConditionFailure(err error) bool {
 	var ccf *types.ConditionalCheckFailedException
 	var tc *types.TransactionCanceledException
-	if errors.As(err, &ccf) {
+	var tce *types.TransactionConflictException
+	if errors.As(err, &ccf) || errors.As(err, &tce) {
 		return true
 	}
 	if errors.As(err, &tc) {
 		for _, r := range tc.CancellationReasons {
-			if aws.ToString(r.Code) == "ConditionalCheckFailed" {
+			if code := aws.ToString(r.Code); code == "ConditionalCheckFailed" || code == "TransactionConflict" {
 				return true
 			}
 		}
