@@ -6,7 +6,6 @@ package resource
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -75,25 +74,18 @@ func (c *Ctx) Query(name string) string {
 	return ""
 }
 
-// Body decodes the request's JSON object body.
+// Body decodes the request's JSON object body, at most api.MaxBodyBytes
+// (a larger declared length is refused before reading).
 func (c *Ctx) Body() (api.Doc, error) {
 	if c.R.Body == nil {
 		return nil, api.InvalidBody("")
 	}
-	b, err := readAll(c.R)
-	if err != nil {
-		return nil, api.InvalidBody("")
+	if c.R.ContentLength > api.MaxBodyBytes {
+		return nil, api.BodyTooLarge()
 	}
-	if len(strings.TrimSpace(string(b))) == 0 {
-		return nil, api.InvalidBody("")
-	}
-	d, err := api.DecodeDoc(b)
+	d, err := api.ReadBody(c.R.Body)
 	if err != nil {
-		var ae *api.Error
-		if errors.As(err, &ae) {
-			return nil, ae
-		}
-		return nil, api.InvalidBody("Malformed JSON.")
+		return nil, err
 	}
 	return d, nil
 }
