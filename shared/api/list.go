@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -9,7 +10,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ordercloud-serverless/occ/shared/contract"
 )
@@ -100,28 +103,82 @@ func (s ListSpec) resolve(path string) (string, string, bool) {
 	return f.Name + "." + p, t, ok
 }
 
+// Bounds of a list request. MaxResultSet is OrderCloud's; the others keep
+// the cost of one list bounded (every list filters and searches in the
+// function) while staying far above what the SDKs and tools send.
+const (
+	// MaxResultSet is how deep paging may go: a page starting at or past
+	// this many items is refused (Search.ResultSetTooLarge).
+	MaxResultSet = 100_000
+	// MaxQueryBytes bounds a list's query parameters: names and values,
+	// decoded, together.
+	MaxQueryBytes = 8 << 10
+	// MaxFilters bounds the filter parameters of one list (a name given
+	// twice counts twice).
+	MaxFilters = 50
+	// MaxAlternatives bounds the "|" alternatives of all filters together.
+	MaxAlternatives = 100
+	// MaxSearchLength bounds the search term, in characters.
+	MaxSearchLength = 256
+	// DefaultPageSize and MaxPageSize are OrderCloud's.
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// listReserved holds, lowercased, the reserved (non-filter) query
+// parameters of every list operation of the contract. SDKs and tools send
+// some of them on lists where they do not apply (the seeding tool sends
+// depth=all on every list it downloads), so a list ignores them unless
+// they name a field of its model.
+var listReserved = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	for _, op := range contract.Operations() {
+		isList := false
+		for _, q := range op.Query {
+			isList = isList || q.Name == "page"
+		}
+		if !isList {
+			continue
+		}
+		for _, q := range op.Query {
+			if !strings.HasPrefix(q.Name, "filters") {
+				out[strings.ToLower(q.Name)] = true
+			}
+		}
+	}
+	return out
+})
+
 // ParseList reads a list request's query string.
 func ParseList(q url.Values, spec ListSpec) (ListQuery, *Error) {
-	lq := ListQuery{Page: 1, PageSize: 20, SearchType: "AnyTerm"}
+	lq := ListQuery{Page: 1, PageSize: DefaultPageSize, SearchType: "AnyTerm"}
+	if n := queryBytes(q); n > MaxQueryBytes {
+		return lq, listErr("List.InvalidType", fmt.Sprintf("A list's query parameters cannot be longer than %d bytes in all (these are %d).", MaxQueryBytes, n),
+			map[string]any{"Limit": MaxQueryBytes})
+	}
 	reserved := map[string]bool{}
 	for _, r := range spec.Reserved {
 		reserved[strings.ToLower(r)] = true
 	}
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return lq, listErr("List.InvalidType", "page must be a whole number of 1 or more.", map[string]any{"Property": "page", "Value": v})
-		}
-		lq.Page = n
-	}
 	if v := q.Get("pageSize"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			return lq, listErr("List.InvalidPageSize", "pageSize must be between 1 and 100.", map[string]any{"Property": "pageSize", "Value": v})
+		if err != nil || n < 1 || n > MaxPageSize {
+			return lq, listErr("List.InvalidPageSize", fmt.Sprintf("pageSize must be between 1 and %d.", MaxPageSize), map[string]any{"Property": "pageSize", "Value": v})
 		}
 		lq.PageSize = n
 	}
+	if v := q.Get("page"); v != "" {
+		n, err := parsePage(v, lq.PageSize)
+		if err != nil {
+			return lq, err
+		}
+		lq.Page = n
+	}
 	lq.Search = strings.TrimSpace(q.Get("search"))
+	if n := utf8.RuneCountInString(lq.Search); n > MaxSearchLength {
+		return lq, listErr("List.InvalidType", fmt.Sprintf("search cannot be longer than %d characters.", MaxSearchLength),
+			map[string]any{"Property": "search", "Limit": MaxSearchLength})
+	}
 	if v := q.Get("searchType"); v != "" {
 		ok := false
 		for _, t := range SearchTypes {
@@ -187,16 +244,28 @@ func ParseList(q url.Values, spec ListSpec) (ListQuery, *Error) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	alts := 0
 	for _, k := range keys {
 		lk := strings.ToLower(k)
 		if listParams[lk] || reserved[lk] {
 			continue
 		}
 		canon, typ, ok := spec.resolve(k)
+		if !ok && listReserved()[lk] {
+			continue
+		}
 		if !ok {
 			return lq, listErr("List.InvalidProperty", "", map[string]any{"Property": k})
 		}
 		for _, raw := range q[k] {
+			if len(lq.Filters) == MaxFilters {
+				return lq, listErr("List.InvalidProperty", fmt.Sprintf("A list takes at most %d filters.", MaxFilters),
+					map[string]any{"Property": k, "Limit": MaxFilters})
+			}
+			if alts += strings.Count(raw, "|") + 1; alts > MaxAlternatives {
+				return lq, listErr("List.InvalidType", fmt.Sprintf("A list's filters take at most %d alternatives (values separated by |) in all.", MaxAlternatives),
+					map[string]any{"Property": k, "Limit": MaxAlternatives})
+			}
 			f := Filter{Path: canon, typ: typ}
 			for _, alt := range strings.Split(raw, "|") {
 				c, err := parseCond(alt, typ)
@@ -209,6 +278,48 @@ func ParseList(q url.Values, spec ListSpec) (ListQuery, *Error) {
 		}
 	}
 	return lq, nil
+}
+
+// queryBytes is the size of a query's names and values, decoded, with one
+// separator byte for each "=" and "&".
+func queryBytes(q url.Values) int {
+	n := 0
+	for k, vs := range q {
+		for _, v := range vs {
+			n += len(k) + len(v) + 2
+		}
+		if len(vs) == 0 {
+			n += len(k) + 1
+		}
+	}
+	return n
+}
+
+// parsePage reads page: a whole number of 1 or more whose page starts
+// before MaxResultSet. A number too large for an int is too deep, not
+// malformed.
+func parsePage(v string, pageSize int) (int, *Error) {
+	n, err := strconv.Atoi(v)
+	var ne *strconv.NumError
+	overflow := errors.As(err, &ne) && ne.Err == strconv.ErrRange && !strings.HasPrefix(v, "-")
+	if !overflow && (err != nil || n < 1) {
+		return 0, listErr("List.InvalidType", "page must be a whole number of 1 or more.", map[string]any{"Property": "page", "Value": v})
+	}
+	// (n-1)*pageSize >= MaxResultSet, without the multiplication overflowing.
+	if overflow || n-1 >= (MaxResultSet+pageSize-1)/pageSize {
+		return 0, resultSetTooLarge(v, pageSize)
+	}
+	return n, nil
+}
+
+// resultSetTooLarge refuses a page past MaxResultSet, naming the LastID
+// method OrderCloud documents for reading further.
+func resultSetTooLarge(page string, pageSize int) *Error {
+	e := E(http.StatusBadRequest, "Search.ResultSetTooLarge", map[string]any{"Property": "page", "Value": page, "Limit": MaxResultSet})
+	e.Message = fmt.Sprintf("The maximum result set is %d items: page %s of %d items starts past it. "+
+		"Narrow the list with filters, or page by ID (the LastID method): sortBy=ID&ID=>{lastID}, where lastID is the last ID of the previous page.",
+		MaxResultSet, page, pageSize)
+	return e
 }
 
 func isExtra(spec ListSpec, p string) bool {
@@ -523,16 +634,31 @@ func (lq ListQuery) Apply(docs []Doc) ([]Doc, Meta) {
 		return false
 	})
 	total := len(kept)
-	m := Meta{Page: lq.Page, PageSize: lq.PageSize, TotalCount: total,
-		TotalPages: int(math.Ceil(float64(total) / float64(lq.PageSize)))}
-	start := (lq.Page - 1) * lq.PageSize
-	end := min(start+lq.PageSize, total)
+	page, size := max(lq.Page, 1), lq.PageSize
+	if size < 1 {
+		size = DefaultPageSize
+	}
+	m := Meta{Page: page, PageSize: size, TotalCount: total,
+		TotalPages: int(math.Ceil(float64(total) / float64(size)))}
+	start, end := pageRange(page, size, total)
 	m.ItemRange = [2]int{start + 1, end}
 	out := []Doc{}
 	for i := start; i < end; i++ {
 		out = append(out, kept[i].d)
 	}
 	return out, m
+}
+
+// pageRange is the [start, end) of a page among total items. ParseList
+// refuses deep pages, but Apply is exported: a page whose start would
+// overflow an int starts at total (an empty page) instead of wrapping
+// to a negative index.
+func pageRange(page, size, total int) (start, end int) {
+	if page-1 > (math.MaxInt-size)/size {
+		return total, total
+	}
+	start = (page - 1) * size
+	return start, min(start+size, total)
 }
 
 // compareValues orders two stored values; nulls sort first.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ordercloud-serverless/occ/shared/contract"
 )
@@ -16,7 +17,23 @@ import (
 // MaxXPBytes is OrderCloud's limit on an entity's xp.
 const MaxXPBytes = 8000
 
-var idPattern = regexp.MustCompile(`^([A-Za-z0-9_-]|\{[A-Za-z0-9_-]+\})+$`)
+// Bounds on written strings where the contract gives none, so that no
+// field can carry an entity past what the table holds.
+const (
+	// MaxIDLength bounds an ID, and any field referencing one (a name
+	// ending in "ID"), when the contract gives it no maxLength: OrderCloud's
+	// IDs are at most 100 characters.
+	MaxIDLength = 100
+	// DefaultMaxLength bounds any other string field the contract gives no
+	// maxLength, in characters (its longest maxLength on free text is 2,000
+	// for descriptions).
+	DefaultMaxLength = 2000
+)
+
+var (
+	idPattern = regexp.MustCompile(`^([A-Za-z0-9_-]|\{[A-Za-z0-9_-]+\})+$`)
+	idChars   = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+)
 
 // IncrementorPlaceholder matches "{incrementorID}" in a written ID; the
 // server replaces each with the incrementor's next number.
@@ -30,8 +47,54 @@ func NewID() string {
 }
 
 // ValidID reports whether a writable ID uses only allowed characters
-// (letters, digits, - and _, plus "{incrementorID}" placeholders).
-func ValidID(id string) bool { return len(id) <= 100 && idPattern.MatchString(id) }
+// (letters, digits, - and _, plus "{incrementorID}" placeholders) within
+// MaxIDLength.
+func ValidID(id string) bool { return len(id) <= MaxIDLength && idPattern.MatchString(id) }
+
+// CheckID applies the one ID rule to an ID a request writes, whether in
+// its body or its URL: letters, digits, - and _, at most maxLen characters
+// (MaxIDLength when maxLen is 0). placeholders admits "{incrementorID}",
+// which a body's ID may carry on create but a URL's may not. The error is
+// a ValidationFailure naming property.
+func CheckID(property, id string, maxLen int, placeholders bool) *Error {
+	if maxLen <= 0 {
+		maxLen = MaxIDLength
+	}
+	if utf8.RuneCountInString(id) > maxLen {
+		return Validation(property, fmt.Sprintf("%s cannot be longer than %d characters.", property, maxLen))
+	}
+	pattern := idChars
+	if placeholders {
+		pattern = idPattern
+	}
+	if !pattern.MatchString(id) {
+		return Validation(property, property+" can only contain characters Aa-Zz, 0-9, -, and _.")
+	}
+	return nil
+}
+
+// IDMaxLength is the length bound of a model's ID: the contract's
+// maxLength for its ID field, else MaxIDLength.
+func IDMaxLength(m *contract.Model) int {
+	if m != nil {
+		if f, ok := m.Field("ID"); ok && f.MaxLength > 0 {
+			return f.MaxLength
+		}
+	}
+	return MaxIDLength
+}
+
+// maxLength is the bound of a string field: the contract's, else
+// MaxIDLength for IDs and references to them, else DefaultMaxLength.
+func maxLength(f contract.Field) int {
+	switch {
+	case f.MaxLength > 0:
+		return f.MaxLength
+	case strings.HasSuffix(f.Name, "ID"):
+		return MaxIDLength
+	}
+	return DefaultMaxLength
+}
 
 // Clean checks a request body against a model and returns only its writable
 // fields, converted to canonical form (dates in UTC). With partial (PATCH)
@@ -106,11 +169,13 @@ func checkValue(f contract.Field, v any, partial bool, path string) (any, *Error
 		if !ok {
 			return nil, typeErr(path, "a string")
 		}
-		if f.MaxLength > 0 && len([]rune(s)) > f.MaxLength {
-			return nil, Validation(path, fmt.Sprintf("%s cannot be longer than %d characters.", path, f.MaxLength))
+		if n := maxLength(f); utf8.RuneCountInString(s) > n {
+			return nil, Validation(path, fmt.Sprintf("%s cannot be longer than %d characters.", path, n))
 		}
-		if f.Name == "ID" && s != "" && !ValidID(s) {
-			return nil, Validation(path, "ID can only contain characters Aa-Zz, 0-9, -, and _.")
+		if f.Name == "ID" && s != "" {
+			if err := CheckID(path, s, maxLength(f), true); err != nil {
+				return nil, err
+			}
 		}
 		return s, nil
 	case "bool":

@@ -7,7 +7,6 @@ package resource
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -80,25 +79,18 @@ func (c *Ctx) Query(name string) string {
 	return ""
 }
 
-// Body decodes the request's JSON object body.
+// Body decodes the request's JSON object body, at most api.MaxBodyBytes
+// (a larger declared length is refused before reading).
 func (c *Ctx) Body() (api.Doc, error) {
 	if c.R.Body == nil {
 		return nil, api.InvalidBody("")
 	}
-	b, err := readAll(c.R)
-	if err != nil {
-		return nil, api.InvalidBody("")
+	if c.R.ContentLength > api.MaxBodyBytes {
+		return nil, api.BodyTooLarge()
 	}
-	if len(strings.TrimSpace(string(b))) == 0 {
-		return nil, api.InvalidBody("")
-	}
-	d, err := api.DecodeDoc(b)
+	d, err := api.ReadBody(c.R.Body)
 	if err != nil {
-		var ae *api.Error
-		if errors.As(err, &ae) {
-			return nil, ae
-		}
-		return nil, api.InvalidBody("Malformed JSON.")
+		return nil, err
 	}
 	return d, nil
 }
@@ -172,10 +164,11 @@ func NewRegistry() *Registry {
 
 // Handle registers a hand-written handler for a contract operation ID.
 func (r *Registry) Handle(opID string, h Handler) {
-	if _, ok := contract.Op(opID); !ok {
+	op, ok := contract.Op(opID)
+	if !ok {
 		panic("resource: no contract operation " + opID)
 	}
-	r.handlers[opID] = h
+	r.handlers[opID] = guard(op, h)
 }
 
 // HandleRoute registers an extra route outside the contract.
@@ -299,6 +292,25 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 		}
 		api.WriteJSON(w, status, out)
 	})
+}
+
+// readBody reads a request's whole body once, so a retried attempt can read
+// it again; a body over api.MaxBodyBytes is refused, not truncated.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	if r.ContentLength > api.MaxBodyBytes {
+		return nil, api.BodyTooLarge()
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, api.MaxBodyBytes+1))
+	if err != nil {
+		return nil, api.InvalidBody("")
+	}
+	if len(b) > api.MaxBodyBytes {
+		return nil, api.BodyTooLarge()
+	}
+	return b, nil
 }
 
 // MarketplaceOnly marks operations only marketplace users may call,

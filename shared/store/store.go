@@ -26,6 +26,34 @@ func (e *ConflictError) Error() string {
 }
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
+// MaxItemBytes bounds an item as DynamoDB sizes it (attribute names and
+// values), well under its 400 KB item limit: a write over it is refused
+// with ErrTooLarge before it is sent. Request bodies are capped lower, so
+// only an entity grown by several writes reaches it.
+const MaxItemBytes = 350 * 1024
+
+// DynamoDB's key limits, in bytes: keys of the table and of its indexes.
+const (
+	MaxPartitionKeyBytes = 2048
+	MaxSortKeyBytes      = 1024
+)
+
+// ErrTooLarge is returned by a write the table cannot hold: an item over
+// MaxItemBytes or a key over DynamoDB's limits. Nothing is written; the
+// request that led to it is at fault, not the store.
+var ErrTooLarge = errors.New("store: item too large")
+
+// TooLargeError is the ErrTooLarge of one write, saying what was too large.
+type TooLargeError struct {
+	What        string // "item", or the key attribute
+	Size, Limit int    // bytes
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("store: %s of %d bytes exceeds %d", e.What, e.Size, e.Limit)
+}
+func (e *TooLargeError) Is(target error) bool { return target == ErrTooLarge }
+
 // Item is one row of the table.
 type Item struct {
 	PK, SK         string
@@ -80,6 +108,10 @@ type Query struct {
 }
 
 // Store is the persistence port.
+//
+// Keys no item can have (empty, or over DynamoDB's limits) are not errors
+// on reads: Get answers ErrNotFound, Query and BatchGet find nothing. Writes
+// refuse them, and items over MaxItemBytes, with ErrTooLarge.
 type Store interface {
 	Get(ctx context.Context, k Key) (Item, error)
 	// Put writes it under cond and returns the stored version.

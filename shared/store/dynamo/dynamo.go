@@ -122,6 +122,65 @@ func FromAttrs(m map[string]types.AttributeValue) store.Item {
 	return it
 }
 
+// findable reports whether an item can have the key: DynamoDB answers a
+// request naming an empty key, or one over its limits, with a validation
+// error, and no item can have such a key, so a read of one finds nothing.
+func findable(pk, sk string) bool {
+	return pk != "" && sk != "" && len(pk) <= store.MaxPartitionKeyBytes && len(sk) <= store.MaxSortKeyBytes
+}
+
+// checkKey refuses a write to a key over DynamoDB's limits (empty keys
+// are the caller's bug and left to DynamoDB to refuse).
+func checkKey(k store.Key) error {
+	if len(k.PK) > store.MaxPartitionKeyBytes {
+		return &store.TooLargeError{What: td.PK, Size: len(k.PK), Limit: store.MaxPartitionKeyBytes}
+	}
+	if len(k.SK) > store.MaxSortKeyBytes {
+		return &store.TooLargeError{What: td.SK, Size: len(k.SK), Limit: store.MaxSortKeyBytes}
+	}
+	return nil
+}
+
+// checkItem refuses an item the table cannot hold before it is sent:
+// DynamoDB would refuse it with a validation error, which is no fault of
+// the store but of the write (a document grown too large, an over-long
+// key such as a username).
+func checkItem(m map[string]types.AttributeValue) error {
+	type keyLimit struct {
+		name  string
+		limit int
+	}
+	keys := []keyLimit{{td.PK, store.MaxPartitionKeyBytes}, {td.SK, store.MaxSortKeyBytes}}
+	for _, ix := range td.Definition.Indexes {
+		keys = append(keys, keyLimit{ix.PartitionKey, store.MaxPartitionKeyBytes}, keyLimit{ix.SortKey, store.MaxSortKeyBytes})
+	}
+	for _, k := range keys {
+		if n := len(str(m, k.name)); n > k.limit {
+			return &store.TooLargeError{What: k.name, Size: n, Limit: k.limit}
+		}
+	}
+	if n := itemSize(m); n > store.MaxItemBytes {
+		return &store.TooLargeError{What: "item", Size: n, Limit: store.MaxItemBytes}
+	}
+	return nil
+}
+
+// itemSize is an item's size as DynamoDB counts it: each attribute's name
+// and value in bytes (numbers counted as their text, a slight overcount).
+func itemSize(m map[string]types.AttributeValue) int {
+	n := 0
+	for name, v := range m {
+		n += len(name)
+		switch x := v.(type) {
+		case *types.AttributeValueMemberS:
+			n += len(x.Value)
+		case *types.AttributeValueMemberN:
+			n += len(x.Value)
+		}
+	}
+	return n
+}
+
 func condition(c store.Cond, version int64) (*string, map[string]types.AttributeValue) {
 	switch c {
 	case store.IfAbsent:
@@ -155,6 +214,9 @@ func isConditionFailure(err error) bool {
 }
 
 func (st *Store) Get(ctx context.Context, k store.Key) (store.Item, error) {
+	if !findable(k.PK, k.SK) {
+		return store.Item{}, store.ErrNotFound
+	}
 	st.Calls.add()
 	out, err := st.api.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: keyAttrs(k), ConsistentRead: aws.Bool(true)})
 	if err != nil {
@@ -166,20 +228,27 @@ func (st *Store) Get(ctx context.Context, k store.Key) (store.Item, error) {
 	return FromAttrs(out.Item), nil
 }
 
-func (st *Store) putInput(it store.Item, cond store.Cond) *dynamodb.PutItemInput {
+func (st *Store) putInput(it store.Item, cond store.Cond) (*dynamodb.PutItemInput, error) {
 	expected := it.Version
 	it.Version = expected + 1
 	if cond != store.IfVersion && cond != store.Always {
 		it.Version = max(it.Version, 1)
 	}
 	ce, vals := condition(cond, expected)
-	return &dynamodb.PutItemInput{TableName: &st.table, Item: toAttrs(it), ConditionExpression: ce, ExpressionAttributeValues: vals}
+	attrs := toAttrs(it)
+	if err := checkItem(attrs); err != nil {
+		return nil, err
+	}
+	return &dynamodb.PutItemInput{TableName: &st.table, Item: attrs, ConditionExpression: ce, ExpressionAttributeValues: vals}, nil
 }
 
 func (st *Store) Put(ctx context.Context, it store.Item, cond store.Cond) (int64, error) {
+	in, err := st.putInput(it, cond)
+	if err != nil {
+		return 0, err
+	}
 	st.Calls.add()
-	in := st.putInput(it, cond)
-	_, err := st.api.PutItem(ctx, in)
+	_, err = st.api.PutItem(ctx, in)
 	if err != nil {
 		if isConditionFailure(err) {
 			return 0, store.ErrConflict
@@ -191,6 +260,9 @@ func (st *Store) Put(ctx context.Context, it store.Item, cond store.Cond) (int64
 }
 
 func (st *Store) Delete(ctx context.Context, k store.Key, cond store.Cond) error {
+	if err := checkKey(k); err != nil {
+		return err
+	}
 	st.Calls.add()
 	ce, vals := condition(cond, 0)
 	_, err := st.api.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &st.table, Key: keyAttrs(k), ConditionExpression: ce, ExpressionAttributeValues: vals})
@@ -210,6 +282,9 @@ func (st *Store) Query(ctx context.Context, q store.Query) ([]store.Item, error)
 	}
 	if q.Index != "" && index == nil {
 		return nil, fmt.Errorf("store: unknown index %q", q.Index)
+	}
+	if q.PK == "" || len(q.PK) > store.MaxPartitionKeyBytes || len(q.SKPrefix) > store.MaxSortKeyBytes {
+		return nil, nil // no item has such a key
 	}
 	expr := "#pk = :pk"
 	names := map[string]string{"#pk": pkName}
@@ -249,7 +324,7 @@ func (st *Store) BatchGet(ctx context.Context, keys []store.Key) (map[store.Key]
 	seen := map[store.Key]bool{}
 	var pending []map[string]types.AttributeValue
 	for _, k := range keys {
-		if !seen[k] {
+		if !seen[k] && findable(k.PK, k.SK) {
 			seen[k] = true
 			pending = append(pending, keyAttrs(k))
 		}
@@ -282,14 +357,23 @@ func (st *Store) Transact(ctx context.Context, ops []store.Op) error {
 	for _, op := range ops {
 		switch {
 		case op.Put != nil:
-			in := st.putInput(*op.Put, op.Cond)
+			in, err := st.putInput(*op.Put, op.Cond)
+			if err != nil {
+				return err
+			}
 			items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: in.Item,
 				ConditionExpression: in.ConditionExpression, ExpressionAttributeValues: in.ExpressionAttributeValues}})
 		case op.Delete != nil:
+			if err := checkKey(*op.Delete); err != nil {
+				return err
+			}
 			ce, vals := condition(op.Cond, 0)
 			items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: &st.table, Key: keyAttrs(*op.Delete),
 				ConditionExpression: ce, ExpressionAttributeValues: vals}})
 		case op.Decrement != nil:
+			if err := checkKey(*op.Decrement); err != nil {
+				return err
+			}
 			cond := "attribute_exists(Q) AND Q >= :a"
 			if op.Floorless {
 				cond = "attribute_exists(Q)"
@@ -319,6 +403,9 @@ func (st *Store) Transact(ctx context.Context, ops []store.Op) error {
 }
 
 func (st *Store) Increment(ctx context.Context, k store.Key, delta int64) (int64, error) {
+	if err := checkKey(k); err != nil {
+		return 0, err
+	}
 	st.Calls.add()
 	out, err := st.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &st.table, Key: keyAttrs(k),
 		UpdateExpression:          aws.String("ADD #c :d SET T = :t"),

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,5 +112,65 @@ func TestTransactStockAndConflictIndex(t *testing.T) {
 	n, err := st.Increment(ctx, store.Key{PK: "Counter", SK: "c"}, 1)
 	if err != nil || n != 1 {
 		t.Fatal(n, err)
+	}
+}
+
+// Writes the table cannot hold are refused with ErrTooLarge before they
+// are sent (DynamoDB's validation error would surface as a 500); reads of
+// keys no item can have find nothing.
+func TestSizeAndKeyBounds(t *testing.T) {
+	t.Parallel()
+	st, ctx := newStore(t), context.Background()
+	doc := func(n int) []byte { return []byte(`{"x":"` + strings.Repeat("x", n) + `"}`) }
+	long := func(n int) string { return strings.Repeat("k", n) }
+
+	if _, err := st.Put(ctx, store.Item{PK: "P", SK: "fits", Doc: doc(300 * 1024)}, store.Always); err != nil {
+		t.Fatalf("an item under MaxItemBytes is written: %v", err)
+	}
+	refused := []struct {
+		name string
+		it   store.Item
+		what string
+	}{
+		{"doc over MaxItemBytes", store.Item{PK: "P", SK: "big", Doc: doc(store.MaxItemBytes)}, "item"},
+		{"doc over DynamoDB's 400 KB", store.Item{PK: "P", SK: "huge", Doc: doc(600 * 1024)}, "item"},
+		{"sort key over 1024 bytes", store.Item{PK: "P", SK: long(1025), Doc: doc(1)}, "SK"},
+		{"partition key over 2048 bytes", store.Item{PK: long(2049), SK: "s", Doc: doc(1)}, "PK"},
+		{"index sort key over 1024 bytes", store.Item{PK: "P", SK: "g", GSI1PK: "G", GSI1SK: long(1025), Doc: doc(1)}, "GSI1SK"},
+	}
+	for _, c := range refused {
+		_, err := st.Put(ctx, c.it, store.Always)
+		var tl *store.TooLargeError
+		if !errors.Is(err, store.ErrTooLarge) || !errors.As(err, &tl) || tl.What != c.what {
+			t.Errorf("Put %s: got %v, want ErrTooLarge of %s", c.name, err, c.what)
+		}
+		err = st.Transact(ctx, []store.Op{{Put: &store.Item{PK: "P", SK: "tx", Doc: doc(1)}}, {Put: &c.it}})
+		if !errors.Is(err, store.ErrTooLarge) {
+			t.Errorf("Transact %s: got %v, want ErrTooLarge", c.name, err)
+		}
+	}
+	if _, err := st.Get(ctx, store.Key{PK: "P", SK: "tx"}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a refused transaction writes nothing: %v", err)
+	}
+	if err := st.Delete(ctx, store.Key{PK: "P", SK: long(1025)}, store.Always); !errors.Is(err, store.ErrTooLarge) {
+		t.Errorf("Delete of an over-long key: %v", err)
+	}
+	if _, err := st.Increment(ctx, store.Key{PK: long(2049), SK: "c"}, 1); !errors.Is(err, store.ErrTooLarge) {
+		t.Errorf("Increment of an over-long key: %v", err)
+	}
+
+	for _, k := range []store.Key{{PK: "P", SK: long(1025)}, {PK: long(2049), SK: "s"}, {PK: "P", SK: ""}, {PK: "", SK: "s"}} {
+		if _, err := st.Get(ctx, k); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("Get of key %d/%d bytes: %v, want ErrNotFound", len(k.PK), len(k.SK), err)
+		}
+	}
+	for _, q := range []store.Query{{PK: long(2049)}, {PK: ""}, {PK: "P", SKPrefix: long(1025)}, {Index: "GSI1", PK: long(2049)}} {
+		if items, err := st.Query(ctx, q); err != nil || len(items) != 0 {
+			t.Errorf("Query %d/%d bytes: %d items, %v", len(q.PK), len(q.SKPrefix), len(items), err)
+		}
+	}
+	got, err := st.BatchGet(ctx, []store.Key{{PK: "P", SK: "fits"}, {PK: "P", SK: long(1025)}, {PK: "P", SK: ""}})
+	if err != nil || len(got) != 1 {
+		t.Errorf("BatchGet skips keys no item can have: %d items, %v", len(got), err)
 	}
 }
