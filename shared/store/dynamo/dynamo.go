@@ -6,8 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -92,6 +97,9 @@ func toAttrs(it store.Item) map[string]types.AttributeValue {
 	if it.Stock != nil {
 		m[td.AttrStock] = n(*it.Stock)
 	}
+	for name, v := range it.Counts {
+		m[td.AttrCountPrefix+name] = n(v)
+	}
 	return m
 }
 
@@ -118,6 +126,16 @@ func FromAttrs(m map[string]types.AttributeValue) store.Item {
 	it.Version, _ = num(m, td.AttrVersion)
 	if q, ok := num(m, td.AttrStock); ok {
 		it.Stock = &q
+	}
+	for k := range m {
+		if name, ok := strings.CutPrefix(k, td.AttrCountPrefix); ok {
+			if v, ok := num(m, k); ok {
+				if it.Counts == nil {
+					it.Counts = map[string]int64{}
+				}
+				it.Counts[name] = v
+			}
+		}
 	}
 	return it
 }
@@ -282,7 +300,7 @@ func (st *Store) Transact(ctx context.Context, ops []store.Op) error {
 			items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: in.Item,
 				ConditionExpression: in.ConditionExpression, ExpressionAttributeValues: in.ExpressionAttributeValues}})
 		case op.Delete != nil:
-			ce, vals := condition(op.Cond, 0)
+			ce, vals := condition(op.Cond, op.Version)
 			items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: &st.table, Key: keyAttrs(*op.Delete),
 				ConditionExpression: ce, ExpressionAttributeValues: vals}})
 		case op.Decrement != nil:
@@ -294,10 +312,11 @@ func (st *Store) Transact(ctx context.Context, ops []store.Op) error {
 				UpdateExpression:          aws.String("SET Q = Q - :a, V = V + :one"),
 				ConditionExpression:       aws.String(cond),
 				ExpressionAttributeValues: map[string]types.AttributeValue{":a": n(op.Amount), ":one": n(1)}}})
+		case op.Count != nil:
+			items = append(items, types.TransactWriteItem{Update: countUpdate(st.table, *op.Count, op.Counts)})
 		}
 	}
-	st.Calls.add()
-	_, err := st.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	err := st.transact(ctx, items)
 	if err != nil && isConditionFailure(err) {
 		ce := &store.ConflictError{Index: -1}
 		var tc *types.TransactionCanceledException
@@ -312,6 +331,70 @@ func (st *Store) Transact(ctx context.Context, ops []store.Op) error {
 		return ce
 	}
 	return err
+}
+
+// countUpdate adds deltas to an item's count attributes (ADD starts a
+// missing one at 0) and bumps its version, if the item exists.
+func countUpdate(table string, k store.Key, deltas map[string]int64) *types.Update {
+	names := slices.Sorted(maps.Keys(deltas))
+	attrNames := map[string]string{}
+	vals := map[string]types.AttributeValue{":one": n(1)}
+	adds := make([]string, len(names))
+	for i, name := range names {
+		attrNames[fmt.Sprintf("#c%d", i)] = td.AttrCountPrefix + name
+		vals[fmt.Sprintf(":c%d", i)] = n(deltas[name])
+		adds[i] = fmt.Sprintf("#c%d :c%d", i, i)
+	}
+	return &types.Update{TableName: &table, Key: keyAttrs(k),
+		UpdateExpression:          aws.String("SET V = V + :one ADD " + strings.Join(adds, ", ")),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames:  attrNames,
+		ExpressionAttributeValues: vals}
+}
+
+// transactConflictRetries bounds the retries of a transaction DynamoDB
+// cancelled because another transaction held one of its items.
+const transactConflictRetries = 8
+
+// transact runs TransactWriteItems, retrying with jittered backoff while
+// it is cancelled only by transaction conflicts (concurrent transactions
+// on one item, such as parallel assignments counting on one product). A
+// cancelled transaction wrote nothing, so running it again is safe, and
+// its conditions are checked again.
+func (st *Store) transact(ctx context.Context, items []types.TransactWriteItem) error {
+	for attempt := 0; ; attempt++ {
+		st.Calls.add()
+		_, err := st.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil || !onlyTransactionConflicts(err) || attempt == transactConflictRetries {
+			return err
+		}
+		backoff := time.Duration(5<<min(attempt, 6)) * time.Millisecond
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff/2 + time.Duration(rand.Int64N(int64(backoff)))):
+		}
+	}
+}
+
+// onlyTransactionConflicts reports whether a cancellation was caused by
+// transaction conflicts and nothing else.
+func onlyTransactionConflicts(err error) bool {
+	var tc *types.TransactionCanceledException
+	if !errors.As(err, &tc) {
+		return false
+	}
+	conflict := false
+	for _, r := range tc.CancellationReasons {
+		switch aws.ToString(r.Code) {
+		case "", "None":
+		case "TransactionConflict":
+			conflict = true
+		default:
+			return false
+		}
+	}
+	return conflict
 }
 
 func (st *Store) Increment(ctx context.Context, k store.Key, delta int64) (int64, error) {
