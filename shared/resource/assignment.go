@@ -2,6 +2,7 @@ package resource
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -42,6 +43,9 @@ type Assignment struct {
 	Party bool
 	// GroupField names the party's group field (default "UserGroupID").
 	GroupField string
+	// Counts are the counts each assignment counts towards (a spec-product
+	// assignment towards its product's SpecCount); see Counter.
+	Counts []Counter
 
 	model *contract.Model
 }
@@ -88,6 +92,7 @@ func (r *Registry) AddAssignment(a *Assignment) *Assignment {
 		panic("resource: no contract model " + a.Model)
 	}
 	r.assignments = append(r.assignments, a)
+	r.keepCounts(a.Counts)
 	if a.Save != "" {
 		r.Handle(a.Resource+"."+a.Save, func(c *Ctx) (any, error) { return nil, c.Reg.saveAssignment(c, a) })
 	}
@@ -178,8 +183,42 @@ func (r *Registry) saveAssignment(c *Ctx, a *Assignment) error {
 			return err
 		}
 	}
-	_, err = c.Deps.Store.Put(c, a.Item(doc, a.scopeValues(c)...), store.Always)
-	return err
+	return r.putAssignment(c, a, doc, a.scopeValues(c))
+}
+
+// putAssignment saves an assignment, replacing one with the same key. A
+// counted assignment is read first and written conditionally, so its
+// counts change only when it is new (or its counted fields changed).
+func (r *Registry) putAssignment(c *Ctx, a *Assignment, doc api.Doc, scope []string) error {
+	it := a.Item(doc, scope...)
+	if len(a.Counts) == 0 {
+		_, err := c.Deps.Store.Put(c, it, store.Always)
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		tx := &Tx{}
+		put := it
+		cond := store.IfAbsent
+		old, err := c.Deps.Store.Get(c, store.Key{PK: it.PK, SK: it.SK})
+		switch {
+		case err == nil:
+			oldDoc, err := api.DecodeDoc(old.Doc)
+			if err != nil {
+				return err
+			}
+			put.Version, cond = old.Version, store.IfVersion
+			r.count(tx, a.Counts, a.Scope, scope, oldDoc, -1)
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		r.count(tx, a.Counts, a.Scope, scope, doc, +1)
+		err = tx.apply(c, store.Op{Put: &put, Cond: cond})
+		var ce *store.ConflictError
+		if errors.As(err, &ce) && ce.Index == 0 && attempt < maxRetries {
+			continue // saved or deleted concurrently: read again
+		}
+		return err
+	}
 }
 
 // Item is the stored form of an assignment (defaults completed) in scope.
@@ -270,22 +309,63 @@ func (r *Registry) deleteAssignment(c *Ctx, a *Assignment) error {
 		return err
 	}
 	doc := a.identity(c)
-	return c.Deps.Store.Delete(c, store.Key{PK: a.PK(a.scopeValues(c)...), SK: a.SK(doc)}, store.Always)
+	scope := a.scopeValues(c)
+	k := store.Key{PK: a.PK(scope...), SK: a.SK(doc)}
+	if len(a.Counts) == 0 {
+		return c.Deps.Store.Delete(c, k, store.Always)
+	}
+	// A counted assignment is deleted as read, so a concurrent delete of
+	// the same one cannot count it off twice.
+	for attempt := 0; ; attempt++ {
+		old, err := c.Deps.Store.Get(c, k)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		oldDoc, err := api.DecodeDoc(old.Doc)
+		if err != nil {
+			return err
+		}
+		tx := &Tx{}
+		tx.deleteRead(old)
+		r.count(tx, a.Counts, a.Scope, scope, oldDoc, -1)
+		err = tx.Commit(c)
+		if errors.Is(err, store.ErrConflict) && attempt < maxRetries {
+			continue
+		}
+		return err
+	}
 }
 
 // AllAssignments returns every assignment of a kind in a scope.
 func (r *Registry) AllAssignments(c *Ctx, a *Assignment, scope ...string) ([]api.Doc, error) {
+	es, err := r.assignmentEntities(c, a, scope...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.Doc, len(es))
+	for i, e := range es {
+		out[i] = e.Doc
+	}
+	return out, nil
+}
+
+// assignmentEntities returns every assignment of a kind in a scope, with
+// its stored item.
+func (r *Registry) assignmentEntities(c *Ctx, a *Assignment, scope ...string) ([]Entity, error) {
 	items, err := c.Deps.Store.Query(c, store.Query{PK: a.PK(scope...)})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]api.Doc, 0, len(items))
+	out := make([]Entity, 0, len(items))
 	for _, it := range items {
 		d, err := api.DecodeDoc(it.Doc)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, d)
+		out = append(out, Entity{Doc: d, Item: it})
 	}
 	return out, nil
 }
@@ -360,13 +440,20 @@ func (r *Registry) CascadeAssignments(c *Ctx, res *Resource, scope []string, id 
 				return err
 			}
 			for _, ascope := range scopes {
-				docs, err := r.AllAssignments(c, a, ascope...)
+				es, err := r.assignmentEntities(c, a, ascope...)
 				if err != nil {
 					return err
 				}
-				for _, d := range docs {
-					if d[ref.Field] == id {
-						tx.Delete(store.Key{PK: a.PK(ascope...), SK: a.SK(d)})
+				for _, e := range es {
+					if e.Doc[ref.Field] != id {
+						continue
+					}
+					if len(a.Counts) == 0 {
+						tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
+					} else if tx.deleteRead(e.Item) {
+						// As read, so a concurrent delete of the same
+						// assignment cannot count it off twice.
+						r.count(tx, a.Counts, a.Scope, ascope, e.Doc, -1)
 					}
 				}
 			}

@@ -54,8 +54,14 @@ type Resource struct {
 	// collection, presented, before filters and paging: a list with facets
 	// counts values among the docs the query matches.
 	AfterList func(c *Ctx, docs []api.Doc, page any) (any, error)
+	// Counts are the counts each entity of the collection counts towards
+	// (a category towards its parent's ChildCount); see Counter.
+	Counts []Counter
 
 	model *contract.Model
+	// counted are the fields of this resource's entities that other
+	// collections' Counters keep.
+	counted []string
 }
 
 // Parent is a containing entity that must exist.
@@ -106,6 +112,7 @@ func (res *Resource) Init() *Resource {
 func (r *Registry) Add(res *Resource) *Resource {
 	res.Init()
 	r.resources[res.Name] = res
+	r.keepCounts(res.Counts)
 	ops := res.Ops
 	if ops == nil {
 		ops = []string{"Get", "List", "Create", "Save", "Patch", "Delete"}
@@ -166,11 +173,10 @@ func (r *Registry) Load(c *Ctx, res *Resource, scope []string, id string) (*Enti
 	if err != nil {
 		return nil, err
 	}
-	d, err := api.DecodeDoc(it.Doc)
+	d, err := DecodeItem(it)
 	if err != nil {
 		return nil, err
 	}
-	overlayStock(d, it)
 	return &Entity{Doc: d, Item: it}, nil
 }
 
@@ -188,8 +194,9 @@ func overlayStock(d api.Doc, it store.Item) {
 // Item builds the store item for a doc of res.
 func (res *Resource) Item(scope []string, doc api.Doc, version int64) store.Item {
 	id, _ := doc["ID"].(string)
-	b, _ := json.Marshal(doc)
-	it := store.Item{PK: res.PK(scope...), SK: id, Type: res.kind(), ID: id, Doc: b, Version: version}
+	stored, counts := res.countedItem(doc)
+	b, _ := json.Marshal(stored)
+	it := store.Item{PK: res.PK(scope...), SK: id, Type: res.kind(), ID: id, Doc: b, Version: version, Counts: counts}
 	if res.Index != nil {
 		it.GSI1PK, it.GSI1SK = res.Index(doc)
 	}
@@ -245,11 +252,10 @@ func (r *Registry) All(c *Ctx, res *Resource, scope []string) ([]api.Doc, error)
 	}
 	docs := make([]api.Doc, 0, len(items))
 	for _, it := range items {
-		d, err := api.DecodeDoc(it.Doc)
+		d, err := DecodeItem(it)
 		if err != nil {
 			return nil, err
 		}
-		overlayStock(d, it)
 		docs = append(docs, d)
 	}
 	return docs, nil
@@ -348,9 +354,9 @@ func (r *Registry) Insert(c *Ctx, res *Resource, scope []string, doc api.Doc) (a
 			return nil, err
 		}
 	}
-	ops := append([]store.Op{{Put: ptr(res.Item(scope, doc, 0)), Cond: store.IfAbsent}}, tx.Ops...)
-	if err := c.Deps.Store.Transact(c, ops); err != nil {
-		if err = tx.Explain(err, 1); errors.Is(err, store.ErrConflict) {
+	r.count(tx, res.Counts, res.Scope, scope, doc, +1)
+	if err := tx.apply(c, store.Op{Put: ptr(res.Item(scope, doc, 0)), Cond: store.IfAbsent}); err != nil {
+		if errors.Is(err, store.ErrConflict) {
 			return nil, api.IDExists(res.objectType(), doc["ID"].(string))
 		}
 		return nil, err
@@ -409,14 +415,16 @@ func (r *Registry) Replace(c *Ctx, res *Resource, scope []string, old *Entity, d
 			return nil, err
 		}
 	}
+	// A changed By moves the item's counts (a category to a new parent).
+	r.count(tx, res.Counts, res.Scope, scope, old.Doc, -1)
+	r.count(tx, res.Counts, res.Scope, scope, doc, +1)
 	it := res.Item(scope, doc, old.Item.Version)
 	if old.Item.Stock != nil && it.Stock != nil && inventoryUntouched(old.Doc, doc) {
 		// Keep the live stock figure when the write did not set it.
 		it.Stock = old.Item.Stock
 	}
-	ops := append([]store.Op{{Put: &it, Cond: store.IfVersion}}, tx.Ops...)
-	if err := c.Deps.Store.Transact(c, ops); err != nil {
-		return nil, tx.Explain(err, 1)
+	if err := tx.apply(c, store.Op{Put: &it, Cond: store.IfVersion}); err != nil {
+		return nil, err
 	}
 	overlayStock(doc, it)
 	return r.Out(c, res, doc)
@@ -460,18 +468,28 @@ func (r *Registry) delete(c *Ctx, res *Resource) error {
 		return err
 	}
 	scope := res.scopeValues(c)
-	e, err := r.Load(c, res, scope, c.Param(res.IDParam))
-	if err != nil {
+	for attempt := 0; ; attempt++ {
+		e, err := r.Load(c, res, scope, c.Param(res.IDParam))
+		if err != nil {
+			return err
+		}
+		// A conflict means the entity or an item deleted with it changed
+		// since it was read: read again (a concurrent delete then 404s).
+		err = r.Remove(c, res, scope, e)
+		if errors.Is(err, store.ErrConflict) && attempt < maxRetries {
+			continue
+		}
 		return err
 	}
-	return r.Remove(c, res, scope, e)
 }
 
 // Remove deletes an entity, running its BeforeDelete hook and removing
 // every assignment that references it.
 func (r *Registry) Remove(c *Ctx, res *Resource, scope []string, e *Entity) error {
 	tx := &Tx{}
-	tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
+	// Deleted as read, so two concurrent deletes cannot both count it off.
+	tx.deleteRead(e.Item)
+	r.count(tx, res.Counts, res.Scope, scope, e.Doc, -1)
 	if res.BeforeDelete != nil {
 		if err := res.BeforeDelete(c, e.Doc, tx); err != nil {
 			return err
@@ -486,9 +504,13 @@ func (r *Registry) Remove(c *Ctx, res *Resource, scope []string, e *Entity) erro
 
 // Tx collects writes to apply atomically with the main one.
 type Tx struct {
+	// Ops are the writes; Count changes are kept apart and added by Commit
+	// (and the engine's writes), so a transaction built from Ops by hand
+	// must not queue counts.
 	Ops []store.Op
 	// onConflict maps an op's index to the error its failed condition means.
 	onConflict map[int]error
+	counts     []countOp
 }
 
 // Put adds a put.
@@ -508,14 +530,25 @@ func (t *Tx) PutOr(it store.Item, cond store.Cond, err error) {
 
 // Delete adds a delete; deleting a key already queued is a no-op (two
 // cascades may reach the same assignment, and DynamoDB refuses a
-// transaction that touches one item twice).
-func (t *Tx) Delete(k store.Key) {
-	for _, op := range t.Ops {
-		if op.Delete != nil && *op.Delete == k {
-			return
+// transaction that touches one item twice). It reports whether it queued.
+func (t *Tx) Delete(k store.Key) bool {
+	return t.deleteOp(store.Op{Delete: &k})
+}
+
+// deleteRead adds the delete of an item as it was read: the transaction
+// fails if the item changed or went since.
+func (t *Tx) deleteRead(it store.Item) bool {
+	return t.deleteOp(store.Op{Delete: &store.Key{PK: it.PK, SK: it.SK}, Cond: store.IfVersion, Version: it.Version})
+}
+
+func (t *Tx) deleteOp(op store.Op) bool {
+	for _, o := range t.Ops {
+		if o.Delete != nil && *o.Delete == *op.Delete {
+			return false
 		}
 	}
-	t.Ops = append(t.Ops, store.Op{Delete: &k})
+	t.Ops = append(t.Ops, op)
+	return true
 }
 
 // DeleteFound queues the deletion of every item the queries find (a
@@ -562,11 +595,13 @@ func (t *Tx) Explain(err error, lead int) error {
 	return err
 }
 
-// Commit applies the collected writes, in transactions of at most 100.
+// Commit applies the collected writes and counts, in transactions of at
+// most 100.
 func (t *Tx) Commit(c *Ctx) error {
-	for start := 0; start < len(t.Ops); start += 100 {
-		if err := c.Deps.Store.Transact(c, t.Ops[start:min(start+100, len(t.Ops))]); err != nil {
-			return t.Explain(err, -start)
+	ops, meta := t.materialize(nil)
+	for start := 0; start < len(ops); start += 100 {
+		if err := t.transact(c, ops, meta, start, 0); err != nil {
+			return err
 		}
 	}
 	return nil
