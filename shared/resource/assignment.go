@@ -201,17 +201,24 @@ func (r *Registry) putAssignment(c *Ctx, a *Assignment, doc api.Doc, scope []str
 		cond := store.IfAbsent
 		old, err := c.Deps.Store.Get(c, store.Key{PK: it.PK, SK: it.SK})
 		switch {
-		case err == nil:
+		case errors.Is(err, store.ErrNotFound):
+			r.count(tx, a.Counts, a.Scope, scope, doc, +1)
+		case err != nil:
+			return err
+		case a.countedByKey():
+			// Its key fixes what it counts towards, so replacing it changes
+			// no count: it only has to still exist (it was counted then),
+			// and concurrent saves of it do not collide.
+			cond = store.IfPresent
+		default:
 			oldDoc, err := api.DecodeDoc(old.Doc)
 			if err != nil {
 				return err
 			}
 			put.Version, cond = old.Version, store.IfVersion
 			r.count(tx, a.Counts, a.Scope, scope, oldDoc, -1)
-		case !errors.Is(err, store.ErrNotFound):
-			return err
+			r.count(tx, a.Counts, a.Scope, scope, doc, +1)
 		}
-		r.count(tx, a.Counts, a.Scope, scope, doc, +1)
 		err = tx.apply(c, store.Op{Put: &put, Cond: cond})
 		var ce *store.ConflictError
 		if errors.As(err, &ce) && ce.Index == 0 && attempt < maxRetries {

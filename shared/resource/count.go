@@ -38,6 +38,19 @@ type Counter struct {
 	If string
 }
 
+// countedByKey reports whether the fields that say what an assignment
+// counts towards are all part of its key (or scope), so two saves of one
+// assignment always count towards the same entities.
+func (a *Assignment) countedByKey() bool {
+	keyed := func(name string) bool { return name == "" || slices.Contains(a.Key, name) || slices.Contains(a.Scope, name) }
+	for _, k := range a.Counts {
+		if !keyed(k.By) || !keyed(k.If) || slices.ContainsFunc(k.Scope, func(s string) bool { return !keyed(s) }) {
+			return false
+		}
+	}
+	return true
+}
+
 // keepCounts makes the counters' entities keep their count fields: their
 // items carry them as count attributes. The counted-on resource must be
 // declared first.
