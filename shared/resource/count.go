@@ -42,7 +42,9 @@ type Counter struct {
 // counts towards are all part of its key (or scope), so two saves of one
 // assignment always count towards the same entities.
 func (a *Assignment) countedByKey() bool {
-	keyed := func(name string) bool { return name == "" || slices.Contains(a.Key, name) || slices.Contains(a.Scope, name) }
+	keyed := func(name string) bool {
+		return name == "" || slices.Contains(a.Key, name) || slices.Contains(a.Scope, name)
+	}
 	for _, k := range a.Counts {
 		if !keyed(k.By) || !keyed(k.If) || slices.ContainsFunc(k.Scope, func(s string) bool { return !keyed(s) }) {
 			return false
