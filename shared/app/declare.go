@@ -18,6 +18,7 @@ func declare(r *resource.Registry) {
 	declareSuppliers(r)   // suppliers.go
 	declareSpecs(r)       // specs.go
 	declareMerchandise(r) // merchandise.go
+	declareOpenAPI(r)     // openapi.go
 }
 
 func declareSeller(r *resource.Registry) {
