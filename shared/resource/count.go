@@ -130,10 +130,10 @@ func DecodeItem(it store.Item) (api.Doc, error) {
 	}
 	overlayStock(d, it)
 	for f, n := range it.Counts {
-		// An ADD on an item written before its count existed starts at 0,
-		// so a delete of an item counted before then could take it below
-		// zero; a count never shows less than none. (Such items read as 0,
-		// or the value their doc was last written with, until then.)
+		// An entity stored before counts were kept has no count attribute
+		// and reads the value its doc held (0); an ADD starts it at 0, so
+		// deleting an item created before then could take it below zero.
+		// A count never shows less than none.
 		d[f] = api.Num(max(n, 0))
 	}
 	return d, nil
