@@ -55,7 +55,8 @@ func (a *Assignment) countedByKey() bool {
 
 // keepCounts makes the counters' entities keep their count fields: their
 // items carry them as count attributes. The counted-on resource must be
-// declared first.
+// declared first, by this registry: a resource kept in a package variable
+// (shared by registries built concurrently) cannot be counted on.
 func (r *Registry) keepCounts(counters []Counter) {
 	for _, k := range counters {
 		res := r.resources[k.Resource]
