@@ -26,7 +26,7 @@ func TestOpenAPIDescribesServedOperations(t *testing.T) {
 		t.Fatalf("openapi: %d %s", r.Status, r.Raw)
 	}
 	var doc struct {
-		OpenAPI    string                                       `json:"openapi"`
+		OpenAPI    string `json:"openapi"`
 		Paths      map[string]map[string]struct{ OperationID string }
 		Components struct{ Schemas map[string]json.RawMessage } `json:"components"`
 	}
