@@ -258,6 +258,9 @@ func Now() string { return FormatTime(time.Now()) }
 // Complete fills every field the model has but the doc lacks with its
 // default: the contract's default, false, 0 for non-nullable numbers, {} for
 // xp, else null. Nested model objects present in the doc are completed too.
+// A null the doc holds is kept for nullable fields and for xp: a write that
+// sent "xp": null stores null, and reads return it as OrderCloud does; only
+// an xp never written becomes {}.
 func Complete(m *contract.Model, d Doc) Doc {
 	if d == nil {
 		return nil
@@ -281,7 +284,7 @@ func Complete(m *contract.Model, d Doc) Doc {
 			}
 			continue
 		}
-		if ok && v == nil && f.Nullable() {
+		if ok && v == nil && (f.Nullable() || f.Name == "xp") {
 			continue
 		}
 		d[f.Name] = defaultValue(f)

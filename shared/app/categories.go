@@ -32,7 +32,7 @@ func listCategories(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.Reg.Page(c, res.ContractModel(), slices.Clone(docs), func(d api.Doc) (api.Doc, error) { return presentCategory(c, d) })
+	return c.Reg.Page(c, res.ContractModel(), slices.Clone(docs), nil)
 }
 
 // limitDepth keeps the categories within the request's depth. nodesOf

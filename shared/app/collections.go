@@ -450,7 +450,7 @@ func listCollectionEntriesAdmin(c *resource.Ctx) (any, error) {
 	}
 	docs := make([]api.Doc, 0, len(got))
 	for _, it := range got {
-		d, err := api.DecodeDoc(it.Doc)
+		d, err := resource.DecodeItem(it)
 		if err != nil {
 			return nil, err
 		}

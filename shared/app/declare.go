@@ -18,6 +18,7 @@ func declare(r *resource.Registry) {
 	declareSuppliers(r)   // suppliers.go
 	declareSpecs(r)       // specs.go
 	declareMerchandise(r) // merchandise.go
+	declareOpenAPI(r)     // openapi.go
 	declareTokenLifetimes(r)
 }
 
@@ -26,7 +27,9 @@ func declareSeller(r *resource.Registry) {
 	r.AddAssignment(&resource.Assignment{Resource: "ApiClients", Save: "SaveAssignment", List: "ListAssignments",
 		Delete: "DeleteBuyerAssignment", MoreDeletes: []string{"DeleteSupplierAssignment"}, Model: "ApiClientAssignment", Key: []string{"ApiClientID", "BuyerID", "SupplierID"},
 		Refs: []resource.Ref{{Field: "ApiClientID", Resource: "ApiClients"}, {Field: "BuyerID", Resource: "Buyers"},
-			{Field: "SupplierID", Resource: "Suppliers"}}})
+			{Field: "SupplierID", Resource: "Suppliers"}},
+		Counts: []resource.Counter{{Field: "AssignedBuyerCount", Resource: "ApiClients", By: "ApiClientID", If: "BuyerID"},
+			{Field: "AssignedSupplierCount", Resource: "ApiClients", By: "ApiClientID", If: "SupplierID"}}})
 
 	r.Add(&resource.Resource{Name: "SecurityProfiles", Model: "SecurityProfile", IDParam: "securityProfileID"})
 	r.AddAssignment(&resource.Assignment{Resource: "SecurityProfiles", Save: "SaveAssignment", Delete: "DeleteAssignment",
@@ -76,7 +79,7 @@ var categoryRef = resource.Ref{Field: "CategoryID", Resource: "Categories", Scop
 
 func declareCatalogs(r *resource.Registry) {
 	r.Add(&resource.Resource{Name: "Catalogs", Model: "Catalog", IDParam: "catalogID", Prepare: setOwner, BeforeDelete: deleteCatalog,
-		Present: presentCatalog, Reach: ownedByOwnerID})
+		Reach: ownedByOwnerID})
 	r.AddAssignment(&resource.Assignment{Resource: "Catalogs", Save: "SaveAssignment", Delete: "DeleteAssignment", List: "ListAssignments",
 		Model: "CatalogAssignment", Key: []string{"CatalogID", "BuyerID"},
 		Refs:  []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "BuyerID", Resource: "Buyers"}},
@@ -87,7 +90,9 @@ func declareCatalogs(r *resource.Registry) {
 		Reach: []string{"CatalogID"}})
 
 	r.Add(&resource.Resource{Name: "Categories", Model: "Category", IDParam: "categoryID", Scope: []string{"catalogID"},
-		Parents: []resource.Parent{{Param: "catalogID", Resource: "Catalogs"}}, Prepare: prepareCategory, Present: presentCategory})
+		Parents: []resource.Parent{{Param: "catalogID", Resource: "Catalogs"}}, Prepare: prepareCategory,
+		Counts: []resource.Counter{{Field: "ChildCount", Resource: "Categories", By: "ParentID", Scope: []string{"catalogID"}},
+			{Field: "CategoryCount", Resource: "Catalogs", By: "catalogID"}}})
 	r.Handle("Categories.List", listCategories)
 	r.AddAssignment(&resource.Assignment{Resource: "Categories", Save: "SaveAssignment", Delete: "DeleteAssignment", List: "ListAssignments",
 		Model: "CategoryAssignment", Scope: []string{"catalogID"}, Key: []string{"CategoryID", "BuyerID", "UserGroupID"},

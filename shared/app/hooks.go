@@ -438,31 +438,3 @@ func categoriesOf(c *resource.Ctx, catalogID string) ([]api.Doc, error) {
 	}
 	return v.([]api.Doc), nil
 }
-
-// presentCategory counts the category's immediate children.
-func presentCategory(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
-	cats, err := categoriesOf(c, c.Param("catalogID"))
-	if err != nil {
-		return nil, err
-	}
-	n := 0
-	for _, d := range cats {
-		if str(d, "ParentID") == str(doc, "ID") {
-			n++
-		}
-	}
-	out := api.Clone(doc)
-	out["ChildCount"] = api.Num(int64(n))
-	return out, nil
-}
-
-// presentCatalog counts the catalog's categories.
-func presentCatalog(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
-	cats, err := categoriesOf(c, str(doc, "ID"))
-	if err != nil {
-		return nil, err
-	}
-	out := api.Clone(doc)
-	out["CategoryCount"] = api.Num(int64(len(cats)))
-	return out, nil
-}

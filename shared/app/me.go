@@ -216,17 +216,12 @@ func buyerProducts(c *resource.Ctx, v commerce.Catalog, only []string) ([]api.Do
 	var docs []api.Doc
 	schedules := map[string]bool{}
 	for _, it := range got {
-		d, err := api.DecodeDoc(it.Doc)
+		d, err := resource.DecodeItem(it)
 		if err != nil {
 			return nil, err
 		}
 		if !v.Visible(str(d, "ID"), d["Active"] == true) {
 			continue
-		}
-		if it.Stock != nil {
-			if inv, ok := d["Inventory"].(map[string]any); ok {
-				inv["QuantityAvailable"] = api.Num(*it.Stock)
-			}
 		}
 		ps := v.PriceScheduleID(str(d, "ID"), str(d, "DefaultPriceScheduleID"))
 		d["_ps"] = ps

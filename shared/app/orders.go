@@ -760,9 +760,13 @@ func shipmentItemKey(shipmentID, orderID, lineItemID string) store.Key {
 // shipmentItem is the ShipmentItem for qty of a line on a shipment: the
 // doc returned to the caller and the item stored.
 func shipmentItem(shipmentID, orderID string, line api.Doc, qty int, xp any) (api.Doc, store.Item) {
-	d := api.Complete(modelOf("ShipmentItem"), api.Doc{"OrderID": orderID, "LineItemID": line["ID"], "QuantityShipped": api.Num(int64(qty)),
+	d := api.Doc{"OrderID": orderID, "LineItemID": line["ID"], "QuantityShipped": api.Num(int64(qty)),
 		"UnitPrice": line["UnitPrice"], "CostCenter": line["CostCenter"], "DateNeeded": line["DateNeeded"], "Product": line["Product"],
-		"Variant": line["Variant"], "xp": xp})
+		"Variant": line["Variant"]}
+	if xp != nil {
+		d["xp"] = xp // else {}, as for any xp not written
+	}
+	api.Complete(modelOf("ShipmentItem"), d)
 	b, _ := json.Marshal(d)
 	k := shipmentItemKey(shipmentID, orderID, str(line, "ID"))
 	return d, store.Item{PK: k.PK, SK: k.SK, Type: "ShipmentItem", ID: k.SK, Doc: b}

@@ -19,12 +19,14 @@ func declareSpecs(r *resource.Registry) {
 		BeforeDelete: deleteSpecOptions})
 	r.Add(&resource.Resource{Name: "SpecOptions", Model: "SpecOption", IDParam: "optionID", Scope: []string{"specID"},
 		Parents: specsParent, BeforeDelete: clearSpecDefaultOption,
+		Counts: []resource.Counter{{Field: "OptionCount", Resource: "Specs", By: "specID"}},
 		OpIDs: map[string]string{"Get": "Specs.GetOption", "List": "Specs.ListOptions", "Create": "Specs.CreateOption",
 			"Save": "Specs.SaveOption", "Patch": "Specs.PatchOption", "Delete": "Specs.DeleteOption"}})
 	r.AddAssignment(&resource.Assignment{Resource: "Specs", Save: "SaveProductAssignment", Delete: "DeleteProductAssignment",
 		List: "ListProductAssignments", Model: "SpecProductAssignment", Key: []string{"SpecID", "ProductID"},
 		Refs:    []resource.Ref{{Field: "SpecID", Resource: "Specs"}, {Field: "ProductID", Resource: "Products"}},
-		Prepare: prepareSpecProductAssignment, Reach: []string{"SpecID", "ProductID"}})
+		Prepare: prepareSpecProductAssignment, Reach: []string{"SpecID", "ProductID"},
+		Counts:  []resource.Counter{{Field: "SpecCount", Resource: "Products", By: "ProductID"}}})
 	r.Handle("Products.ListSpecs", listProductSpecs)
 	r.Handle("Me.ListSpecs", meListSpecs)
 	r.Handle("Me.GetSpec", meGetSpec)
@@ -96,7 +98,8 @@ func specOptions(c *resource.Ctx, specID string) ([]api.Doc, error) {
 	return v.([]api.Doc), nil
 }
 
-// presentSpec adds the spec's options and their count.
+// presentSpec adds the spec's options (OptionCount is the count the spec
+// keeps, see the SpecOptions declaration).
 func presentSpec(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
 	opts, err := specOptions(c, str(doc, "ID"))
 	if err != nil {
@@ -108,7 +111,6 @@ func presentSpec(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
 		list[i] = api.Complete(modelOf("SpecOption"), api.Clone(o))
 	}
 	out["Options"] = list
-	out["OptionCount"] = api.Num(int64(len(opts)))
 	return out, nil
 }
 

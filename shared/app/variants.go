@@ -18,9 +18,13 @@ import (
 // its Specs, so regeneration recognizes a variant whose ID was edited.
 
 func declareVariants(r *resource.Registry) {
+	// Variants count towards their product's VariantCount. They are made
+	// and removed only by generation, which sets the count outright in the
+	// product's versioned write, in the transaction that writes them.
 	r.Add(&resource.Resource{Name: "Variants", Model: "Variant", IDParam: "variantID", Scope: []string{"productID"},
 		Parents: []resource.Parent{{Param: "productID", Resource: "Products"}}, Ops: []string{"Get", "List"},
-		OpIDs: map[string]string{"Get": "Products.GetVariant", "List": "Products.ListVariants"}})
+		OpIDs:  map[string]string{"Get": "Products.GetVariant", "List": "Products.ListVariants"},
+		Counts: []resource.Counter{{Field: "VariantCount", Resource: "Products", By: "productID"}}})
 	r.Handle("Products.SaveVariant", func(c *resource.Ctx) (any, error) { return writeVariant(c, false) })
 	r.Handle("Products.PatchVariant", func(c *resource.Ctx) (any, error) { return writeVariant(c, true) })
 	r.Handle("Products.GenerateVariants", generateVariants)

@@ -29,6 +29,7 @@ type Field struct {
 	Sortable   int // priority (1000 when sortable without priority), 0 = not sortable
 	Default    string
 	Values     []string // enum values, when Type is an enum
+	Doc        string   // the field's description
 	// NonNegative amounts are refused below zero (supplement.json).
 	NonNegative bool
 }
@@ -97,6 +98,7 @@ type rawField struct {
 	Sortable   json.RawMessage `json:"sortable"`
 	Default    *string         `json:"default"`
 	Values     []string        `json:"values"`
+	Doc        string          `json:"doc"`
 }
 
 type catalog struct {
@@ -182,7 +184,8 @@ func load() *catalog {
 			}
 			add := func(rf rawField) {
 				f := Field{Name: rf.Name, Type: rf.Type, Required: rf.Required, ReadOnly: rf.ReadOnly, WriteOnly: rf.WriteOnly,
-					MaxLength: rf.MaxLength, Searchable: priority(rf.Searchable), Sortable: priority(rf.Sortable), Values: rf.Values}
+					MaxLength: rf.MaxLength, Searchable: priority(rf.Searchable), Sortable: priority(rf.Sortable), Values: rf.Values,
+					Doc: rf.Doc}
 				if rf.Default != nil && !strings.HasPrefix(*rf.Default, "new ") && *rf.Default != "null" {
 					f.Default = *rf.Default
 				}
@@ -268,6 +271,21 @@ func must(err error) {
 
 // ModelByName returns a model, or nil when the contract has none by that name.
 func ModelByName(name string) *Model { return load().models[name] }
+
+// ModelNames returns the name of every model, sorted.
+func ModelNames() []string { return sortedKeys(load().models) }
+
+// EnumNames returns the name of every enum, sorted.
+func EnumNames() []string { return sortedKeys(load().enums) }
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // Enum returns an enum's values (nil when unknown).
 func Enum(name string) []string { return load().enums[name] }

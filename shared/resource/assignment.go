@@ -2,6 +2,7 @@ package resource
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -49,6 +50,9 @@ type Assignment struct {
 	// owned. Without Reach (and no company in its scope) assignments are
 	// the marketplace's to make.
 	Reach []string
+	// Counts are the counts each assignment counts towards (a spec-product
+	// assignment towards its product's SpecCount); see Counter.
+	Counts []Counter
 
 	model *contract.Model
 }
@@ -95,6 +99,7 @@ func (r *Registry) AddAssignment(a *Assignment) *Assignment {
 		panic("resource: no contract model " + a.Model)
 	}
 	r.assignments = append(r.assignments, a)
+	r.keepCounts(a.Counts)
 	if a.Save != "" {
 		r.Handle(a.Resource+"."+a.Save, func(c *Ctx) (any, error) { return nil, c.Reg.saveAssignment(c, a) })
 	}
@@ -226,8 +231,45 @@ func (r *Registry) saveAssignment(c *Ctx, a *Assignment) error {
 			return err
 		}
 	}
-	_, err = c.Deps.Store.Put(c, a.Item(doc, a.scopeValues(c)...), store.Always)
-	return err
+	return r.putAssignment(c, a, doc, a.scopeValues(c))
+}
+
+// putAssignment saves an assignment, replacing one with the same key. A
+// counted assignment is read first and written conditionally, so its
+// counts change only when it is new (or its counted fields changed).
+func (r *Registry) putAssignment(c *Ctx, a *Assignment, doc api.Doc, scope []string) error {
+	it := a.Item(doc, scope...)
+	if len(a.Counts) == 0 {
+		_, err := c.Deps.Store.Put(c, it, store.Always)
+		return err
+	}
+	// Saved or deleted concurrently since it was read: the condition fails
+	// and the request reads again (Retry).
+	tx := &Tx{}
+	put := it
+	cond := store.IfAbsent
+	old, err := c.Deps.Store.Get(c, store.Key{PK: it.PK, SK: it.SK})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		r.count(tx, a.Counts, a.Scope, scope, doc, +1)
+	case err != nil:
+		return err
+	case a.countedByKey():
+		// Its key fixes what it counts towards, so replacing it changes no
+		// count: it only has to still exist (it was counted then), and
+		// concurrent saves of it do not collide.
+		cond = store.IfPresent
+	default:
+		oldDoc, err := api.DecodeDoc(old.Doc)
+		if err != nil {
+			return err
+		}
+		put.Version, cond = old.Version, store.IfVersion
+		r.count(tx, a.Counts, a.Scope, scope, oldDoc, -1)
+		r.count(tx, a.Counts, a.Scope, scope, doc, +1)
+	}
+	tx.Lead(store.Op{Put: &put, Cond: cond}, nil)
+	return tx.Commit(c)
 }
 
 // Item is the stored form of an assignment (defaults completed) in scope.
@@ -318,22 +360,57 @@ func (r *Registry) deleteAssignment(c *Ctx, a *Assignment) error {
 	if err := r.confineAssignment(c, a, doc); err != nil {
 		return err
 	}
-	return c.Deps.Store.Delete(c, store.Key{PK: a.PK(a.scopeValues(c)...), SK: a.SK(doc)}, store.Always)
+	scope := a.scopeValues(c)
+	k := store.Key{PK: a.PK(scope...), SK: a.SK(doc)}
+	if len(a.Counts) == 0 {
+		return c.Deps.Store.Delete(c, k, store.Always)
+	}
+	// A counted assignment is deleted as read, so a concurrent delete of
+	// the same one cannot count it off twice.
+	old, err := c.Deps.Store.Get(c, k)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	oldDoc, err := api.DecodeDoc(old.Doc)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{}
+	tx.deleteRead(old)
+	r.count(tx, a.Counts, a.Scope, scope, oldDoc, -1)
+	return tx.Commit(c)
 }
 
 // AllAssignments returns every assignment of a kind in a scope.
 func (r *Registry) AllAssignments(c *Ctx, a *Assignment, scope ...string) ([]api.Doc, error) {
+	es, err := r.assignmentEntities(c, a, scope...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.Doc, len(es))
+	for i, e := range es {
+		out[i] = e.Doc
+	}
+	return out, nil
+}
+
+// assignmentEntities returns every assignment of a kind in a scope, with
+// its stored item.
+func (r *Registry) assignmentEntities(c *Ctx, a *Assignment, scope ...string) ([]Entity, error) {
 	items, err := c.Deps.Store.Query(c, store.Query{PK: a.PK(scope...)})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]api.Doc, 0, len(items))
+	out := make([]Entity, 0, len(items))
 	for _, it := range items {
 		d, err := api.DecodeDoc(it.Doc)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, d)
+		out = append(out, Entity{Doc: d, Item: it})
 	}
 	return out, nil
 }
@@ -408,13 +485,20 @@ func (r *Registry) CascadeAssignments(c *Ctx, res *Resource, scope []string, id 
 				return err
 			}
 			for _, ascope := range scopes {
-				docs, err := r.AllAssignments(c, a, ascope...)
+				es, err := r.assignmentEntities(c, a, ascope...)
 				if err != nil {
 					return err
 				}
-				for _, d := range docs {
-					if d[ref.Field] == id {
-						tx.Delete(store.Key{PK: a.PK(ascope...), SK: a.SK(d)})
+				for _, e := range es {
+					if e.Doc[ref.Field] != id {
+						continue
+					}
+					if len(a.Counts) == 0 {
+						tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
+					} else if tx.deleteRead(e.Item) {
+						// As read, so a concurrent delete of the same
+						// assignment cannot count it off twice.
+						r.count(tx, a.Counts, a.Scope, ascope, e.Doc, -1)
 					}
 				}
 			}

@@ -57,6 +57,9 @@ type Resource struct {
 	// Refs are fields referencing other entities: on every write that sets
 	// one, it must exist and be one the caller may read.
 	Refs []Ref
+	// Counts are the counts each entity of the collection counts towards
+	// (a category towards its parent's ChildCount); see Counter.
+	Counts []Counter
 
 	// AfterList may reshape the List response (page) given every doc of the
 	// collection, presented, before filters and paging: a list with facets
@@ -64,6 +67,9 @@ type Resource struct {
 	AfterList func(c *Ctx, docs []api.Doc, page any) (any, error)
 
 	model *contract.Model
+	// counted are the fields of this resource's entities that other
+	// collections' Counters keep.
+	counted []string
 }
 
 // Parent is a containing entity that must exist.
@@ -114,6 +120,7 @@ func (res *Resource) Init() *Resource {
 func (r *Registry) Add(res *Resource) *Resource {
 	res.Init()
 	r.resources[res.Name] = res
+	r.keepCounts(res.Counts)
 	ops := res.Ops
 	if ops == nil {
 		ops = []string{"Get", "List", "Create", "Save", "Patch", "Delete"}
@@ -174,11 +181,10 @@ func (r *Registry) Load(c *Ctx, res *Resource, scope []string, id string) (*Enti
 	if err != nil {
 		return nil, err
 	}
-	d, err := api.DecodeDoc(it.Doc)
+	d, err := DecodeItem(it)
 	if err != nil {
 		return nil, err
 	}
-	overlayStock(d, it)
 	return &Entity{Doc: d, Item: it}, nil
 }
 
@@ -196,8 +202,9 @@ func overlayStock(d api.Doc, it store.Item) {
 // Item builds the store item for a doc of res.
 func (res *Resource) Item(scope []string, doc api.Doc, version int64) store.Item {
 	id, _ := doc["ID"].(string)
-	b, _ := json.Marshal(doc)
-	it := store.Item{PK: res.PK(scope...), SK: id, Type: res.kind(), ID: id, Doc: b, Version: version}
+	stored, counts := res.countedItem(doc)
+	b, _ := json.Marshal(stored)
+	it := store.Item{PK: res.PK(scope...), SK: id, Type: res.kind(), ID: id, Doc: b, Version: version, Counts: counts}
 	if res.Index != nil {
 		it.GSI1PK, it.GSI1SK = res.Index(doc)
 	}
@@ -253,11 +260,10 @@ func (r *Registry) All(c *Ctx, res *Resource, scope []string) ([]api.Doc, error)
 	}
 	docs := make([]api.Doc, 0, len(items))
 	for _, it := range items {
-		d, err := api.DecodeDoc(it.Doc)
+		d, err := DecodeItem(it)
 		if err != nil {
 			return nil, err
 		}
-		overlayStock(d, it)
 		docs = append(docs, d)
 	}
 	return docs, nil
@@ -369,6 +375,7 @@ func (r *Registry) Insert(c *Ctx, res *Resource, scope []string, doc api.Doc) (a
 	if err := r.confineWrite(c, res, scope, nil, doc); err != nil {
 		return nil, err
 	}
+	r.count(tx, res.Counts, res.Scope, scope, doc, +1)
 	id, _ := doc["ID"].(string)
 	tx.Lead(store.Op{Put: ptr(res.Item(scope, doc, 0)), Cond: store.IfAbsent}, api.IDExists(res.objectType(), id))
 	if err := tx.Commit(c); err != nil {
@@ -422,6 +429,9 @@ func (r *Registry) Replace(c *Ctx, res *Resource, scope []string, old *Entity, d
 	if err := r.confineWrite(c, res, scope, old.Doc, doc); err != nil {
 		return nil, err
 	}
+	// A changed By moves the item's counts (a category to a new parent).
+	r.count(tx, res.Counts, res.Scope, scope, old.Doc, -1)
+	r.count(tx, res.Counts, res.Scope, scope, doc, +1)
 	it := res.Item(scope, doc, old.Item.Version)
 	if old.Item.Stock != nil && it.Stock != nil && inventoryUntouched(old.Doc, doc) {
 		// Keep the live stock figure when the write did not set it.
@@ -480,7 +490,9 @@ func (r *Registry) Remove(c *Ctx, res *Resource, scope []string, e *Entity) erro
 		return err
 	}
 	tx := &Tx{}
-	tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
+	// Deleted as read, so two concurrent deletes cannot both count it off.
+	tx.deleteRead(e.Item)
+	r.count(tx, res.Counts, res.Scope, scope, e.Doc, -1)
 	if res.BeforeDelete != nil {
 		if err := res.BeforeDelete(c, e.Doc, tx); err != nil {
 			return err
@@ -495,10 +507,14 @@ func (r *Registry) Remove(c *Ctx, res *Resource, scope []string, e *Entity) erro
 
 // Tx collects writes to apply atomically with the main one.
 type Tx struct {
+	// Ops are the writes; Count changes are kept apart and added by Commit
+	// (see count.go), so a transaction built from Ops by hand must not
+	// queue counts.
 	Ops []store.Op
 	// meaning holds, per op, the error its failed condition means (nil: a
 	// concurrent write, which the request retries).
 	meaning []error
+	counts  []countOp
 	// after runs once the writes are committed.
 	after []func()
 }
@@ -531,14 +547,25 @@ func (t *Tx) AfterCommit(f func()) { t.after = append(t.after, f) }
 
 // Delete adds a delete; deleting a key already queued is a no-op (two
 // cascades may reach the same assignment, and DynamoDB refuses a
-// transaction that touches one item twice).
-func (t *Tx) Delete(k store.Key) {
-	for _, op := range t.Ops {
-		if op.Delete != nil && *op.Delete == k {
-			return
+// transaction that touches one item twice). It reports whether it queued.
+func (t *Tx) Delete(k store.Key) bool {
+	return t.deleteOp(store.Op{Delete: &k})
+}
+
+// deleteRead adds the delete of an item as it was read: the transaction
+// fails if the item changed or went since.
+func (t *Tx) deleteRead(it store.Item) bool {
+	return t.deleteOp(store.Op{Delete: &store.Key{PK: it.PK, SK: it.SK}, Cond: store.IfVersion, Version: it.Version})
+}
+
+func (t *Tx) deleteOp(op store.Op) bool {
+	for _, o := range t.Ops {
+		if o.Delete != nil && *o.Delete == *op.Delete {
+			return false
 		}
 	}
-	t.add(store.Op{Delete: &k}, nil)
+	t.add(op, nil)
+	return true
 }
 
 // DeleteFound queues the deletion of every item the queries find (a
@@ -591,26 +618,15 @@ func (t *Tx) Add(op store.Op) { t.add(op, nil) }
 // out).
 func (t *Tx) AddOr(op store.Op, err error) { t.add(op, err) }
 
-// explain maps the conflict of a transaction made of ops[from:] to the
-// error registered for the failing op, if any.
-func (t *Tx) explain(err error, from int) error {
-	var ce *store.ConflictError
-	if errors.As(err, &ce) && ce.Index >= 0 && from+ce.Index < len(t.meaning) {
-		if m := t.meaning[from+ce.Index]; m != nil {
-			return m
-		}
-	}
-	return err
-}
-
-// Commit applies the collected writes, in transactions of at most 100, then
-// runs the after-commit hooks. A failed condition is answered with the
-// error its op means; one without meaning (a concurrent write) stays a
-// store.ErrConflict, which makes the request try again.
+// Commit applies the collected writes and counts, in transactions of at
+// most 100, then runs the after-commit hooks. A failed condition is
+// answered with the error its op means; one without meaning (a concurrent
+// write) stays a store.ErrConflict, which makes the request try again.
 func (t *Tx) Commit(c *Ctx) error {
-	for start := 0; start < len(t.Ops); start += 100 {
-		if err := c.Deps.Store.Transact(c, t.Ops[start:min(start+100, len(t.Ops))]); err != nil {
-			return t.explain(err, start)
+	ops, meta := t.materialize()
+	for start := 0; start < len(ops); start += 100 {
+		if err := t.transact(c, ops, meta, start); err != nil {
+			return err
 		}
 	}
 	for _, f := range t.after {

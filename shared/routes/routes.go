@@ -19,7 +19,8 @@ type Group struct {
 
 // Groups are the Lambda functions of the API, in the order of the index.
 var Groups = []Group{
-	{Name: "auth", Root: []string{"/oauth"}, Prefixes: []string{"password", "username"}},
+	// The OpenAPI description (/v1/openapi/v3) is public, like /oauth.
+	{Name: "auth", Root: []string{"/oauth"}, Prefixes: []string{"password", "username", "openapi"}},
 	{Name: "seller", Prefixes: []string{"apiclients", "securityprofiles", "impersonationconfig", "openidconnects",
 		"adminusers", "usergroups", "addresses", "incrementors", "locales", "xpindices", "approvalrules"}},
 	{Name: "buyers", Prefixes: []string{"buyers", "buyergroups", "buyerusers"}},

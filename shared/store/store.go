@@ -65,6 +65,10 @@ type Item struct {
 	Version        int64  // set by the store on every write
 	// Stock is the numeric inventory mirror (nil when not tracked).
 	Stock *int64
+	// Counts are the counts the entity keeps of other items (SpecCount:
+	// its spec assignments), each stored as its own numeric attribute so
+	// a Count op can change it atomically without rewriting the doc.
+	Counts map[string]int64
 }
 
 // Cond is a write precondition.
@@ -85,7 +89,9 @@ const (
 // Op is one write inside a transaction.
 type Op struct {
 	Put    *Item // put Item (with Cond)
-	Delete *Key  // delete Key (with Cond; IfVersion not supported)
+	Delete *Key  // delete Key (with Cond; IfVersion compares Version)
+	// Version is the version a Delete with IfVersion expects.
+	Version int64
 	// Decrement lowers Key's Stock by Amount, failing the transaction if the
 	// result would be negative. Items without Stock are not touched by it.
 	Decrement *Key
@@ -93,7 +99,13 @@ type Op struct {
 	// Floorless lets a Decrement go below zero (products that may be
 	// oversold still count down).
 	Floorless bool
-	Cond      Cond
+	// Count adds each of Counts to the named counts of Count's item
+	// (Item.Counts) atomically, and bumps its version so versioned writes
+	// of the item read before the change fail. It fails (ErrConflict) when
+	// the item does not exist: a count never creates an item.
+	Count  *Key
+	Counts map[string]int64
+	Cond   Cond
 }
 
 // Key identifies an item.

@@ -67,4 +67,9 @@ const (
 	// inventory, so order submit can decrement it conditionally inside a
 	// transaction. The doc's Inventory.QuantityAvailable is filled from it.
 	AttrStock = "Q"
+	// AttrCountPrefix starts the name of each count an entity keeps of
+	// other items (N_SpecCount on a product): a numeric attribute changed
+	// by an atomic ADD in the transaction that creates or deletes a counted
+	// item, and read into the doc's field of the same name.
+	AttrCountPrefix = "N_"
 )

@@ -6,8 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -92,6 +95,9 @@ func toAttrs(it store.Item) map[string]types.AttributeValue {
 	if it.Stock != nil {
 		m[td.AttrStock] = n(*it.Stock)
 	}
+	for name, v := range it.Counts {
+		m[td.AttrCountPrefix+name] = n(v)
+	}
 	return m
 }
 
@@ -118,6 +124,16 @@ func FromAttrs(m map[string]types.AttributeValue) store.Item {
 	it.Version, _ = num(m, td.AttrVersion)
 	if q, ok := num(m, td.AttrStock); ok {
 		it.Stock = &q
+	}
+	for k := range m {
+		if name, ok := strings.CutPrefix(k, td.AttrCountPrefix); ok {
+			if v, ok := num(m, k); ok {
+				if it.Counts == nil {
+					it.Counts = map[string]int64{}
+				}
+				it.Counts[name] = v
+			}
+		}
 	}
 	return it
 }
@@ -367,7 +383,7 @@ func (st *Store) Transact(ctx context.Context, ops []store.Op) error {
 			if err := checkKey(*op.Delete); err != nil {
 				return err
 			}
-			ce, vals := condition(op.Cond, 0)
+			ce, vals := condition(op.Cond, op.Version)
 			items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: &st.table, Key: keyAttrs(*op.Delete),
 				ConditionExpression: ce, ExpressionAttributeValues: vals}})
 		case op.Decrement != nil:
@@ -382,6 +398,8 @@ func (st *Store) Transact(ctx context.Context, ops []store.Op) error {
 				UpdateExpression:          aws.String("SET Q = Q - :a, V = V + :one"),
 				ConditionExpression:       aws.String(cond),
 				ExpressionAttributeValues: map[string]types.AttributeValue{":a": n(op.Amount), ":one": n(1)}}})
+		case op.Count != nil:
+			items = append(items, types.TransactWriteItem{Update: countUpdate(st.table, *op.Count, op.Counts)})
 		}
 	}
 	st.Calls.add()
@@ -400,6 +418,25 @@ func (st *Store) Transact(ctx context.Context, ops []store.Op) error {
 		return ce
 	}
 	return err
+}
+
+// countUpdate adds deltas to an item's count attributes (ADD starts a
+// missing one at 0) and bumps its version, if the item exists.
+func countUpdate(table string, k store.Key, deltas map[string]int64) *types.Update {
+	names := slices.Sorted(maps.Keys(deltas))
+	attrNames := map[string]string{}
+	vals := map[string]types.AttributeValue{":one": n(1)}
+	adds := make([]string, len(names))
+	for i, name := range names {
+		attrNames[fmt.Sprintf("#c%d", i)] = td.AttrCountPrefix + name
+		vals[fmt.Sprintf(":c%d", i)] = n(deltas[name])
+		adds[i] = fmt.Sprintf("#c%d :c%d", i, i)
+	}
+	return &types.Update{TableName: &table, Key: keyAttrs(k),
+		UpdateExpression:          aws.String("SET V = V + :one ADD " + strings.Join(adds, ", ")),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames:  attrNames,
+		ExpressionAttributeValues: vals}
 }
 
 func (st *Store) Increment(ctx context.Context, k store.Key, delta int64) (int64, error) {

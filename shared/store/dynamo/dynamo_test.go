@@ -174,3 +174,62 @@ func TestSizeAndKeyBounds(t *testing.T) {
 		t.Errorf("BatchGet skips keys no item can have: %d items, %v", len(got), err)
 	}
 }
+
+func TestCountsAndVersionedDelete(t *testing.T) {
+	t.Parallel()
+	st, ctx := newStore(t), context.Background()
+	k := store.Key{PK: "Product", SK: "p"}
+	if _, err := st.Put(ctx, store.Item{PK: k.PK, SK: k.SK, Doc: []byte(`{}`), Counts: map[string]int64{"SpecCount": 2}}, store.IfAbsent); err != nil {
+		t.Fatal(err)
+	}
+	add := func(key store.Key, counts map[string]int64) error {
+		return st.Transact(ctx, []store.Op{{Count: &key, Counts: counts}})
+	}
+	if err := add(k, map[string]int64{"SpecCount": 1, "VariantCount": 4}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := st.Get(ctx, k)
+	if got.Counts["SpecCount"] != 3 || got.Counts["VariantCount"] != 4 || got.Version != 2 {
+		t.Fatalf("counts %v version %d, want SpecCount 3, VariantCount 4 (added from none), version 2", got.Counts, got.Version)
+	}
+	// A count never creates an item.
+	var ce *store.ConflictError
+	if err := add(store.Key{PK: "Product", SK: "gone"}, map[string]int64{"SpecCount": -1}); !errors.As(err, &ce) || ce.Index != 0 {
+		t.Fatalf("count on a missing item: %v", err)
+	}
+	if _, err := st.Get(ctx, store.Key{PK: "Product", SK: "gone"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatal("a count created an item")
+	}
+	// A versioned delete fails once the item changed since it was read.
+	stale := []store.Op{{Delete: &k, Cond: store.IfVersion, Version: 1}}
+	if err := st.Transact(ctx, stale); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale versioned delete: %v", err)
+	}
+	if err := st.Transact(ctx, []store.Op{{Delete: &k, Cond: store.IfVersion, Version: 2}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Parallel transactions counting on one item all land: DynamoDB cancels
+// a transaction that meets another on an item, and the store retries it.
+func TestParallelCounts(t *testing.T) {
+	t.Parallel()
+	st, ctx := newStore(t), context.Background()
+	k := store.Key{PK: "Product", SK: "p"}
+	st.Put(ctx, store.Item{PK: k.PK, SK: k.SK, Doc: []byte(`{}`)}, store.IfAbsent)
+	errs := make(chan error, 10)
+	for i := range 10 {
+		go func() {
+			asg := store.Item{PK: "Asg", SK: fmt.Sprint(i), Doc: []byte(`{}`)}
+			errs <- st.Transact(ctx, []store.Op{{Put: &asg, Cond: store.IfAbsent}, {Count: &k, Counts: map[string]int64{"SpecCount": 1}}})
+		}()
+	}
+	for range 10 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if got, _ := st.Get(ctx, k); got.Counts["SpecCount"] != 10 {
+		t.Errorf("SpecCount %d, want 10", got.Counts["SpecCount"])
+	}
+}
