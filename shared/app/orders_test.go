@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -228,20 +227,9 @@ func TestSubmitWithNoLineItems(t *testing.T) {
 
 // race submits the orders at once and returns the responses.
 func race(s *shop, tokens []string, orderIDs []string) []apptest.Resp {
-	out := make([]apptest.Resp, len(orderIDs))
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range orderIDs {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			<-start
-			out[i] = s.e.Do("POST", outgoing+"/"+orderIDs[i]+"/submit", tokens[i], nil)
-		}(i)
-	}
-	close(start)
-	wg.Wait()
-	return out
+	return parallel(len(orderIDs), func(i int) apptest.Resp {
+		return s.e.Do("POST", outgoing+"/"+orderIDs[i]+"/submit", tokens[i], nil)
+	})
 }
 
 // Two orders race for the last units: exactly one is submitted and the
