@@ -48,32 +48,32 @@ func bundleProducts(c *resource.Ctx, bundleID string) ([]api.Doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(all, func(d api.Doc) bool { return str(d, "BundleID") != bundleID }), nil
+	return slices.DeleteFunc(all, func(d api.Doc) bool { return api.Str(d, "BundleID") != bundleID }), nil
 }
 
 // prepareBundleProduct keeps a bundle's products of its owner, and a
 // product family in a bundle either as the parent or as children.
 func prepareBundleProduct(c *resource.Ctx, doc api.Doc) error {
-	bundle, err := c.Reg.Load(c, c.Reg.Resource("Bundles"), nil, str(doc, "BundleID"))
+	bundle, err := c.Reg.Load(c, c.Reg.Resource("Bundles"), nil, api.Str(doc, "BundleID"))
 	if err != nil {
 		return err
 	}
 	products := c.Reg.Resource("Products")
-	p, err := c.Reg.Load(c, products, nil, str(doc, "ProductID"))
+	p, err := c.Reg.Load(c, products, nil, api.Str(doc, "ProductID"))
 	if err != nil {
 		return err
 	}
-	if owner := str(p.Doc, "OwnerID"); owner != "" && owner != str(bundle.Doc, "OwnerID") {
+	if owner := api.Str(p.Doc, "OwnerID"); owner != "" && owner != api.Str(bundle.Doc, "OwnerID") {
 		return api.E(http.StatusBadRequest, "Bundle.OwnerIDMustMatch", nil)
 	}
-	assigned, err := bundleProducts(c, str(doc, "BundleID"))
+	assigned, err := bundleProducts(c, api.Str(doc, "BundleID"))
 	if err != nil {
 		return err
 	}
-	parent := str(p.Doc, "ParentID")
+	parent := api.Str(p.Doc, "ParentID")
 	for _, a := range assigned {
-		other := str(a, "ProductID")
-		if other == str(doc, "ProductID") {
+		other := api.Str(a, "ProductID")
+		if other == api.Str(doc, "ProductID") {
 			continue
 		}
 		if parent != "" && other == parent {
@@ -81,7 +81,7 @@ func prepareBundleProduct(c *resource.Ctx, doc api.Doc) error {
 		}
 		if p.Doc["IsParent"] == true {
 			o, err := c.Reg.Load(c, products, nil, other)
-			if err == nil && str(o.Doc, "ParentID") == str(doc, "ProductID") {
+			if err == nil && api.Str(o.Doc, "ParentID") == api.Str(doc, "ProductID") {
 				return api.E(http.StatusBadRequest, "Bundle.ChildProductsAssigned", nil)
 			}
 		}
@@ -95,7 +95,7 @@ func refuseBundledProductDelete(c *resource.Ctx, doc api.Doc) error {
 		return err
 	}
 	for _, a := range all {
-		if str(a, "ProductID") == str(doc, "ID") {
+		if api.Str(a, "ProductID") == api.Str(doc, "ID") {
 			return api.E(http.StatusBadRequest, "Product.CannotDeleteProductAssingedToBundle",
 				map[string]any{"BundleID": a["BundleID"]})
 		}
@@ -124,10 +124,10 @@ func listBundles(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	if keep != nil {
-		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return !keep[str(d, "ID")] })
+		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return !keep[api.Str(d, "ID")] })
 	}
 	if owner := c.Query("supplierID"); owner != "" {
-		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return str(d, "OwnerID") != owner })
+		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return api.Str(d, "OwnerID") != owner })
 	}
 	m := modelOf("Bundle")
 	// Facets count among what the caller may list.
@@ -155,8 +155,8 @@ func bundlesIn(c *resource.Ctx) (map[string]bool, error) {
 			return nil, err
 		}
 		for _, a := range asg {
-			if str(a, "CatalogID") == catalogID {
-				keep[str(a, "BundleID")] = true
+			if api.Str(a, "CatalogID") == catalogID {
+				keep[api.Str(a, "BundleID")] = true
 			}
 		}
 		return keep, nil
@@ -169,7 +169,7 @@ func bundlesIn(c *resource.Ctx) (map[string]bool, error) {
 		}
 		catalogs = catalogs[:0]
 		for _, d := range all {
-			catalogs = append(catalogs, str(d, "ID"))
+			catalogs = append(catalogs, api.Str(d, "ID"))
 		}
 	}
 	for _, cat := range catalogs {
@@ -178,8 +178,8 @@ func bundlesIn(c *resource.Ctx) (map[string]bool, error) {
 			return nil, err
 		}
 		for _, a := range asg {
-			if str(a, "CategoryID") == categoryID {
-				keep[str(a, "BundleID")] = true
+			if api.Str(a, "CategoryID") == categoryID {
+				keep[api.Str(a, "BundleID")] = true
 			}
 		}
 	}

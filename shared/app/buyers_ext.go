@@ -63,7 +63,7 @@ func prepareAddressAssignment(c *resource.Ctx, doc api.Doc) error {
 // prepareApprovalRule checks that the approving group is a user group of
 // the rule's buyer.
 func prepareApprovalRule(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
-	_, err := c.Reg.Load(c, c.Reg.Resource("UserGroups"), []string{c.Param("buyerID")}, str(doc, "ApprovingGroupID"))
+	_, err := c.Reg.Load(c, c.Reg.Resource("UserGroups"), []string{c.Param("buyerID")}, api.Str(doc, "ApprovingGroupID"))
 	return err
 }
 
@@ -76,7 +76,7 @@ func refuseApprovingGroupDelete(c *resource.Ctx, doc api.Doc, tx *resource.Tx) e
 	}
 	var named []any
 	for _, rule := range rules {
-		if str(rule, "ApprovingGroupID") == str(doc, "ID") {
+		if api.Str(rule, "ApprovingGroupID") == api.Str(doc, "ID") {
 			named = append(named, rule["ID"])
 		}
 	}
@@ -97,8 +97,8 @@ func deletePrivateOfUser(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 			return err
 		}
 		for _, d := range docs {
-			if str(d, privateOwnerField) == str(doc, "ID") {
-				tx.Delete(store.Key{PK: res.PK(buyerID), SK: str(d, "ID")})
+			if api.Str(d, privateOwnerField) == api.Str(doc, "ID") {
+				tx.Delete(store.Key{PK: res.PK(buyerID), SK: api.Str(d, "ID")})
 			}
 		}
 	}

@@ -115,10 +115,10 @@ func (v *buyersMeView) all(c *resource.Ctx) ([]api.Doc, error) {
 	uses := map[string]commerce.AddressUse{}
 	var keys []store.Key
 	for _, a := range asgs {
-		if !party.ReachedBy(str(a, "UserGroupID"), str(a, "UserID")) {
+		if !party.ReachedBy(api.Str(a, "UserGroupID"), api.Str(a, "UserID")) {
 			continue
 		}
-		id := str(a, v.idField)
+		id := api.Str(a, v.idField)
 		use, seen := uses[id]
 		if !seen {
 			keys = append(keys, store.Key{PK: shared.PK(party.BuyerID), SK: id})
@@ -152,12 +152,12 @@ func (v *buyersMeView) all(c *resource.Ctx) ([]api.Doc, error) {
 			return nil, err
 		}
 		for _, d := range own {
-			if str(d, privateOwnerField) == party.UserID {
+			if api.Str(d, privateOwnerField) == party.UserID {
 				docs = append(docs, d)
 			}
 		}
 	}
-	slices.SortFunc(docs, func(a, b api.Doc) int { return strings.Compare(str(a, "ID"), str(b, "ID")) })
+	slices.SortFunc(docs, func(a, b api.Doc) int { return strings.Compare(api.Str(a, "ID"), api.Str(b, "ID")) })
 	return docs, nil
 }
 
@@ -176,7 +176,7 @@ func (v *buyersMeView) get(c *resource.Ctx) (any, error) {
 	}
 	id := c.Param(v.idParam)
 	for _, d := range docs {
-		if str(d, "ID") == id {
+		if api.Str(d, "ID") == id {
 			return api.Ordered{Model: modelOf(v.view), Doc: d}, nil
 		}
 	}
@@ -191,7 +191,7 @@ func (v *buyersMeView) own(c *resource.Ctx) (*resource.Resource, []string, *reso
 	}
 	res, scope, id := c.Reg.Resource(v.private), buyersMeScope(c), c.Param(v.idParam)
 	e, err := c.Reg.Load(c, res, scope, id)
-	if err == nil && str(e.Doc, privateOwnerField) == c.P.UserID {
+	if err == nil && api.Str(e.Doc, privateOwnerField) == c.P.UserID {
 		return res, scope, e, nil
 	}
 	var ae *api.Error
@@ -202,7 +202,7 @@ func (v *buyersMeView) own(c *resource.Ctx) (*resource.Resource, []string, *reso
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if slices.ContainsFunc(docs, func(d api.Doc) bool { return str(d, "ID") == id }) {
+	if slices.ContainsFunc(docs, func(d api.Doc) bool { return api.Str(d, "ID") == id }) {
 		return nil, nil, nil, api.E(http.StatusForbidden, v.publicCode, nil)
 	}
 	return nil, nil, nil, api.NotFound(v.objectType, id)

@@ -46,7 +46,7 @@ func limitDepth(c *resource.Ctx, docs []api.Doc, nodesOf func(api.Doc) []commerc
 		return docs, nil
 	}
 	return slices.DeleteFunc(slices.Clone(docs), func(d api.Doc) bool {
-		return commerce.Depth(nodesOf(d), str(d, "ID")) > n
+		return commerce.Depth(nodesOf(d), api.Str(d, "ID")) > n
 	}), nil
 }
 

@@ -128,12 +128,12 @@ func collectionMemberships(c *resource.Ctx, buyer, user string) (map[string]bool
 
 // collectionLevelIn is the user's level on a collection given its memberships.
 func collectionLevelIn(doc api.Doc, user string, members map[string]bool) collectionLevel {
-	switch admin, member := members[str(doc, "ID")]; {
-	case str(doc, "_owner") == user:
+	switch admin, member := members[api.Str(doc, "ID")]; {
+	case api.Str(doc, "_owner") == user:
 		return collectionOwner
 	case member && admin:
 		return collectionEditor
-	case member || str(doc, "AccessLevel") == "Public":
+	case member || api.Str(doc, "AccessLevel") == "Public":
 		return collectionReader
 	}
 	return collectionNone
@@ -171,7 +171,7 @@ func loadMyCollection(c *resource.Ctx, need collectionLevel) (*myCollection, err
 	return mc, nil
 }
 
-func (mc *myCollection) id() string { return str(mc.e.Doc, "ID") }
+func (mc *myCollection) id() string { return api.Str(mc.e.Doc, "ID") }
 
 func meListCollections(c *resource.Ctx) (any, error) {
 	if err := requireBuyer(c); err != nil {
@@ -233,7 +233,7 @@ func meSaveCollection(c *resource.Ctx) (any, error) {
 	mc, err := loadMyCollection(c, collectionEditor)
 	var ae *api.Error
 	if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
-		if _, taken := c.Reg.Load(c, collectionsRes(c), []string{c.P.CompanyID}, str(doc, "ID")); taken == nil {
+		if _, taken := c.Reg.Load(c, collectionsRes(c), []string{c.P.CompanyID}, api.Str(doc, "ID")); taken == nil {
 			// Someone else's collection, which the caller cannot see.
 			return nil, api.E(http.StatusForbidden, "ProductCollection.CannotModify", nil)
 		}
@@ -287,14 +287,14 @@ func deleteCollection(c *resource.Ctx, tx *resource.Tx, buyer, id string) error 
 // deleteUserCollections goes with a deleted buyer user: the collections
 // they own (with what hangs off them) and their memberships of others.
 func deleteUserCollections(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-	buyer, user := c.Param("buyerID"), str(doc, "ID")
+	buyer, user := c.Param("buyerID"), api.Str(doc, "ID")
 	colls, err := c.Reg.All(c, collectionsRes(c), []string{buyer})
 	if err != nil {
 		return err
 	}
 	for _, d := range colls {
-		if str(d, "_owner") == user {
-			if err := deleteCollection(c, tx, buyer, str(d, "ID")); err != nil {
+		if api.Str(d, "_owner") == user {
+			if err := deleteCollection(c, tx, buyer, api.Str(d, "ID")); err != nil {
 				return err
 			}
 		}
@@ -326,7 +326,7 @@ func collectionEntries(c *resource.Ctx, buyer, coll string) (map[string]api.Doc,
 		if err != nil {
 			return nil, err
 		}
-		out[str(d, "ProductID")] = d
+		out[api.Str(d, "ProductID")] = d
 	}
 	return out, nil
 }
@@ -378,7 +378,7 @@ func meSaveCollectionEntry(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, putCollectionEntry(c, str(entry, "ProductID"), entry["ListOrder"], false)
+	return nil, putCollectionEntry(c, api.Str(entry, "ProductID"), entry["ListOrder"], false)
 }
 
 func meDeleteCollectionEntry(c *resource.Ctx) (any, error) {
@@ -415,7 +415,7 @@ func meListCollectionEntries(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	for _, d := range docs {
-		withCollectionEntry(d, entries[str(d, "ID")])
+		withCollectionEntry(d, entries[api.Str(d, "ID")])
 	}
 	page, err := c.Reg.Page(c, modelOf("ProductCollectionBuyerProduct"), docs, nil)
 	if err != nil {
@@ -435,7 +435,7 @@ func listCollectionEntriesAdmin(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries, err := collectionEntries(c, buyer, str(coll.Doc, "ID"))
+	entries, err := collectionEntries(c, buyer, api.Str(coll.Doc, "ID"))
 	if err != nil {
 		return nil, err
 	}
@@ -454,7 +454,7 @@ func listCollectionEntriesAdmin(c *resource.Ctx) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		docs = append(docs, withCollectionEntry(d, entries[str(d, "ID")]))
+		docs = append(docs, withCollectionEntry(d, entries[api.Str(d, "ID")]))
 	}
 	page, err := c.Reg.Page(c, modelOf("ProductCollectionProduct"), docs, nil)
 	if err != nil {
@@ -557,8 +557,8 @@ func mePatchCollectionInvitation(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if user := str(doc, "_user"); user != "" {
-		m := collectionMember{ProductCollectionID: mc.id(), UserID: user, InvitationID: str(doc, "ID"), Admin: doc["Admin"] == true}
+	if user := api.Str(doc, "_user"); user != "" {
+		m := collectionMember{ProductCollectionID: mc.id(), UserID: user, InvitationID: api.Str(doc, "ID"), Admin: doc["Admin"] == true}
 		if _, err := c.Deps.Store.Put(c, collectionMemberItem(mc.buyer, m), store.Always); err != nil {
 			return nil, err
 		}
@@ -583,7 +583,7 @@ func meDeleteCollectionInvitation(c *resource.Ctx) (any, error) {
 func removeCollectionInvitation(c *resource.Ctx, buyer, coll string, inv *resource.Entity) error {
 	tx := &resource.Tx{}
 	tx.Delete(store.Key{PK: inv.Item.PK, SK: inv.Item.SK})
-	if user := str(inv.Doc, "_user"); user != "" {
+	if user := api.Str(inv.Doc, "_user"); user != "" {
 		tx.Delete(collectionMemberKey(buyer, coll, user))
 	}
 	return tx.Commit(c)
@@ -601,15 +601,15 @@ func invitedCollection(c *resource.Ctx) (coll, inv *resource.Entity, err error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	if str(coll.Doc, "_owner") == user {
+	if api.Str(coll.Doc, "_owner") == user {
 		return nil, nil, api.E(http.StatusBadRequest, "ProductCollection.CannotAcceptOrDeclineOwnInvitation", nil)
 	}
 	id := c.Param("invitationID")
-	inv, err = c.Reg.Load(c, collectionInvitationsRes(c), []string{buyer, str(coll.Doc, "ID")}, id)
+	inv, err = c.Reg.Load(c, collectionInvitationsRes(c), []string{buyer, api.Str(coll.Doc, "ID")}, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	if by := str(inv.Doc, "_user"); by != "" && by != user {
+	if by := api.Str(inv.Doc, "_user"); by != "" && by != user {
 		return nil, nil, api.NotFound("ProductCollectionInvitation", id)
 	}
 	return coll, inv, nil
@@ -621,7 +621,7 @@ func meAcceptCollectionInvitation(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	buyer, user, collID := c.P.CompanyID, c.P.UserID, str(coll.Doc, "ID")
+	buyer, user, collID := c.P.CompanyID, c.P.UserID, api.Str(coll.Doc, "ID")
 	members, err := collectionMemberships(c, buyer, user)
 	if err != nil {
 		return nil, err
@@ -629,13 +629,13 @@ func meAcceptCollectionInvitation(c *resource.Ctx) (any, error) {
 	if _, member := members[collID]; member || inv.Doc["Accepted"] == true {
 		return nil, api.E(http.StatusBadRequest, "ProductCollection.AlreadyAcceptedInvitation", nil)
 	}
-	if t := timePtr(inv.Doc["ExpirationDate"]); t != nil && time.Now().After(*t) {
+	if t := api.Time(inv.Doc["ExpirationDate"]); t != nil && time.Now().After(*t) {
 		return nil, api.E(http.StatusBadRequest, "GroupOrderInvitation.InvitationExpired", nil)
 	}
 	doc := api.Clone(inv.Doc)
 	doc["Accepted"], doc["_user"] = true, user
 	res := collectionInvitationsRes(c)
-	m := collectionMember{ProductCollectionID: collID, UserID: user, InvitationID: str(doc, "ID"), Admin: doc["Admin"] == true}
+	m := collectionMember{ProductCollectionID: collID, UserID: user, InvitationID: api.Str(doc, "ID"), Admin: doc["Admin"] == true}
 	ops := []store.Op{
 		{Put: ptr(res.Item([]string{buyer, collID}, doc, inv.Item.Version)), Cond: store.IfVersion},
 		{Put: ptr(collectionMemberItem(buyer, m)), Cond: store.IfAbsent},
@@ -657,7 +657,7 @@ func meDeclineCollectionInvitation(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, removeCollectionInvitation(c, c.P.CompanyID, str(coll.Doc, "ID"), inv)
+	return nil, removeCollectionInvitation(c, c.P.CompanyID, api.Str(coll.Doc, "ID"), inv)
 }
 
 // deleteBuyerCollections queues what product collections keep under a
@@ -670,8 +670,8 @@ func deleteBuyerCollections(c *resource.Ctx, tx *resource.Tx, buyer string) erro
 	}
 	qs := []store.Query{{PK: collectionMembersPK(buyer)}}
 	for _, d := range colls {
-		qs = append(qs, store.Query{PK: collectionEntriesPK(buyer, str(d, "ID"))},
-			store.Query{PK: collectionInvitationsRes(c).PK(buyer, str(d, "ID"))})
+		qs = append(qs, store.Query{PK: collectionEntriesPK(buyer, api.Str(d, "ID"))},
+			store.Query{PK: collectionInvitationsRes(c).PK(buyer, api.Str(d, "ID"))})
 	}
 	return tx.DeleteFound(c, qs...)
 }

@@ -31,7 +31,9 @@ func confinementWorld(t *testing.T) (e *apptest.Env, admin, buyerTok, supplierTo
 	t.Helper()
 	e = apptest.New(t)
 	admin = e.AdminToken()
-	do := func(method, path string, body any, status int) apptest.Resp { return must(t, e, method, path, admin, body, status) }
+	do := func(method, path string, body any, status int) apptest.Resp {
+		return must(t, e, method, path, admin, body, status)
+	}
 
 	for _, b := range []string{"aaA", "zzB"} {
 		buyer(t, e, admin, b)

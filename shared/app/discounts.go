@@ -24,21 +24,21 @@ var discountTarget = map[string]string{"Catalog": "CatalogID", "Category": "Cate
 // prepareDiscount checks a discount's target exists and its amount and
 // dates make sense.
 func prepareDiscount(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
-	level := str(doc, "Level")
-	if f := discountTarget[level]; f != "" && str(doc, f) == "" {
+	level := api.Str(doc, "Level")
+	if f := discountTarget[level]; f != "" && api.Str(doc, f) == "" {
 		return api.Validation(f, f+" is required when Level is "+level+".")
 	}
 	if err := checkDiscountTargets(c, doc); err != nil {
 		return err
 	}
-	amount := dec(doc["Amount"])
+	amount := api.Dec(doc["Amount"])
 	if amount.IsNegative() {
 		return api.Validation("Amount", "Amount cannot be negative.")
 	}
-	if str(doc, "DiscountType") == "Percentage" && amount.GreaterThan(decimal.NewFromInt(100)) {
+	if api.Str(doc, "DiscountType") == "Percentage" && amount.GreaterThan(decimal.NewFromInt(100)) {
 		return api.Validation("Amount", "A Percentage discount's Amount must be between 0 and 100.")
 	}
-	start, end := timePtr(doc["StartDate"]), timePtr(doc["EndDate"])
+	start, end := api.Time(doc["StartDate"]), api.Time(doc["EndDate"])
 	if start != nil && end != nil && !end.After(*start) {
 		return api.Validation("EndDate", "EndDate must be after StartDate.")
 	}
@@ -48,20 +48,20 @@ func prepareDiscount(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 // checkDiscountTargets answers 404 for any catalog, category or product the
 // discount names that does not exist.
 func checkDiscountTargets(c *resource.Ctx, doc api.Doc) error {
-	if id := str(doc, "CatalogID"); id != "" {
+	if id := api.Str(doc, "CatalogID"); id != "" {
 		if _, err := c.Reg.Load(c, c.Reg.Resource("Catalogs"), nil, id); err != nil {
 			return err
 		}
 	}
-	if id := str(doc, "CategoryID"); id != "" {
-		if str(doc, "CatalogID") == "" {
+	if id := api.Str(doc, "CategoryID"); id != "" {
+		if api.Str(doc, "CatalogID") == "" {
 			return api.Validation("CatalogID", "CatalogID is required with CategoryID: categories belong to a catalog.")
 		}
-		if _, err := c.Reg.Load(c, c.Reg.Resource("Categories"), []string{str(doc, "CatalogID")}, id); err != nil {
+		if _, err := c.Reg.Load(c, c.Reg.Resource("Categories"), []string{api.Str(doc, "CatalogID")}, id); err != nil {
 			return err
 		}
 	}
-	if id := str(doc, "ProductID"); id != "" {
+	if id := api.Str(doc, "ProductID"); id != "" {
 		if _, err := c.Reg.Load(c, c.Reg.Resource("Products"), nil, id); err != nil {
 			return err
 		}

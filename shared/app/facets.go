@@ -28,12 +28,12 @@ func facetPathKey(path string) store.Key {
 }
 
 func facetOf(d api.Doc) commerce.Facet {
-	return commerce.Facet{ID: str(d, "ID"), Name: str(d, "Name"), XpPath: str(d, "XpPath"),
-		ListOrder: intOf(d["ListOrder"]), MinCount: intOf(d["MinCount"]), Xp: d["xp"]}
+	return commerce.Facet{ID: api.Str(d, "ID"), Name: api.Str(d, "Name"), XpPath: api.Str(d, "XpPath"),
+		ListOrder: api.Int(d["ListOrder"]), MinCount: api.Int(d["MinCount"]), Xp: d["xp"]}
 }
 
 func prepareProductFacet(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
-	if n := intOf(doc["MinCount"]); n < 0 {
+	if n := api.Int(doc["MinCount"]); n < 0 {
 		return api.Validation("MinCount", "MinCount cannot be negative.")
 	}
 	path := facetOf(doc).Path()

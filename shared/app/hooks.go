@@ -13,10 +13,8 @@ import (
 	"github.com/ordercloud-serverless/occ/shared/store"
 )
 
-func str(d api.Doc, k string) string { s, _ := d[k].(string); return s }
-
 func setOwner(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
-	if str(doc, "OwnerID") == "" {
+	if api.Str(doc, "OwnerID") == "" {
 		doc["OwnerID"] = MarketplaceID()
 	}
 	return nil
@@ -28,7 +26,7 @@ func prepareAPIClient(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error 
 			return api.Validation("AccessTokenDuration", "AccessTokenDuration must be between 10 and 600 minutes.")
 		}
 	}
-	if doc["IsAnonBuyer"] == true && str(doc, "DefaultContextUserName") == "" {
+	if doc["IsAnonBuyer"] == true && api.Str(doc, "DefaultContextUserName") == "" {
 		return api.E(http.StatusBadRequest, "ApiClient.RequiredNotAnonBuyer", nil)
 	}
 	return nil
@@ -57,7 +55,7 @@ func buyerCompany(c *resource.Ctx) (string, string) { return "BuyerUser", c.Para
 func prepareUser(company companyOf) func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 	return func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 		kind, comp := company(c)
-		if pw := str(doc, "Password"); pw != "" {
+		if pw := api.Str(doc, "Password"); pw != "" {
 			if p := auth.PasswordProblem(pw); p != "" {
 				return api.Validation("Password", p)
 			}
@@ -70,12 +68,12 @@ func prepareUser(company companyOf) func(c *resource.Ctx, old, doc api.Doc, tx *
 		} else {
 			doc["CompanyID"] = MarketplaceID()
 		}
-		newName, oldName := str(doc, "Username"), ""
+		newName, oldName := api.Str(doc, "Username"), ""
 		if old != nil {
-			oldName = str(old, "Username")
+			oldName = api.Str(old, "Username")
 		}
 		if !strings.EqualFold(newName, oldName) {
-			ref, _ := json.Marshal(usernameRef{Kind: kind, Company: comp, UserID: str(doc, "ID")})
+			ref, _ := json.Marshal(usernameRef{Kind: kind, Company: comp, UserID: api.Str(doc, "ID")})
 			k := usernameKey(newName)
 			tx.PutOr(store.Item{PK: k.PK, SK: k.SK, Type: "Username", ID: k.SK, Doc: ref}, store.IfAbsent,
 				api.E(http.StatusConflict, "User.UsernameMustBeUnique", map[string]any{"Username": newName}))
@@ -96,33 +94,25 @@ func deleteUsername(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 		return err
 	}
 	for _, cl := range clients {
-		if name := str(cl, "DefaultContextUserName"); name != "" && strings.EqualFold(name, str(doc, "Username")) {
+		if name := api.Str(cl, "DefaultContextUserName"); name != "" && strings.EqualFold(name, api.Str(doc, "Username")) {
 			return api.E(http.StatusBadRequest, "User.CannotDeleteDefaultContextUser", map[string]any{"ApiClientID": cl["ID"]})
 		}
 	}
-	tx.Delete(usernameKey(str(doc, "Username")))
+	tx.Delete(usernameKey(api.Str(doc, "Username")))
 	return nil
 }
 
 func presentUser(company companyOf) func(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
 	return func(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
 		kind, comp := company(c)
-		roles, err := availableRoles(c, kind, comp, str(doc, "ID"))
+		roles, err := availableRoles(c, kind, comp, api.Str(doc, "ID"))
 		if err != nil {
 			return nil, err
 		}
 		out := api.Clone(doc)
-		out["AvailableRoles"] = toAny(roles)
+		out["AvailableRoles"] = api.List(roles)
 		return out, nil
 	}
-}
-
-func toAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }
 
 // --- buyers and catalogs ---------------------------------------------------
@@ -132,23 +122,23 @@ func toAny(ss []string) []any {
 // visible, in the same transaction as the buyer.
 func prepareBuyer(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 	catalogs := c.Reg.Resource("Catalogs")
-	catID := str(doc, "DefaultCatalogID")
-	if old != nil && catID == str(old, "DefaultCatalogID") {
+	catID := api.Str(doc, "DefaultCatalogID")
+	if old != nil && catID == api.Str(old, "DefaultCatalogID") {
 		return nil
 	}
 	if catID == "" {
-		catID = str(doc, "ID")
+		catID = api.Str(doc, "ID")
 		if _, err := c.Reg.Load(c, catalogs, nil, catID); err == nil {
 			return api.E(http.StatusBadRequest, "Buyer.DefaultCatalogAlreadyExists", nil)
 		}
 		cat := api.Complete(catalogs.ContractModel(), api.Doc{"ID": catID, "OwnerID": MarketplaceID(), "Name": doc["Name"],
-			"Description": "Default catalog for " + str(doc, "Name"), "Active": true})
+			"Description": "Default catalog for " + api.Str(doc, "Name"), "Active": true})
 		tx.Put(catalogs.Item(nil, cat, 0), store.IfAbsent)
 		doc["DefaultCatalogID"] = catID
 	} else if _, err := c.Reg.Load(c, catalogs, nil, catID); err != nil {
 		return err
 	}
-	asg := api.Doc{"CatalogID": catID, "BuyerID": str(doc, "ID"), "ViewAllCategories": true, "ViewAllProducts": true}
+	asg := api.Doc{"CatalogID": catID, "BuyerID": api.Str(doc, "ID"), "ViewAllCategories": true, "ViewAllProducts": true}
 	tx.Put(c.Reg.Assignments("CatalogAssignment").Item(asg), store.Always)
 	return nil
 }
@@ -158,10 +148,10 @@ func prepareBuyer(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 // centers, …) and every assignment collection scoped by it. Assignments
 // elsewhere that name the buyer go with the engine's cascade.
 func deleteBuyer(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-	if err := deleteBuyerCollections(c, tx, str(doc, "ID")); err != nil {
+	if err := deleteBuyerCollections(c, tx, api.Str(doc, "ID")); err != nil {
 		return err
 	}
-	return deleteScopedUnder(c, tx, "buyerID", str(doc, "ID"))
+	return deleteScopedUnder(c, tx, "buyerID", api.Str(doc, "ID"))
 }
 
 // deleteScopedUnder queues the deletion of every item in partitions scoped
@@ -189,7 +179,7 @@ func deleteScopedUnder(c *resource.Ctx, tx *resource.Tx, param, id string) error
 			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
 			if it.Type == "BuyerUser" || it.Type == "SupplierUser" {
 				d, _ := api.DecodeDoc(it.Doc)
-				tx.Delete(usernameKey(str(d, "Username")))
+				tx.Delete(usernameKey(api.Str(d, "Username")))
 			}
 		}
 	}
@@ -202,7 +192,7 @@ func deleteCatalog(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 		return err
 	}
 	for _, b := range buyers {
-		if str(b, "DefaultCatalogID") == str(doc, "ID") {
+		if api.Str(b, "DefaultCatalogID") == api.Str(doc, "ID") {
 			return api.E(http.StatusBadRequest, "Catalog.CannotDelete", map[string]any{"BuyerID": b["ID"]})
 		}
 	}
@@ -210,21 +200,21 @@ func deleteCatalog(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 }
 
 func prepareCategory(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
-	parent := str(doc, "ParentID")
+	parent := api.Str(doc, "ParentID")
 	if parent == "" {
 		return nil
 	}
 	cats := c.Reg.Resource("Categories")
 	catalog := c.Param("catalogID")
 	for id, depth := parent, 0; id != ""; depth++ {
-		if id == str(doc, "ID") || depth > 50 {
+		if id == api.Str(doc, "ID") || depth > 50 {
 			return api.E(http.StatusBadRequest, "Category.CircularReference", nil)
 		}
 		p, err := c.Reg.Load(c, cats, []string{catalog}, id)
 		if err != nil {
 			return err
 		}
-		id = str(p.Doc, "ParentID")
+		id = api.Str(p.Doc, "ParentID")
 	}
 	return nil
 }
@@ -249,15 +239,15 @@ func prepareProduct(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 }
 
 func prepareProductAssignment(c *resource.Ctx, doc api.Doc) error {
-	if str(doc, "PriceScheduleID") == "" && str(doc, "BuyerID") == "" {
+	if api.Str(doc, "PriceScheduleID") == "" && api.Str(doc, "BuyerID") == "" {
 		return api.E(http.StatusBadRequest, "Product.RequiresPriceScheduleOrBuyer", nil)
 	}
-	if b := str(doc, "BuyerID"); b != "" {
-		if err := productInBuyerCatalog(c, str(doc, "ProductID"), b); err != nil {
+	if b := api.Str(doc, "BuyerID"); b != "" {
+		if err := productInBuyerCatalog(c, api.Str(doc, "ProductID"), b); err != nil {
 			return err
 		}
 	}
-	if ps := str(doc, "PriceScheduleID"); ps != "" {
+	if ps := api.Str(doc, "PriceScheduleID"); ps != "" {
 		e, err := c.Reg.Load(c, c.Reg.Resource("PriceSchedules"), nil, ps)
 		if err != nil {
 			return err
@@ -281,11 +271,11 @@ func productInBuyerCatalog(c *resource.Ctx, productID, buyerID string) error {
 		return err
 	}
 	for _, ca := range cas {
-		if str(ca, "BuyerID") != buyerID {
+		if api.Str(ca, "BuyerID") != buyerID {
 			continue
 		}
 		for _, pa := range pcas {
-			if str(pa, "ProductID") == productID && str(pa, "CatalogID") == str(ca, "CatalogID") {
+			if api.Str(pa, "ProductID") == productID && api.Str(pa, "CatalogID") == api.Str(ca, "CatalogID") {
 				return nil
 			}
 		}
@@ -324,7 +314,7 @@ func preparePriceSchedule(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) er
 			return api.E(http.StatusBadRequest, "PriceSchedule.MinGreaterThanMax", nil)
 		}
 	}
-	if s, e := str(doc, "SaleStart"), str(doc, "SaleEnd"); s != "" && e != "" {
+	if s, e := api.Str(doc, "SaleStart"), api.Str(doc, "SaleEnd"); s != "" && e != "" {
 		ts, _ := time.Parse(time.RFC3339Nano, s)
 		te, _ := time.Parse(time.RFC3339Nano, e)
 		if !ts.Before(te) {
@@ -340,7 +330,7 @@ func preparePriceSchedule(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) er
 func priceScheduleInUse(c *resource.Ctx, old, doc api.Doc) error {
 	oldBreaks, _ := old["PriceBreaks"].([]any)
 	newBreaks, _ := doc["PriceBreaks"].([]any)
-	currencyChanged := str(old, "Currency") != "" && str(doc, "Currency") != "" && str(doc, "Currency") != str(old, "Currency")
+	currencyChanged := api.Str(old, "Currency") != "" && api.Str(doc, "Currency") != "" && api.Str(doc, "Currency") != api.Str(old, "Currency")
 	cleared := len(oldBreaks) > 0 && len(newBreaks) == 0
 	if !currencyChanged && !cleared {
 		return nil
@@ -349,7 +339,7 @@ func priceScheduleInUse(c *resource.Ctx, old, doc api.Doc) error {
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(asg, func(a api.Doc) bool { return str(a, "PriceScheduleID") == str(doc, "ID") }) {
+	if !slices.ContainsFunc(asg, func(a api.Doc) bool { return api.Str(a, "PriceScheduleID") == api.Str(doc, "ID") }) {
 		return nil
 	}
 	switch {
@@ -412,15 +402,15 @@ func editPriceBreaks(c *resource.Ctx, edit func([]any) []any) (any, error) {
 // prepareSecurityProfileAssignment checks parties that have no company:
 // a user or group without BuyerID/SupplierID is an admin user or group.
 func prepareSecurityProfileAssignment(c *resource.Ctx, doc api.Doc) error {
-	if str(doc, "BuyerID") != "" || str(doc, "SupplierID") != "" {
+	if api.Str(doc, "BuyerID") != "" || api.Str(doc, "SupplierID") != "" {
 		return nil
 	}
-	if id := str(doc, "UserID"); id != "" {
+	if id := api.Str(doc, "UserID"); id != "" {
 		if _, err := c.Reg.Load(c, c.Reg.Resource("AdminUsers"), nil, id); err != nil {
 			return err
 		}
 	}
-	if id := str(doc, "UserGroupID"); id != "" {
+	if id := api.Str(doc, "UserGroupID"); id != "" {
 		if _, err := c.Reg.Load(c, c.Reg.Resource("AdminUserGroups"), nil, id); err != nil {
 			return err
 		}

@@ -28,14 +28,14 @@ func declareIncrementors(r *resource.Registry) {
 }
 
 func prepareIncrementor(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
-	if n := intOf(doc["LastNumber"]); n < 0 {
+	if n := api.Int(doc["LastNumber"]); n < 0 {
 		return api.Validation("LastNumber", "LastNumber cannot be negative.")
 	}
-	if n := intOf(doc["LeftPaddingCount"]); n < 0 || n > 50 {
+	if n := api.Int(doc["LeftPaddingCount"]); n < 0 || n > 50 {
 		return api.Validation("LeftPaddingCount", "LeftPaddingCount must be between 0 and 50.")
 	}
-	if old == nil || intOf(old["LastNumber"]) != intOf(doc["LastNumber"]) {
-		k := incrementorCounterKey(str(doc, "ID"))
+	if old == nil || api.Int(old["LastNumber"]) != api.Int(doc["LastNumber"]) {
+		k := incrementorCounterKey(api.Str(doc, "ID"))
 		tx.Put(store.Item{PK: k.PK, SK: k.SK, Type: "Counter", ID: k.SK}, store.Always)
 	}
 	return nil
@@ -43,17 +43,17 @@ func prepareIncrementor(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) erro
 
 func presentIncrementor(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
 	// Adding 0 reads the counter (creating it at 0 when missing).
-	n, err := c.Deps.Store.Increment(c, incrementorCounterKey(str(doc, "ID")), 0)
+	n, err := c.Deps.Store.Increment(c, incrementorCounterKey(api.Str(doc, "ID")), 0)
 	if err != nil {
 		return nil, err
 	}
 	d := api.Clone(doc)
-	d["LastNumber"] = api.Num(int64(intOf(doc["LastNumber"])) + n)
+	d["LastNumber"] = api.Num(int64(api.Int(doc["LastNumber"])) + n)
 	return d, nil
 }
 
 func deleteIncrementorCounter(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-	tx.Delete(incrementorCounterKey(str(doc, "ID")))
+	tx.Delete(incrementorCounterKey(api.Str(doc, "ID")))
 	return nil
 }
 
@@ -77,7 +77,7 @@ func fillIncrementors(c *resource.Ctx, id string) (string, error) {
 			firstErr = err
 			return m
 		}
-		return fmt.Sprintf("%0*d", intOf(e.Doc["LeftPaddingCount"]), int64(intOf(e.Doc["LastNumber"]))+n)
+		return fmt.Sprintf("%0*d", api.Int(e.Doc["LeftPaddingCount"]), int64(api.Int(e.Doc["LastNumber"]))+n)
 	})
 	if firstErr != nil {
 		return "", firstErr

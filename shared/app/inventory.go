@@ -72,7 +72,7 @@ func prepareInventoryRecord(variant bool) func(c *resource.Ctx, old, doc api.Doc
 		if err := setOwner(c, old, doc, tx); err != nil {
 			return err
 		}
-		if _, err := inventoryAddress(c, str(doc, "OwnerID"), str(doc, "AddressID")); err != nil {
+		if _, err := inventoryAddress(c, api.Str(doc, "OwnerID"), api.Str(doc, "AddressID")); err != nil {
 			return err
 		}
 		doc["LastUpdated"] = api.Now()
@@ -109,7 +109,7 @@ func presentInventoryRecord(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
 	}
 	out := api.Clone(doc)
 	out["Address"] = nil
-	if a, err := inventoryAddress(c, str(doc, "OwnerID"), str(doc, "AddressID")); err == nil {
+	if a, err := inventoryAddress(c, api.Str(doc, "OwnerID"), api.Str(doc, "AddressID")); err == nil {
 		out["Address"] = a
 	}
 	return out, nil
@@ -139,13 +139,13 @@ func meInventoryRecords(c *resource.Ctx, variant bool) (any, error) {
 	}
 	assigned := map[string]bool{}
 	for _, a := range asgs {
-		if str(a, "BuyerID") == v.Party.BuyerID && v.Party.ReachedBy(str(a, "UserGroupID"), "") {
-			assigned[str(a, "InventoryRecordID")] = true
+		if api.Str(a, "BuyerID") == v.Party.BuyerID && v.Party.ReachedBy(api.Str(a, "UserGroupID"), "") {
+			assigned[api.Str(a, "InventoryRecordID")] = true
 		}
 	}
 	usable := docs[:0]
 	for _, d := range docs {
-		if d["AllowAllBuyers"] == true || assigned[str(d, "ID")] {
+		if d["AllowAllBuyers"] == true || assigned[api.Str(d, "ID")] {
 			usable = append(usable, d)
 		}
 	}
@@ -158,7 +158,7 @@ func checkVariantLevelTrackingChange(c *resource.Ctx, old, doc api.Doc) error {
 	if old == nil || inventoryVLT(old) == inventoryVLT(doc) {
 		return nil
 	}
-	productID := str(old, "ID")
+	productID := api.Str(old, "ID")
 	has := func(pk string) (bool, error) {
 		items, err := c.Deps.Store.Query(c, store.Query{PK: pk, Limit: 1})
 		return len(items) > 0, err
@@ -169,7 +169,7 @@ func checkVariantLevelTrackingChange(c *resource.Ctx, old, doc api.Doc) error {
 		return err
 	}
 	for _, v := range variants {
-		pks = append(pks, c.Reg.Resource("VariantInventoryRecords").PK(productID, str(v, "ID")))
+		pks = append(pks, c.Reg.Resource("VariantInventoryRecords").PK(productID, api.Str(v, "ID")))
 	}
 	for _, pk := range pks {
 		found, err := has(pk)
@@ -192,10 +192,10 @@ func inventoryVLT(product api.Doc) bool {
 // GSI1, so deleting an address can tell in one query whether a record
 // still ships from it.
 func inventoryRecordAddressIndex(doc api.Doc) (string, string) {
-	if str(doc, "AddressID") == "" {
+	if api.Str(doc, "AddressID") == "" {
 		return "", ""
 	}
-	return inventoryAddressPK(str(doc, "OwnerID"), str(doc, "AddressID")), str(doc, "ID")
+	return inventoryAddressPK(api.Str(doc, "OwnerID"), api.Str(doc, "AddressID")), api.Str(doc, "ID")
 }
 
 func inventoryAddressPK(owner, addressID string) string {
@@ -207,7 +207,7 @@ func inventoryAddressPK(owner, addressID string) string {
 // supplier from the path).
 func addressNotInInventory(owner func(c *resource.Ctx) string) func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 	return func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-		items, err := c.Deps.Store.Query(c, store.Query{Index: "GSI1", PK: inventoryAddressPK(owner(c), str(doc, "ID")), Limit: 1})
+		items, err := c.Deps.Store.Query(c, store.Query{Index: "GSI1", PK: inventoryAddressPK(owner(c), api.Str(doc, "ID")), Limit: 1})
 		if err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ func meGet(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	d := api.Clone(e.Doc)
-	d["AvailableRoles"], d["AvailableCustomRoles"] = toAny(rs.Roles), toAny(rs.CustomRoles)
+	d["AvailableRoles"], d["AvailableCustomRoles"] = api.List(rs.Roles), api.List(rs.CustomRoles)
 	switch ref.Kind {
 	case "BuyerUser":
 		b, err := c.Reg.Load(c, c.Reg.Resource("Buyers"), nil, ref.Company)
@@ -96,8 +96,8 @@ func visibility(c *resource.Ctx, buyerID, userID string) (commerce.Catalog, erro
 	var keys []store.Key
 	catalogs := c.Reg.Resource("Catalogs")
 	for _, a := range cas {
-		if str(a, "BuyerID") == buyerID {
-			keys = append(keys, store.Key{PK: catalogs.PK(), SK: str(a, "CatalogID")})
+		if api.Str(a, "BuyerID") == buyerID {
+			keys = append(keys, store.Key{PK: catalogs.PK(), SK: api.Str(a, "CatalogID")})
 		}
 	}
 	got, err := c.Deps.Store.BatchGet(c, keys)
@@ -105,15 +105,15 @@ func visibility(c *resource.Ctx, buyerID, userID string) (commerce.Catalog, erro
 		return v, err
 	}
 	for _, a := range cas {
-		it, ok := got[store.Key{PK: catalogs.PK(), SK: str(a, "CatalogID")}]
-		if str(a, "BuyerID") != buyerID || !ok {
+		it, ok := got[store.Key{PK: catalogs.PK(), SK: api.Str(a, "CatalogID")}]
+		if api.Str(a, "BuyerID") != buyerID || !ok {
 			continue
 		}
 		cat, _ := api.DecodeDoc(it.Doc)
 		if cat["Active"] != true {
 			continue
 		}
-		v.Catalogs = append(v.Catalogs, commerce.CatalogAccess{CatalogID: str(a, "CatalogID"),
+		v.Catalogs = append(v.Catalogs, commerce.CatalogAccess{CatalogID: api.Str(a, "CatalogID"),
 			ViewAllProducts: a["ViewAllProducts"] == true, ViewAllCategories: a["ViewAllCategories"] == true})
 	}
 	for _, ca := range v.Catalogs {
@@ -126,15 +126,15 @@ func visibility(c *resource.Ctx, buyerID, userID string) (commerce.Catalog, erro
 		return v, err
 	}
 	for _, a := range pcas {
-		v.InCatalogs[str(a, "ProductID")] = append(v.InCatalogs[str(a, "ProductID")], str(a, "CatalogID"))
+		v.InCatalogs[api.Str(a, "ProductID")] = append(v.InCatalogs[api.Str(a, "ProductID")], api.Str(a, "CatalogID"))
 	}
 	pas, err := c.Reg.AllAssignments(c, c.Reg.Assignments("ProductAssignment"))
 	if err != nil {
 		return v, err
 	}
 	for _, a := range pas {
-		v.Assignments = append(v.Assignments, commerce.ProductAssignment{ProductID: str(a, "ProductID"), BuyerID: str(a, "BuyerID"),
-			UserGroupID: str(a, "UserGroupID"), PriceScheduleID: str(a, "PriceScheduleID")})
+		v.Assignments = append(v.Assignments, commerce.ProductAssignment{ProductID: api.Str(a, "ProductID"), BuyerID: api.Str(a, "BuyerID"),
+			UserGroupID: api.Str(a, "UserGroupID"), PriceScheduleID: api.Str(a, "PriceScheduleID")})
 	}
 	return v, nil
 }
@@ -158,12 +158,12 @@ func categoryRules(c *resource.Ctx, v *commerce.Catalog, ca commerce.CatalogAcce
 	}
 	var grants []commerce.CategoryGrant
 	for _, a := range asg {
-		g := str(a, "UserGroupID")
-		if str(a, "BuyerID") != v.Party.BuyerID || (g != "" && !slices.Contains(v.Party.Groups, g)) {
+		g := api.Str(a, "UserGroupID")
+		if api.Str(a, "BuyerID") != v.Party.BuyerID || (g != "" && !slices.Contains(v.Party.Groups, g)) {
 			continue
 		}
-		grants = append(grants, commerce.CategoryGrant{CategoryID: str(a, "CategoryID"),
-			Visible: boolPtr(a["Visible"]), ViewAllProducts: boolPtr(a["ViewAllProducts"])})
+		grants = append(grants, commerce.CategoryGrant{CategoryID: api.Str(a, "CategoryID"),
+			Visible: api.BoolPtr(a["Visible"]), ViewAllProducts: api.BoolPtr(a["ViewAllProducts"])})
 	}
 	v.Categories[ca.CatalogID] = commerce.ResolveCategories(ca, nodes, grants)
 	cps, err := c.Reg.AllAssignments(c, c.Reg.Assignments("CategoryProductAssignment"), ca.CatalogID)
@@ -172,7 +172,7 @@ func categoryRules(c *resource.Ctx, v *commerce.Catalog, ca commerce.CatalogAcce
 	}
 	byProduct := map[string][]string{}
 	for _, a := range cps {
-		byProduct[str(a, "ProductID")] = append(byProduct[str(a, "ProductID")], str(a, "CategoryID"))
+		byProduct[api.Str(a, "ProductID")] = append(byProduct[api.Str(a, "ProductID")], api.Str(a, "CategoryID"))
 	}
 	v.ProductCategories[ca.CatalogID] = byProduct
 	return nil
@@ -186,17 +186,9 @@ func categoryNodes(c *resource.Ctx, catalogID string) ([]commerce.CategoryNode, 
 	}
 	nodes := make([]commerce.CategoryNode, len(cats))
 	for i, d := range cats {
-		nodes[i] = commerce.CategoryNode{ID: str(d, "ID"), ParentID: str(d, "ParentID"), Active: d["Active"] == true}
+		nodes[i] = commerce.CategoryNode{ID: api.Str(d, "ID"), ParentID: api.Str(d, "ParentID"), Active: d["Active"] == true}
 	}
 	return nodes, nil
-}
-
-func boolPtr(v any) *bool {
-	b, ok := v.(bool)
-	if !ok {
-		return nil
-	}
-	return &b
 }
 
 // buyerProducts returns the visible products as BuyerProduct docs, each
@@ -220,10 +212,10 @@ func buyerProducts(c *resource.Ctx, v commerce.Catalog, only []string) ([]api.Do
 		if err != nil {
 			return nil, err
 		}
-		if !v.Visible(str(d, "ID"), d["Active"] == true) {
+		if !v.Visible(api.Str(d, "ID"), d["Active"] == true) {
 			continue
 		}
-		ps := v.PriceScheduleID(str(d, "ID"), str(d, "DefaultPriceScheduleID"))
+		ps := v.PriceScheduleID(api.Str(d, "ID"), api.Str(d, "DefaultPriceScheduleID"))
 		d["_ps"] = ps
 		if ps != "" {
 			schedules[ps] = true
@@ -241,7 +233,7 @@ func buyerProducts(c *resource.Ctx, v commerce.Catalog, only []string) ([]api.Do
 	}
 	for _, d := range docs {
 		d["PriceSchedule"] = nil
-		if it, ok := psItems[store.Key{PK: psRes.PK(), SK: str(d, "_ps")}]; ok {
+		if it, ok := psItems[store.Key{PK: psRes.PK(), SK: api.Str(d, "_ps")}]; ok {
 			ps, _ := api.DecodeDoc(it.Doc)
 			ps, _ = presentPriceSchedule(c, ps)
 			d["PriceSchedule"] = api.Complete(modelOf("PriceSchedule"), ps)
@@ -357,7 +349,7 @@ func meGetCatalog(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	for _, d := range docs {
-		if str(d, "ID") == c.Param("catalogID") {
+		if api.Str(d, "ID") == c.Param("catalogID") {
 			return api.Ordered{Model: modelOf("Catalog"), Doc: d}, nil
 		}
 	}
@@ -381,7 +373,7 @@ func visibleCategories(c *resource.Ctx) ([]api.Doc, error) {
 			return nil, err
 		}
 		for _, d := range cats {
-			if v.Categories[ca.CatalogID][str(d, "ID")].Visible {
+			if v.Categories[ca.CatalogID][api.Str(d, "ID")].Visible {
 				d = api.Clone(d)
 				d["_catalog"] = ca.CatalogID // internal: not output
 				out = append(out, d)
@@ -422,14 +414,14 @@ func meListCategories(c *resource.Ctx) (any, error) {
 	}
 	nodes := map[string][]commerce.CategoryNode{}
 	for _, d := range docs {
-		cat := str(d, "_catalog")
+		cat := api.Str(d, "_catalog")
 		if _, ok := nodes[cat]; !ok {
 			if nodes[cat], err = categoryNodes(c, cat); err != nil {
 				return nil, err
 			}
 		}
 	}
-	docs, err = limitDepth(c, docs, func(d api.Doc) []commerce.CategoryNode { return nodes[str(d, "_catalog")] })
+	docs, err = limitDepth(c, docs, func(d api.Doc) []commerce.CategoryNode { return nodes[api.Str(d, "_catalog")] })
 	if err != nil {
 		return nil, err
 	}
@@ -446,7 +438,7 @@ func meListCategories(c *resource.Ctx) (any, error) {
 func categoriesOfProduct(c *resource.Ctx, docs []api.Doc, productID string) ([]api.Doc, error) {
 	keep := map[string]bool{}
 	for _, d := range docs {
-		cat := str(d, "_catalog")
+		cat := api.Str(d, "_catalog")
 		if _, seen := keep["#"+cat]; seen {
 			continue
 		}
@@ -456,12 +448,12 @@ func categoriesOfProduct(c *resource.Ctx, docs []api.Doc, productID string) ([]a
 			return nil, err
 		}
 		for _, a := range cps {
-			if str(a, "ProductID") == productID {
-				keep[cat+"|"+str(a, "CategoryID")] = true
+			if api.Str(a, "ProductID") == productID {
+				keep[cat+"|"+api.Str(a, "CategoryID")] = true
 			}
 		}
 	}
-	return slices.DeleteFunc(docs, func(d api.Doc) bool { return !keep[str(d, "_catalog")+"|"+str(d, "ID")] }), nil
+	return slices.DeleteFunc(docs, func(d api.Doc) bool { return !keep[api.Str(d, "_catalog")+"|"+api.Str(d, "ID")] }), nil
 }
 
 func meGetCategory(c *resource.Ctx) (any, error) {
@@ -473,7 +465,7 @@ func meGetCategory(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	for _, d := range docs {
-		if str(d, "ID") == c.Param("categoryID") {
+		if api.Str(d, "ID") == c.Param("categoryID") {
 			return api.Ordered{Model: modelOf("Category"), Doc: d}, nil
 		}
 	}

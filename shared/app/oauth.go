@@ -129,7 +129,7 @@ func grant(c *resource.Ctx, form map[string][]string) (*tokenResponse, error) {
 		if err := lockedOut(u); err != nil {
 			return nil, err
 		}
-		if !auth.CheckPassword(str(u, "_pw"), password) {
+		if !auth.CheckPassword(api.Str(u, "_pw"), password) {
 			if err := loginFailed(c, r); err != nil {
 				return nil, err
 			}
@@ -143,7 +143,7 @@ func grant(c *resource.Ctx, form map[string][]string) (*tokenResponse, error) {
 		if !secretRequired {
 			return nil, tokenErr("unauthorized_client", "Auth.OauthError", nil).withMessage("This API client has no client secret, so it cannot use the client_credentials grant.")
 		}
-		name := str(client.Doc, "DefaultContextUserName")
+		name := api.Str(client.Doc, "DefaultContextUserName")
 		if name == "" {
 			return nil, tokenErr("unauthorized_client", "Auth.OauthError", nil).withMessage("This API client has no DefaultContextUserName.")
 		}
@@ -266,7 +266,7 @@ func clientAllows(c *resource.Ctx, client api.Doc, ref usernameRef) (bool, error
 		return false, err
 	}
 	for _, d := range docs {
-		if str(d, "ApiClientID") == str(client, "ID") && str(d, field) == ref.Company {
+		if api.Str(d, "ApiClientID") == api.Str(client, "ID") && api.Str(d, field) == ref.Company {
 			return true, nil
 		}
 	}
@@ -296,7 +296,7 @@ func tokenCompany(ref usernameRef) string {
 // as the client's AccessTokenDuration says.
 func accessToken(c *resource.Ctx, client api.Doc, ref usernameRef, username string, roles []string) (*tokenResponse, error) {
 	minutes := intField(client, "AccessTokenDuration", 600)
-	claims := auth.Claims{Usr: username, Cid: str(client, "ID"), U: ref.UserID, UsrType: userType(ref.Kind),
+	claims := auth.Claims{Usr: username, Cid: api.Str(client, "ID"), U: ref.UserID, UsrType: userType(ref.Kind),
 		Role: roles, Cmp: tokenCompany(ref)}
 	claims.ID = tokenIDAt(time.Now())
 	tok, err := c.Deps.Signer.Issue(claims, time.Duration(minutes)*time.Minute)
@@ -329,13 +329,13 @@ func issue(c *resource.Ctx, client api.Doc, ref usernameRef, u api.Doc, scope []
 		// No scope asks for every role the user has, as the SDKs document.
 		scope = append(append([]string{}, rs.Roles...), rs.CustomRoles...)
 	}
-	resp, err := accessToken(c, client, ref, str(u, "Username"), tokenRoles(scope, rs))
+	resp, err := accessToken(c, client, ref, api.Str(u, "Username"), tokenRoles(scope, rs))
 	if err != nil {
 		return nil, err
 	}
 	if rmin := intField(client, "RefreshTokenDuration", 0); rmin > 0 {
 		rt := hex.EncodeToString(randBytes(24))
-		rec, _ := json.Marshal(refreshRecord{ClientID: str(client, "ID"), User: ref, Scope: scope, Issued: time.Now(),
+		rec, _ := json.Marshal(refreshRecord{ClientID: api.Str(client, "ID"), User: ref, Scope: scope, Issued: time.Now(),
 			Expires: time.Now().Add(time.Duration(rmin) * time.Minute)})
 		k := refreshKey(rt)
 		if _, err := c.Deps.Store.Put(c, store.Item{PK: k.PK, SK: k.SK, Type: "RefreshToken", ID: k.SK, Doc: rec}, store.Always); err != nil {
@@ -348,7 +348,7 @@ func issue(c *resource.Ctx, client api.Doc, ref usernameRef, u api.Doc, scope []
 
 // intField is a positive number field of d, or def.
 func intField(d api.Doc, k string, def int) int {
-	if v := intOf(d[k]); v > 0 {
+	if v := api.Int(d[k]); v > 0 {
 		return v
 	}
 	return def

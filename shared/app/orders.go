@@ -19,7 +19,7 @@ import (
 // GSI1 finds a user's orders and GSI2 a buyer company's.
 var (
 	ordersRes = (&resource.Resource{Name: "Orders", Model: "Order", Kind: "Order", IDParam: "orderID", Ops: []string{},
-		Index: func(d api.Doc) (string, string) { return "OrderFromUser#" + str(d, "FromUserID"), str(d, "ID") },
+		Index: func(d api.Doc) (string, string) { return "OrderFromUser#" + api.Str(d, "FromUserID"), api.Str(d, "ID") },
 		// The buying company and the selling one both own an order.
 		Reach: resource.Reach{Owners: []string{"FromCompanyID", "ToCompanyID"}}}).Init()
 	lineItemsRes = (&resource.Resource{Name: "LineItems", Model: "LineItem", IDParam: "lineItemID", Scope: []string{"orderID"}, Ops: []string{}}).Init()
@@ -57,7 +57,7 @@ func declareOrders(r *resource.Registry) {
 
 func orderItem(d api.Doc, version int64) store.Item {
 	it := ordersRes.Item(nil, d, version)
-	it.GSI2PK, it.GSI2SK = "OrderFromCompany#"+str(d, "FromCompanyID"), str(d, "ID")
+	it.GSI2PK, it.GSI2SK = "OrderFromCompany#"+api.Str(d, "FromCompanyID"), api.Str(d, "ID")
 	return it
 }
 
@@ -76,17 +76,17 @@ func direction(c *resource.Ctx) (string, error) {
 func canSee(p *auth.Principal, dir string, d api.Doc) bool {
 	switch p.UserType {
 	case auth.Buyer:
-		if dir == "Incoming" || str(d, "FromCompanyID") != p.CompanyID {
+		if dir == "Incoming" || api.Str(d, "FromCompanyID") != p.CompanyID {
 			return false
 		}
-		return str(d, "FromUserID") == p.UserID || slices.ContainsFunc([]string{"OrderAdmin", "OrderReader"}, p.Has)
+		return api.Str(d, "FromUserID") == p.UserID || slices.ContainsFunc([]string{"OrderAdmin", "OrderReader"}, p.Has)
 	case auth.Admin:
 		if dir == "Outgoing" {
-			return str(d, "FromCompanyID") == MarketplaceID()
+			return api.Str(d, "FromCompanyID") == MarketplaceID()
 		}
 		return true
 	}
-	return dir != "Outgoing" && str(d, "ToCompanyID") == p.CompanyID
+	return dir != "Outgoing" && api.Str(d, "ToCompanyID") == p.CompanyID
 }
 
 func loadOrder(c *resource.Ctx, id string) (*resource.Entity, error) {
@@ -123,10 +123,10 @@ func createOrder(c *resource.Ctx) (any, error) {
 	case c.P.UserType == auth.Buyer && dir != "Incoming":
 		ref = usernameRef{Kind: "BuyerUser", Company: c.P.CompanyID, UserID: c.P.UserID}
 	case c.P.UserType == auth.Admin && dir == "Incoming":
-		if str(doc, "FromCompanyID") == "" || str(doc, "FromUserID") == "" {
+		if api.Str(doc, "FromCompanyID") == "" || api.Str(doc, "FromUserID") == "" {
 			return nil, api.E(http.StatusBadRequest, "Order.CreateIncomingRequiresFromUser", nil)
 		}
-		ref = usernameRef{Kind: "BuyerUser", Company: str(doc, "FromCompanyID"), UserID: str(doc, "FromUserID")}
+		ref = usernameRef{Kind: "BuyerUser", Company: api.Str(doc, "FromCompanyID"), UserID: api.Str(doc, "FromUserID")}
 	default:
 		return nil, api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil).WithMessage("This user cannot create orders in this direction.")
 	}
@@ -152,7 +152,7 @@ func createOrder(c *resource.Ctx) (any, error) {
 	api.Complete(modelOf("Order"), doc)
 	_, err = c.Deps.Store.Put(c, orderItem(doc, 0), store.IfAbsent)
 	if errors.Is(err, store.ErrConflict) {
-		return nil, api.IDExists("Order", str(doc, "ID"))
+		return nil, api.IDExists("Order", api.Str(doc, "ID"))
 	}
 	if err != nil {
 		return nil, err
@@ -181,7 +181,7 @@ func listOrders(c *resource.Ctx) (any, error) {
 		q = store.Query{PK: ordersRes.PK()}
 	}
 	return pageOrders(c, q, func(d api.Doc) bool {
-		if b := c.Query("buyerID"); b != "" && str(d, "FromCompanyID") != b {
+		if b := c.Query("buyerID"); b != "" && api.Str(d, "FromCompanyID") != b {
 			return false
 		}
 		return canSee(c.P, dir, d) && inDateRange(c, d)
@@ -189,11 +189,11 @@ func listOrders(c *resource.Ctx) (any, error) {
 }
 
 func inDateRange(c *resource.Ctx, d api.Doc) bool {
-	created := timePtr(d["DateCreated"])
-	if from := timePtr(c.Query("from")); from != nil && created != nil && created.Before(*from) {
+	created := api.Time(d["DateCreated"])
+	if from := api.Time(c.Query("from")); from != nil && created != nil && created.Before(*from) {
 		return false
 	}
-	if to := timePtr(c.Query("to")); to != nil && created != nil && created.After(*to) {
+	if to := api.Time(c.Query("to")); to != nil && created != nil && created.After(*to) {
 		return false
 	}
 	return true
@@ -219,7 +219,7 @@ func pageOrders(c *resource.Ctx, q store.Query, keep func(api.Doc) bool) (any, e
 
 func meListOrders(c *resource.Ctx) (any, error) {
 	return pageOrders(c, store.Query{Index: "GSI1", PK: "OrderFromUser#" + c.P.UserID}, func(d api.Doc) bool {
-		return str(d, "FromCompanyID") == c.P.CompanyID && inDateRange(c, d)
+		return api.Str(d, "FromCompanyID") == c.P.CompanyID && inDateRange(c, d)
 	})
 }
 
@@ -271,7 +271,7 @@ func patchOrder(c *resource.Ctx) (any, error) {
 		for k, v := range api.Merge(o, patch) {
 			o[k] = v
 		}
-		lines, err := orderLines(c, str(o, "ID"))
+		lines, err := orderLines(c, api.Str(o, "ID"))
 		if err != nil {
 			return err
 		}
@@ -286,14 +286,14 @@ func patchOrder(c *resource.Ctx) (any, error) {
 // useOrderAddresses resolves the address IDs a body sets on an order into
 // the addresses themselves: each must be one the order's user may use.
 func useOrderAddresses(c *resource.Ctx, o, body api.Doc, lines []api.Doc, tx *resource.Tx) error {
-	if id := str(body, "BillingAddressID"); id != "" {
+	if id := api.Str(body, "BillingAddressID"); id != "" {
 		addr, err := orderAddress(c, o, id, false)
 		if err != nil {
 			return err
 		}
 		o["BillingAddress"] = addr
 	}
-	if id := str(body, "ShippingAddressID"); id != "" {
+	if id := api.Str(body, "ShippingAddressID"); id != "" {
 		addr, err := orderAddress(c, o, id, true)
 		if err != nil {
 			return err
@@ -310,7 +310,7 @@ func useOrderAddresses(c *resource.Ctx, o, body api.Doc, lines []api.Doc, tx *re
 func orderAddress(c *resource.Ctx, o api.Doc, id string, shipping bool) (api.Doc, error) {
 	address := modelOf("Address")
 	if c.P.UserType != auth.Buyer {
-		e, err := c.Reg.Load(c, c.Reg.Resource("Addresses"), []string{str(o, "FromCompanyID")}, id)
+		e, err := c.Reg.Load(c, c.Reg.Resource("Addresses"), []string{api.Str(o, "FromCompanyID")}, id)
 		if err != nil {
 			return nil, err
 		}
@@ -321,7 +321,7 @@ func orderAddress(c *resource.Ctx, o api.Doc, id string, shipping bool) (api.Doc
 		return nil, err
 	}
 	for _, d := range mine {
-		if str(d, "ID") != id {
+		if api.Str(d, "ID") != id {
 			continue
 		}
 		if shipping && d["Shipping"] != true {
@@ -345,7 +345,7 @@ func shipTo(c *resource.Ctx, o, addr api.Doc, lines []api.Doc, tx *resource.Tx) 
 	o["_shipTo"] = addr
 	for _, l := range lines {
 		l["ShippingAddress"], l["ShippingAddressID"] = addr, addr["ID"]
-		tx.Put(lineItemsRes.Item([]string{str(o, "ID")}, l, 0), store.Always)
+		tx.Put(lineItemsRes.Item([]string{api.Str(o, "ID")}, l, 0), store.Always)
 	}
 }
 
@@ -367,12 +367,12 @@ func deleteOrder(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if str(e.Doc, "Status") != commerce.Unsubmitted && c.P.UserType == auth.Buyer {
+	if api.Str(e.Doc, "Status") != commerce.Unsubmitted && c.P.UserType == auth.Buyer {
 		return nil, api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("Only unsubmitted orders can be deleted.")
 	}
 	tx := &resource.Tx{}
 	tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
-	items, err := c.Deps.Store.Query(c, store.Query{PK: lineItemsRes.PK(str(e.Doc, "ID"))})
+	items, err := c.Deps.Store.Query(c, store.Query{PK: lineItemsRes.PK(api.Str(e.Doc, "ID"))})
 	if err != nil {
 		return nil, err
 	}
@@ -391,11 +391,11 @@ func orderLines(c *resource.Ctx, orderID string) ([]api.Doc, error) {
 func applyTotals(order api.Doc, lines []api.Doc) {
 	var ls []commerce.Line
 	for _, l := range lines {
-		ls = append(ls, commerce.Line{Quantity: intOf(l["Quantity"]), UnitPrice: dec(l["UnitPrice"]), PromotionDiscount: dec(l["PromotionDiscount"])})
+		ls = append(ls, commerce.Line{Quantity: api.Int(l["Quantity"]), UnitPrice: api.Dec(l["UnitPrice"]), PromotionDiscount: api.Dec(l["PromotionDiscount"])})
 	}
-	t := commerce.OrderTotals(ls, commerce.Totals{ShippingCost: dec(order["ShippingCost"]), TaxCost: dec(order["TaxCost"]),
-		Gratuity: dec(order["Gratuity"]), Fees: dec(order["Fees"]), PromotionDiscount: dec(order["PromotionDiscount"])})
-	order["Subtotal"], order["Total"], order["LineItemCount"] = money(t.Subtotal), money(t.Total), api.Num(int64(t.LineItemCount))
+	t := commerce.OrderTotals(ls, commerce.Totals{ShippingCost: api.Dec(order["ShippingCost"]), TaxCost: api.Dec(order["TaxCost"]),
+		Gratuity: api.Dec(order["Gratuity"]), Fees: api.Dec(order["Fees"]), PromotionDiscount: api.Dec(order["PromotionDiscount"])})
+	order["Subtotal"], order["Total"], order["LineItemCount"] = api.Money(t.Subtotal), api.Money(t.Total), api.Num(int64(t.LineItemCount))
 	for _, k := range []string{"ShippingCost", "TaxCost", "Gratuity", "Fees", "PromotionDiscount"} {
 		if order[k] == nil {
 			order[k] = json.Number("0")
@@ -425,10 +425,10 @@ func setShippingAddress(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	return orderAction(c, func(o api.Doc, tx *resource.Tx) error {
-		if !commerce.Editable(str(o, "Status")) {
+		if !commerce.Editable(api.Str(o, "Status")) {
 			return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("The shipping address of a submitted order cannot change.")
 		}
-		lines, err := orderLines(c, str(o, "ID"))
+		lines, err := orderLines(c, api.Str(o, "ID"))
 		if err != nil {
 			return err
 		}
@@ -466,7 +466,7 @@ func getLineItem(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := c.Reg.Load(c, lineItemsRes, []string{str(o.Doc, "ID")}, c.Param("lineItemID"))
+	e, err := c.Reg.Load(c, lineItemsRes, []string{api.Str(o.Doc, "ID")}, c.Param("lineItemID"))
 	if err != nil {
 		return nil, err
 	}
@@ -478,7 +478,7 @@ func listLineItems(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines, err := orderLines(c, str(o.Doc, "ID"))
+	lines, err := orderLines(c, api.Str(o.Doc, "ID"))
 	if err != nil {
 		return nil, err
 	}
@@ -489,12 +489,12 @@ func listLineItems(c *resource.Ctx) (any, error) {
 // visible to the order's user, priced by the schedule resolved for them,
 // and in stock unless the product may be oversold.
 func priceLine(c *resource.Ctx, order api.Doc, line api.Doc, others []api.Doc) error {
-	qty := intOf(line["Quantity"])
+	qty := api.Int(line["Quantity"])
 	if qty <= 0 {
 		return api.E(http.StatusBadRequest, "LineItem.QuantityMustBePositive", nil)
 	}
-	pid := str(line, "ProductID")
-	p, err := visibleProduct(c, str(order, "FromCompanyID"), str(order, "FromUserID"), pid)
+	pid := api.Str(line, "ProductID")
+	p, err := visibleProduct(c, api.Str(order, "FromCompanyID"), api.Str(order, "FromUserID"), pid)
 	if err != nil {
 		return err
 	}
@@ -511,21 +511,21 @@ func priceLine(c *resource.Ctx, order api.Doc, line api.Doc, others []api.Doc) e
 		return domainErr(err, map[string]any{"ProductID": pid, "Quantity": qty})
 	}
 	if override {
-		unit, onSale = dec(line["UnitPrice"]), false
+		unit, onSale = api.Dec(line["UnitPrice"]), false
 	}
 	if inv, _ := p["Inventory"].(map[string]any); inv != nil && inv["Enabled"] == true && inv["OrderCanExceed"] != true {
 		want := qty
 		for _, o := range others {
-			if str(o, "ProductID") == pid {
-				want += intOf(o["Quantity"])
+			if api.Str(o, "ProductID") == pid {
+				want += api.Int(o["Quantity"])
 			}
 		}
-		if avail := intOf(inv["QuantityAvailable"]); want > avail {
+		if avail := api.Int(inv["QuantityAvailable"]); want > avail {
 			return api.E(http.StatusBadRequest, "Inventory.Insufficient", map[string]any{"ProductID": pid, "QuantityAvailable": avail, "QuantityRequested": want})
 		}
 	}
-	l := commerce.Line{Quantity: qty, UnitPrice: unit, PromotionDiscount: dec(line["PromotionDiscount"])}
-	line["UnitPrice"], line["LineSubtotal"], line["LineTotal"] = money(unit), money(l.Subtotal()), money(l.Total())
+	l := commerce.Line{Quantity: qty, UnitPrice: unit, PromotionDiscount: api.Dec(line["PromotionDiscount"])}
+	line["UnitPrice"], line["LineSubtotal"], line["LineTotal"] = api.Money(unit), api.Money(l.Subtotal()), api.Money(l.Total())
 	line["PriceScheduleID"], line["IsOnSale"], line["PriceOverridden"] = ps["ID"], onSale, override
 	if line["PromotionDiscount"] == nil {
 		line["PromotionDiscount"] = json.Number("0")
@@ -589,10 +589,10 @@ func createLineItem(c *resource.Ctx) (any, error) {
 	}
 	var saved api.Doc
 	err = changeLines(c, func(o api.Doc, tx *resource.Tx) error {
-		if !commerce.Editable(str(o, "Status")) {
+		if !commerce.Editable(api.Str(o, "Status")) {
 			return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("Line items can only change on an unsubmitted order.")
 		}
-		lines, err := orderLines(c, str(o, "ID"))
+		lines, err := orderLines(c, api.Str(o, "ID"))
 		if err != nil {
 			return err
 		}
@@ -606,7 +606,7 @@ func createLineItem(c *resource.Ctx) (any, error) {
 		}
 		api.Complete(modelOf("LineItem"), doc)
 		applyTotals(o, append(lines, doc))
-		tx.PutOr(lineItemsRes.Item([]string{str(o, "ID")}, doc, 0), store.IfAbsent, api.IDExists("LineItem", str(doc, "ID")))
+		tx.PutOr(lineItemsRes.Item([]string{api.Str(o, "ID")}, doc, 0), store.IfAbsent, api.IDExists("LineItem", api.Str(doc, "ID")))
 		saved = doc
 		return nil
 	})
@@ -623,15 +623,15 @@ func patchLineItem(c *resource.Ctx) (any, error) {
 	}
 	var saved api.Doc
 	err = changeLines(c, func(o api.Doc, tx *resource.Tx) error {
-		if !commerce.Editable(str(o, "Status")) {
+		if !commerce.Editable(api.Str(o, "Status")) {
 			return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("Line items can only change on an unsubmitted order.")
 		}
-		lines, err := orderLines(c, str(o, "ID"))
+		lines, err := orderLines(c, api.Str(o, "ID"))
 		if err != nil {
 			return err
 		}
 		id := c.Param("lineItemID")
-		i := slices.IndexFunc(lines, func(l api.Doc) bool { return str(l, "ID") == id })
+		i := slices.IndexFunc(lines, func(l api.Doc) bool { return api.Str(l, "ID") == id })
 		if i < 0 {
 			return api.NotFound("LineItem", id)
 		}
@@ -647,7 +647,7 @@ func patchLineItem(c *resource.Ctx) (any, error) {
 			return err
 		}
 		applyTotals(o, append(others, doc))
-		tx.Put(lineItemsRes.Item([]string{str(o, "ID")}, doc, 0), store.Always)
+		tx.Put(lineItemsRes.Item([]string{api.Str(o, "ID")}, doc, 0), store.Always)
 		saved = doc
 		return nil
 	})
@@ -659,20 +659,20 @@ func patchLineItem(c *resource.Ctx) (any, error) {
 
 func deleteLineItem(c *resource.Ctx) (any, error) {
 	err := changeLines(c, func(o api.Doc, tx *resource.Tx) error {
-		if !commerce.Editable(str(o, "Status")) {
+		if !commerce.Editable(api.Str(o, "Status")) {
 			return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("Line items can only change on an unsubmitted order.")
 		}
-		lines, err := orderLines(c, str(o, "ID"))
+		lines, err := orderLines(c, api.Str(o, "ID"))
 		if err != nil {
 			return err
 		}
 		id := c.Param("lineItemID")
-		i := slices.IndexFunc(lines, func(l api.Doc) bool { return str(l, "ID") == id })
+		i := slices.IndexFunc(lines, func(l api.Doc) bool { return api.Str(l, "ID") == id })
 		if i < 0 {
 			return api.NotFound("LineItem", id)
 		}
 		applyTotals(o, slices.Delete(lines, i, i+1))
-		tx.Delete(store.Key{PK: lineItemsRes.PK(str(o, "ID")), SK: id})
+		tx.Delete(store.Key{PK: lineItemsRes.PK(api.Str(o, "ID")), SK: id})
 		return nil
 	})
 	return nil, err
@@ -693,18 +693,18 @@ func submitOrder(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	status, err := commerce.Submit(str(e.Doc, "Status"), len(lines))
+	status, err := commerce.Submit(api.Str(e.Doc, "Status"), len(lines))
 	if err != nil {
 		return nil, domainErr(err, nil)
 	}
 	need := map[string]int64{}
 	var order []string
 	for _, l := range lines {
-		pid := str(l, "ProductID")
+		pid := api.Str(l, "ProductID")
 		if _, seen := need[pid]; !seen {
 			order = append(order, pid)
 		}
-		need[pid] += int64(intOf(l["Quantity"]))
+		need[pid] += int64(api.Int(l["Quantity"]))
 	}
 	products := c.Reg.Resource("Products")
 	keys := make([]store.Key, len(order))
@@ -747,7 +747,7 @@ func submitOrder(c *resource.Ctx) (any, error) {
 // --- shipments -------------------------------------------------------------
 
 func setShipmentOwner(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
-	if str(doc, "OwnerID") == "" {
+	if api.Str(doc, "OwnerID") == "" {
 		doc["OwnerID"] = MarketplaceID()
 	}
 	return nil
@@ -768,7 +768,7 @@ func shipmentItem(shipmentID, orderID string, line api.Doc, qty int, xp any) (ap
 	}
 	api.Complete(modelOf("ShipmentItem"), d)
 	b, _ := json.Marshal(d)
-	k := shipmentItemKey(shipmentID, orderID, str(line, "ID"))
+	k := shipmentItemKey(shipmentID, orderID, api.Str(line, "ID"))
 	return d, store.Item{PK: k.PK, SK: k.SK, Type: "ShipmentItem", ID: k.SK, Doc: b}
 }
 
@@ -832,7 +832,7 @@ func listOrderShipments(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	docs, err := shipmentsOf(c, str(o.Doc, "ID"))
+	docs, err := shipmentsOf(c, api.Str(o.Doc, "ID"))
 	if err != nil {
 		return nil, err
 	}
@@ -842,7 +842,7 @@ func listOrderShipments(c *resource.Ctx) (any, error) {
 // completeOrder marks an open order completed.
 func completeOrder(c *resource.Ctx) (any, error) {
 	return orderAction(c, func(o api.Doc, tx *resource.Tx) error {
-		if str(o, "Status") != commerce.Open {
+		if api.Str(o, "Status") != commerce.Open {
 			return api.E(http.StatusBadRequest, "Order.CannotCompleteBadStatus", nil)
 		}
 		o["Status"], o["DateCompleted"] = commerce.Completed, api.Now()
@@ -866,10 +866,10 @@ func shipOrder(c *resource.Ctx) (any, error) {
 	}
 	shipments := c.Reg.Resource("Shipments")
 	return orderAction(c, func(o api.Doc, tx *resource.Tx) error {
-		if str(o, "Status") != commerce.Open {
+		if api.Str(o, "Status") != commerce.Open {
 			return api.E(http.StatusBadRequest, "Order.CannotShipBadStatus", nil)
 		}
-		lines, err := orderLines(c, str(o, "ID"))
+		lines, err := orderLines(c, api.Str(o, "ID"))
 		if err != nil {
 			return err
 		}
@@ -882,16 +882,16 @@ func shipOrder(c *resource.Ctx) (any, error) {
 			sd["DateShipped"] = api.Now()
 		}
 		api.Complete(modelOf("Shipment"), sd)
-		tx.PutOr(shipments.Item(nil, sd, 0), store.IfAbsent, api.IDExists("Shipment", str(sd, "ID")))
-		tx.Put(orderShipmentItem(str(o, "ID"), str(sd, "ID")), store.Always)
+		tx.PutOr(shipments.Item(nil, sd, 0), store.IfAbsent, api.IDExists("Shipment", api.Str(sd, "ID")))
+		tx.Put(orderShipmentItem(api.Str(o, "ID"), api.Str(sd, "ID")), store.Always)
 		for _, l := range lines {
-			left := intOf(l["Quantity"]) - intOf(l["QuantityShipped"])
+			left := api.Int(l["Quantity"]) - api.Int(l["QuantityShipped"])
 			if left <= 0 {
 				continue
 			}
 			l["QuantityShipped"] = l["Quantity"]
-			tx.Put(lineItemsRes.Item([]string{str(o, "ID")}, l, 0), store.Always)
-			_, item := shipmentItem(str(sd, "ID"), str(o, "ID"), l, left, nil)
+			tx.Put(lineItemsRes.Item([]string{api.Str(o, "ID")}, l, 0), store.Always)
+			_, item := shipmentItem(api.Str(sd, "ID"), api.Str(o, "ID"), l, left, nil)
 			tx.Put(item, store.Always)
 		}
 		o["Status"], o["DateCompleted"] = commerce.Completed, api.Now()
@@ -911,7 +911,7 @@ func saveShipmentItem(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	orderID, lineID, qty := str(si, "OrderID"), str(si, "LineItemID"), intOf(si["QuantityShipped"])
+	orderID, lineID, qty := api.Str(si, "OrderID"), api.Str(si, "LineItemID"), api.Int(si["QuantityShipped"])
 	// The order is named by the body: it must be one the caller ships.
 	o, err := c.Reg.LoadReachable(c, ordersRes, nil, orderID, true)
 	if err != nil {
@@ -921,7 +921,7 @@ func saveShipmentItem(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(lines, func(l api.Doc) bool { return str(l, "ID") == lineID })
+	i := slices.IndexFunc(lines, func(l api.Doc) bool { return api.Str(l, "ID") == lineID })
 	if i < 0 {
 		return nil, api.NotFound("LineItem", lineID)
 	}
@@ -931,16 +931,16 @@ func saveShipmentItem(c *resource.Ctx) (any, error) {
 	k := shipmentItemKey(shipmentID, orderID, lineID)
 	if prev, err := c.Deps.Store.Get(c, k); err == nil {
 		pd, _ := api.DecodeDoc(prev.Doc)
-		already = intOf(pd["QuantityShipped"])
+		already = api.Int(pd["QuantityShipped"])
 	}
 	var others []commerce.ShippedLine
 	for j, l := range lines {
 		if j != i {
-			others = append(others, commerce.ShippedLine{Quantity: intOf(l["Quantity"]), Shipped: intOf(l["QuantityShipped"])})
+			others = append(others, commerce.ShippedLine{Quantity: api.Int(l["Quantity"]), Shipped: api.Int(l["QuantityShipped"])})
 		}
 	}
-	shipped, complete, err := commerce.Ship(str(o.Doc, "Status"), commerce.ShippedLine{Quantity: intOf(line["Quantity"]),
-		Shipped: intOf(line["QuantityShipped"]) - already}, qty, others)
+	shipped, complete, err := commerce.Ship(api.Str(o.Doc, "Status"), commerce.ShippedLine{Quantity: api.Int(line["Quantity"]),
+		Shipped: api.Int(line["QuantityShipped"]) - already}, qty, others)
 	if err != nil {
 		return nil, domainErr(err, map[string]any{"LineItemID": lineID})
 	}

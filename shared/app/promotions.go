@@ -41,9 +41,9 @@ func preparePromotion(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error 
 	if err := checkPromotionRules(doc); err != nil {
 		return err
 	}
-	code, oldCode := str(doc, "Code"), ""
+	code, oldCode := api.Str(doc, "Code"), ""
 	if old != nil {
-		oldCode = str(old, "Code")
+		oldCode = api.Str(old, "Code")
 	}
 	if strings.EqualFold(code, oldCode) {
 		return nil
@@ -63,12 +63,12 @@ func preparePromotion(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error 
 // value from either an expression or the promotion integration.
 func checkPromotionRules(doc api.Doc) error {
 	bad := func(code string) error { return api.E(http.StatusBadRequest, code, nil) }
-	start, end := timePtr(doc["StartDate"]), timePtr(doc["ExpirationDate"])
+	start, end := api.Time(doc["StartDate"]), api.Time(doc["ExpirationDate"])
 	if start != nil && end != nil && end.Before(*start) {
 		return bad("Promotion.ExpirationPrecedsStart")
 	}
 	for _, f := range []string{"EligibleExpression", "ValueExpression"} {
-		if utf8.RuneCountInString(str(doc, f)) > promotionExpressionMax {
+		if utf8.RuneCountInString(api.Str(doc, f)) > promotionExpressionMax {
 			return api.Validation(f, f+" cannot be longer than 400 characters.")
 		}
 	}
@@ -81,10 +81,10 @@ func checkPromotionRules(doc api.Doc) error {
 		return bad("Promotion.CannotSetItemLimitPerOrder")
 	case qtyLimit && !lineLevel:
 		return bad("Promotion.CannotSetQuantityLimitPerOrder")
-	case str(doc, "ItemSortBy") != "" && !itemLimit:
+	case api.Str(doc, "ItemSortBy") != "" && !itemLimit:
 		return bad("Promotion.CannotSetItemSortBy")
 	}
-	hasValue, useIntegration := str(doc, "ValueExpression") != "", doc["UseIntegration"] == true
+	hasValue, useIntegration := api.Str(doc, "ValueExpression") != "", doc["UseIntegration"] == true
 	switch {
 	case hasValue && useIntegration:
 		return bad("Promotion.UseIntegrationMustBeFalse")
@@ -95,7 +95,7 @@ func checkPromotionRules(doc api.Doc) error {
 }
 
 func deletePromotionCode(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-	tx.Delete(promotionCodeKey(str(doc, "Code")))
+	tx.Delete(promotionCodeKey(api.Str(doc, "Code")))
 	return nil
 }
 
@@ -113,8 +113,8 @@ func myPromotions(c *resource.Ctx) ([]api.Doc, error) {
 	}
 	assigned := map[string]bool{}
 	for _, a := range asg {
-		if str(a, "BuyerID") == party.BuyerID && party.ReachedBy(str(a, "UserGroupID"), "") {
-			assigned[str(a, "PromotionID")] = true
+		if api.Str(a, "BuyerID") == party.BuyerID && party.ReachedBy(api.Str(a, "UserGroupID"), "") {
+			assigned[api.Str(a, "PromotionID")] = true
 		}
 	}
 	all, err := c.Reg.All(c, c.Reg.Resource("Promotions"), nil)
@@ -122,7 +122,7 @@ func myPromotions(c *resource.Ctx) ([]api.Doc, error) {
 		return nil, err
 	}
 	return slices.DeleteFunc(all, func(d api.Doc) bool {
-		return d["Active"] == false || !(d["AllowAllBuyers"] == true || assigned[str(d, "ID")])
+		return d["Active"] == false || !(d["AllowAllBuyers"] == true || assigned[api.Str(d, "ID")])
 	}), nil
 }
 
@@ -141,7 +141,7 @@ func meGetPromotion(c *resource.Ctx) (any, error) {
 	}
 	id := c.Param("promotionID")
 	for _, d := range docs {
-		if str(d, "ID") == id {
+		if api.Str(d, "ID") == id {
 			return api.Ordered{Model: modelOf("Promotion"), Doc: d}, nil
 		}
 	}

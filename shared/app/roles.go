@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"github.com/ordercloud-serverless/occ/shared/auth"
-	"sort"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/resource"
@@ -31,8 +30,8 @@ func userGroups(c *resource.Ctx, kind, company, userID string) ([]string, error)
 	}
 	var out []string
 	for _, d := range docs {
-		if str(d, "UserID") == userID {
-			out = append(out, str(d, "UserGroupID"))
+		if api.Str(d, "UserID") == userID {
+			out = append(out, api.Str(d, "UserGroupID"))
 		}
 	}
 	return out, nil
@@ -59,7 +58,7 @@ func grantedRoles(c *resource.Ctx, kind, company, userID string) (roleSet, error
 	var keys []store.Key
 	profiles := c.Reg.Resource("SecurityProfiles")
 	for _, d := range docs {
-		buyer, supplier, user, group := str(d, "BuyerID"), str(d, "SupplierID"), str(d, "UserID"), str(d, "UserGroupID")
+		buyer, supplier, user, group := api.Str(d, "BuyerID"), api.Str(d, "SupplierID"), api.Str(d, "UserID"), api.Str(d, "UserGroupID")
 		switch kind {
 		case "AdminUser":
 			if buyer != "" || supplier != "" {
@@ -75,7 +74,7 @@ func grantedRoles(c *resource.Ctx, kind, company, userID string) (roleSet, error
 			}
 		}
 		if (user == "" && group == "") || user == userID || (group != "" && slices.Contains(groups, group)) {
-			keys = append(keys, store.Key{PK: profiles.PK(), SK: str(d, "SecurityProfileID")})
+			keys = append(keys, store.Key{PK: profiles.PK(), SK: api.Str(d, "SecurityProfileID")})
 		}
 	}
 	rs, err := profileRoles(c, keys)
@@ -94,14 +93,14 @@ func profileRoles(c *resource.Ctx, keys []store.Key) (roleSet, error) {
 		if err != nil {
 			return roleSet{}, err
 		}
-		for _, r := range asStrings(d["Roles"]) {
+		for _, r := range api.Strings(d["Roles"]) {
 			roles[r] = true
 		}
-		for _, r := range asStrings(d["CustomRoles"]) {
+		for _, r := range api.Strings(d["CustomRoles"]) {
 			custom[r] = true
 		}
 	}
-	return roleSet{Roles: sortedKeys(roles), CustomRoles: sortedKeys(custom)}, nil
+	return roleSet{Roles: api.SortedKeys(roles), CustomRoles: api.SortedKeys(custom)}, nil
 }
 
 // ofType keeps the roles that apply to a user type (custom roles grant no
@@ -113,26 +112,6 @@ func (rs roleSet) ofType(userType string) roleSet {
 func availableRoles(c *resource.Ctx, kind, company, userID string) ([]string, error) {
 	rs, err := grantedRoles(c, kind, company, userID)
 	return rs.Roles, err
-}
-
-func asStrings(v any) []string {
-	arr, _ := v.([]any)
-	out := make([]string, 0, len(arr))
-	for _, e := range arr {
-		if s, ok := e.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // applies says whether an API role may be held by the user rs belongs to.

@@ -49,8 +49,8 @@ func prepareLocale(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 		return err
 	}
 	for _, l := range all {
-		if str(l, "ID") != str(doc, "ID") && strings.EqualFold(str(l, "Currency"), str(doc, "Currency")) &&
-			strings.EqualFold(str(l, "Language"), str(doc, "Language")) {
+		if api.Str(l, "ID") != api.Str(doc, "ID") && strings.EqualFold(api.Str(l, "Currency"), api.Str(doc, "Currency")) &&
+			strings.EqualFold(api.Str(l, "Language"), api.Str(doc, "Language")) {
 			return api.E(http.StatusBadRequest, "Locale.DuplicateLanguageAndCurrency", nil)
 		}
 	}
@@ -59,7 +59,7 @@ func prepareLocale(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 
 // prepareOpenIDConnect checks the API client the configuration signs in to.
 func prepareOpenIDConnect(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
-	_, err := c.Reg.Load(c, c.Reg.Resource("ApiClients"), nil, str(doc, "OrderCloudApiClientID"))
+	_, err := c.Reg.Load(c, c.Reg.Resource("ApiClients"), nil, api.Str(doc, "OrderCloudApiClientID"))
 	return err
 }
 
@@ -68,16 +68,16 @@ func prepareOpenIDConnect(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) er
 // impersonator without a buyer is an admin user or group) and that no other
 // config has the same client, profile and parties.
 func prepareImpersonationConfig(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
-	if _, err := c.Reg.Load(c, c.Reg.Resource("ApiClients"), nil, str(doc, "ClientID")); err != nil {
+	if _, err := c.Reg.Load(c, c.Reg.Resource("ApiClients"), nil, api.Str(doc, "ClientID")); err != nil {
 		return err
 	}
-	if _, err := c.Reg.Load(c, c.Reg.Resource("SecurityProfiles"), nil, str(doc, "SecurityProfileID")); err != nil {
+	if _, err := c.Reg.Load(c, c.Reg.Resource("SecurityProfiles"), nil, api.Str(doc, "SecurityProfileID")); err != nil {
 		return err
 	}
-	if err := impersonationPartyExists(c, str(doc, "ImpersonationBuyerID"), str(doc, "ImpersonationGroupID"), str(doc, "ImpersonationUserID"), true); err != nil {
+	if err := impersonationPartyExists(c, api.Str(doc, "ImpersonationBuyerID"), api.Str(doc, "ImpersonationGroupID"), api.Str(doc, "ImpersonationUserID"), true); err != nil {
 		return err
 	}
-	if err := impersonationPartyExists(c, str(doc, "BuyerID"), str(doc, "GroupID"), str(doc, "UserID"), false); err != nil {
+	if err := impersonationPartyExists(c, api.Str(doc, "BuyerID"), api.Str(doc, "GroupID"), api.Str(doc, "UserID"), false); err != nil {
 		return err
 	}
 	all, err := c.Reg.All(c, c.Reg.Resource("ImpersonationConfigs"), nil)
@@ -86,12 +86,12 @@ func prepareImpersonationConfig(c *resource.Ctx, old, doc api.Doc, tx *resource.
 	}
 	fields := []string{"ClientID", "SecurityProfileID", "ImpersonationBuyerID", "ImpersonationGroupID", "ImpersonationUserID", "BuyerID", "GroupID", "UserID"}
 	for _, other := range all {
-		if str(other, "ID") == str(doc, "ID") {
+		if api.Str(other, "ID") == api.Str(doc, "ID") {
 			continue
 		}
 		same := true
 		for _, f := range fields {
-			same = same && str(other, f) == str(doc, f)
+			same = same && api.Str(other, f) == api.Str(doc, f)
 		}
 		if same {
 			return api.E(http.StatusBadRequest, "ImpersonationConfig.ConflictingImpersonationConfigExists", nil)
@@ -131,13 +131,13 @@ func impersonationPartyExists(c *resource.Ctx, buyerID, groupID, userID string, 
 // uses cannot be deleted.
 func guardSellerDeletes(r *resource.Registry) {
 	r.Resource("ApiClients").AlsoBeforeDelete(func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-		if err := refusedByImpersonationConfig(c, "ClientID", str(doc, "ID"), "ApiClient.UsedByImpersonationConfig"); err != nil {
+		if err := refusedByImpersonationConfig(c, "ClientID", api.Str(doc, "ID"), "ApiClient.UsedByImpersonationConfig"); err != nil {
 			return err
 		}
-		return deleteScopedUnder(c, tx, "apiClientID", str(doc, "ID"))
+		return deleteScopedUnder(c, tx, "apiClientID", api.Str(doc, "ID"))
 	})
 	r.Resource("SecurityProfiles").AlsoBeforeDelete(func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-		return refusedByImpersonationConfig(c, "SecurityProfileID", str(doc, "ID"), "Impersonation.CannotDeleteSecurityProfile")
+		return refusedByImpersonationConfig(c, "SecurityProfileID", api.Str(doc, "ID"), "Impersonation.CannotDeleteSecurityProfile")
 	})
 }
 
@@ -147,7 +147,7 @@ func refusedByImpersonationConfig(c *resource.Ctx, field, id, code string) error
 		return err
 	}
 	for _, d := range all {
-		if str(d, field) == id {
+		if api.Str(d, field) == id {
 			return api.E(http.StatusBadRequest, code, map[string]any{"ImpersonationConfigID": d["ID"]})
 		}
 	}
@@ -185,11 +185,11 @@ func putXpIndex(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	for _, f := range []string{"ThingType", "Key"} {
-		if str(doc, f) == "" {
+		if api.Str(doc, f) == "" {
 			return nil, api.Validation(f, f+" is required.")
 		}
 	}
-	sk := xpIndexSK(str(doc, "ThingType"), str(doc, "Key"))
+	sk := xpIndexSK(api.Str(doc, "ThingType"), api.Str(doc, "Key"))
 	b, _ := api.Ordered{Model: modelOf("XpIndex"), Doc: doc}.MarshalJSON()
 	_, err = c.Deps.Store.Put(c, store.Item{PK: xpIndexPK, SK: sk, Type: xpIndexPK, ID: sk, Doc: b}, store.Always)
 	return nil, err

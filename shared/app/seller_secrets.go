@@ -41,7 +41,7 @@ func createClientSecret(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if exp := timePtr(doc["Expiration"]); exp != nil && !exp.After(time.Now()) {
+	if exp := api.Time(doc["Expiration"]); exp != nil && !exp.After(time.Now()) {
 		return nil, api.E(http.StatusBadRequest, "ApiClientSecret.InvalidExpirationDate", nil)
 	}
 	value := base64.RawURLEncoding.EncodeToString(randBytes(32))
@@ -59,24 +59,24 @@ func createClientSecret(c *resource.Ctx) (any, error) {
 // ClientSecret and its unexpired named secrets. required says whether the
 // client has any secret at all (then every grant must present one).
 func clientSecretCheck(c *resource.Ctx, client api.Doc, presented string) (ok, required bool, err error) {
-	if s := str(client, "ClientSecret"); s != "" {
+	if s := api.Str(client, "ClientSecret"); s != "" {
 		required = true
 		if subtle.ConstantTimeCompare([]byte(s), []byte(presented)) == 1 {
 			return true, true, nil
 		}
 	}
-	docs, err := c.Reg.All(c, c.Reg.Resource("ApiClientSecrets"), []string{str(client, "ID")})
+	docs, err := c.Reg.All(c, c.Reg.Resource("ApiClientSecrets"), []string{api.Str(client, "ID")})
 	if err != nil {
 		return false, required, err
 	}
 	h := secretHash(presented)
 	now := time.Now()
 	for _, d := range docs {
-		if exp := timePtr(d["Expiration"]); exp != nil && !exp.After(now) {
+		if exp := api.Time(d["Expiration"]); exp != nil && !exp.After(now) {
 			continue
 		}
 		required = true
-		if presented != "" && subtle.ConstantTimeCompare([]byte(str(d, "_hash")), []byte(h)) == 1 {
+		if presented != "" && subtle.ConstantTimeCompare([]byte(api.Str(d, "_hash")), []byte(h)) == 1 {
 			ok = true
 		}
 	}

@@ -71,7 +71,9 @@ func revocationKey(userType, company, userID string) string {
 }
 
 // companyRevocationKey names every user of a company.
-func companyRevocationKey(userType, company string) string { return revocationKey(userType, company, "*") }
+func companyRevocationKey(userType, company string) string {
+	return revocationKey(userType, company, "*")
+}
 
 // clientRevocationKey names every token issued through an API client.
 func clientRevocationKey(clientID string) string { return "client#" + clientID }
@@ -242,14 +244,16 @@ func declareSellerTokens(r *resource.Registry) {
 // once every user, company and client resource is declared.
 func declareTokenLifetimes(r *resource.Registry) {
 	userKey := func(userType string) func(*resource.Ctx, api.Doc) string {
-		return func(_ *resource.Ctx, u api.Doc) string { return revocationKey(userType, str(u, "CompanyID"), str(u, "ID")) }
+		return func(_ *resource.Ctx, u api.Doc) string {
+			return revocationKey(userType, api.Str(u, "CompanyID"), api.Str(u, "ID"))
+		}
 	}
 	revokeWhenGone(r.Resource("AdminUsers"), userKey(auth.Admin))
 	revokeWhenGone(r.Resource("Users"), userKey(auth.Buyer))
 	revokeWhenGone(r.Resource("SupplierUsers"), userKey(auth.Supplier))
-	revokeWhenGone(r.Resource("Buyers"), func(_ *resource.Ctx, b api.Doc) string { return companyRevocationKey(auth.Buyer, str(b, "ID")) })
-	revokeWhenGone(r.Resource("Suppliers"), func(_ *resource.Ctx, s api.Doc) string { return companyRevocationKey(auth.Supplier, str(s, "ID")) })
-	revokeWhenGone(r.Resource("ApiClients"), func(_ *resource.Ctx, cl api.Doc) string { return clientRevocationKey(str(cl, "ID")) })
+	revokeWhenGone(r.Resource("Buyers"), func(_ *resource.Ctx, b api.Doc) string { return companyRevocationKey(auth.Buyer, api.Str(b, "ID")) })
+	revokeWhenGone(r.Resource("Suppliers"), func(_ *resource.Ctx, s api.Doc) string { return companyRevocationKey(auth.Supplier, api.Str(s, "ID")) })
+	revokeWhenGone(r.Resource("ApiClients"), func(_ *resource.Ctx, cl api.Doc) string { return clientRevocationKey(api.Str(cl, "ID")) })
 }
 
 // loadPathUser loads the user a path names (its parents must exist) of a
@@ -311,7 +315,7 @@ func userLockoutPolicy(c *resource.Ctx, ref usernameRef) (lockoutPolicy, error) 
 	set := false
 	for _, p := range profiles {
 		cfg, _ := p["PasswordConfig"].(map[string]any)
-		a := intOf(cfg["AllowedFailedAttempts"])
+		a := api.Int(cfg["AllowedFailedAttempts"])
 		if a < 1 {
 			continue
 		}
@@ -345,18 +349,18 @@ func userSecurityProfiles(c *resource.Ctx, ref usernameRef) ([]api.Doc, error) {
 	profiles := c.Reg.Resource("SecurityProfiles")
 	var keys []store.Key
 	for _, d := range docs {
-		company := str(d, "BuyerID")
+		company := api.Str(d, "BuyerID")
 		if ref.Kind == "SupplierUser" {
-			company = str(d, "SupplierID")
-		} else if str(d, "SupplierID") != "" {
+			company = api.Str(d, "SupplierID")
+		} else if api.Str(d, "SupplierID") != "" {
 			continue
 		}
-		user, group := str(d, "UserID"), str(d, "UserGroupID")
+		user, group := api.Str(d, "UserID"), api.Str(d, "UserGroupID")
 		if company != ref.Company {
 			continue
 		}
 		if (user == "" && group == "") || user == ref.UserID || (group != "" && slices.Contains(groups, group)) {
-			keys = append(keys, store.Key{PK: profiles.PK(), SK: str(d, "SecurityProfileID")})
+			keys = append(keys, store.Key{PK: profiles.PK(), SK: api.Str(d, "SecurityProfileID")})
 		}
 	}
 	got, err := c.Deps.Store.BatchGet(c, keys)
@@ -376,11 +380,11 @@ func userSecurityProfiles(c *resource.Ctx, ref usernameRef) ([]api.Doc, error) {
 
 // lockedOut refuses a login while the account is locked.
 func lockedOut(u api.Doc) error {
-	until := str(u, "_lockedUntil")
+	until := api.Str(u, "_lockedUntil")
 	if until == "" {
 		return nil
 	}
-	if t := timePtr(until); until == lockedIndefinitely || (t != nil && time.Now().Before(*t)) {
+	if t := api.Time(until); until == lockedIndefinitely || (t != nil && time.Now().Before(*t)) {
 		return tokenErr("invalid_grant", "Auth.LockedOut", nil)
 	}
 	return nil
@@ -414,8 +418,8 @@ func loginFailed(c *resource.Ctx, ref usernameRef) error {
 		return err
 	}
 	return editUser(c, ref, func(u api.Doc) bool {
-		n := int64(intOf(u["FailedLoginAttempts"]))
-		if str(u, "_lockedUntil") != "" {
+		n := int64(api.Int(u["FailedLoginAttempts"]))
+		if api.Str(u, "_lockedUntil") != "" {
 			// A lockout that ran out starts the count afresh.
 			n = 0
 			delete(u, "_lockedUntil")
@@ -435,7 +439,7 @@ func loginFailed(c *resource.Ctx, ref usernameRef) error {
 
 // loginSucceeded clears the failure count.
 func loginSucceeded(c *resource.Ctx, ref usernameRef, u api.Doc) error {
-	if intOf(u["FailedLoginAttempts"]) == 0 && str(u, "_lockedUntil") == "" {
+	if api.Int(u["FailedLoginAttempts"]) == 0 && api.Str(u, "_lockedUntil") == "" {
 		return nil
 	}
 	return editUser(c, ref, clearLockout)

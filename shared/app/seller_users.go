@@ -26,12 +26,12 @@ func declareSellerUsers(r *resource.Registry) {
 // only the page's users cost a role lookup).
 func presentBuyerUsers(c *resource.Ctx, docs []api.Doc) error {
 	for i, d := range docs {
-		roles, err := availableRoles(c, "BuyerUser", str(d, "CompanyID"), str(d, "ID"))
+		roles, err := availableRoles(c, "BuyerUser", api.Str(d, "CompanyID"), api.Str(d, "ID"))
 		if err != nil {
 			return err
 		}
 		out := api.Clone(d)
-		out["AvailableRoles"] = toAny(roles)
+		out["AvailableRoles"] = api.List(roles)
 		docs[i] = out
 	}
 	return nil
@@ -66,7 +66,7 @@ func listUsersAcrossBuyers(c *resource.Ctx) (any, error) {
 	users := c.Reg.Resource("Users")
 	var docs []api.Doc
 	for _, b := range buyers {
-		us, err := c.Reg.All(c, users, []string{str(b, "ID")})
+		us, err := c.Reg.All(c, users, []string{api.Str(b, "ID")})
 		if err != nil {
 			return nil, err
 		}
@@ -134,8 +134,8 @@ func buyerSuppliers(c *resource.Ctx, buyerID string) ([]api.Doc, error) {
 	supRes := c.Reg.Resource("Suppliers")
 	var keys []store.Key
 	for _, g := range asgs {
-		if str(g, "BuyerID") == buyerID && str(g, "SupplierID") != "" {
-			keys = append(keys, store.Key{PK: supRes.PK(), SK: str(g, "SupplierID")})
+		if api.Str(g, "BuyerID") == buyerID && api.Str(g, "SupplierID") != "" {
+			keys = append(keys, store.Key{PK: supRes.PK(), SK: api.Str(g, "SupplierID")})
 		}
 	}
 	got, err := c.Deps.Store.BatchGet(c, keys)
@@ -197,7 +197,7 @@ func tryMoveBuyerUser(c *resource.Ctx, users *resource.Resource, from, to, userI
 	if from == to {
 		return e.Doc, nil
 	}
-	if err := refuseContextUser(c, str(e.Doc, "Username")); err != nil {
+	if err := refuseContextUser(c, api.Str(e.Doc, "Username")); err != nil {
 		return nil, err
 	}
 	orders, err := ordersToMove(c, from, to, userID, option)
@@ -210,7 +210,7 @@ func tryMoveBuyerUser(c *resource.Ctx, users *resource.Resource, from, to, userI
 	tx.PutOr(users.Item([]string{to}, doc, 0), store.IfAbsent, api.IDExists("User", userID))
 	tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
 	ref, _ := json.Marshal(usernameRef{Kind: "BuyerUser", Company: to, UserID: userID})
-	uk := usernameKey(str(doc, "Username"))
+	uk := usernameKey(api.Str(doc, "Username"))
 	tx.Put(store.Item{PK: uk.PK, SK: uk.SK, Type: "Username", ID: uk.SK, Doc: ref}, store.Always)
 	if err := c.Reg.CascadeAssignments(c, users, []string{from}, userID, tx); err != nil {
 		return nil, err
@@ -239,7 +239,7 @@ func refuseContextUser(c *resource.Ctx, username string) error {
 		return err
 	}
 	for _, cl := range clients {
-		if strings.EqualFold(str(cl, "DefaultContextUserName"), username) {
+		if strings.EqualFold(api.Str(cl, "DefaultContextUserName"), username) {
 			return api.E(http.StatusBadRequest, "User.CannotMoveDefaultContextUser", map[string]any{"ApiClientID": cl["ID"]})
 		}
 	}
@@ -264,10 +264,10 @@ func ordersToMove(c *resource.Ctx, from, to, userID, option string) ([]movedOrde
 		if err != nil {
 			return nil, err
 		}
-		if str(d, "FromCompanyID") != from {
+		if api.Str(d, "FromCompanyID") != from {
 			continue
 		}
-		status := str(d, "Status")
+		status := api.Str(d, "Status")
 		if status == "Open" || status == "AwaitingApproval" {
 			return nil, api.E(http.StatusBadRequest, "User.CannotMoveeWithOpenOrder", map[string]any{"OrderID": d["ID"]})
 		}
@@ -275,7 +275,7 @@ func ordersToMove(c *resource.Ctx, from, to, userID, option string) ([]movedOrde
 			continue
 		}
 		// The GSI projection may be partial: move the stored order itself.
-		e, err := c.Reg.Load(c, ordersRes, nil, str(d, "ID"))
+		e, err := c.Reg.Load(c, ordersRes, nil, api.Str(d, "ID"))
 		if err != nil {
 			return nil, err
 		}
@@ -306,7 +306,7 @@ func impersonationToken(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	user := e.Doc
-	client, err := c.Reg.Load(c, c.Reg.Resource("ApiClients"), nil, str(req, "ClientID"))
+	client, err := c.Reg.Load(c, c.Reg.Resource("ApiClients"), nil, api.Str(req, "ClientID"))
 	if err != nil {
 		return nil, api.E(http.StatusNotFound, "Impersonation.ClientIDNotFound", map[string]any{"ClientID": req["ClientID"]})
 	}
@@ -318,18 +318,18 @@ func impersonationToken(c *resource.Ctx) (any, error) {
 	if user["Active"] != true {
 		return nil, api.E(http.StatusBadRequest, "Auth.UserNotActive", nil)
 	}
-	rs, err := impersonationRoles(c, str(req, "ClientID"), target)
+	rs, err := impersonationRoles(c, api.Str(req, "ClientID"), target)
 	if err != nil {
 		return nil, err
 	}
 	if len(rs.Roles) == 0 && len(rs.CustomRoles) == 0 {
 		return nil, api.E(http.StatusBadRequest, "Impersonation.ConfigError", nil)
 	}
-	requested := append(asStrings(req["Roles"]), asStrings(req["CustomRoles"])...)
+	requested := append(api.Strings(req["Roles"]), api.Strings(req["CustomRoles"])...)
 	if len(requested) == 0 {
 		requested = append(slices.Clone(rs.Roles), rs.CustomRoles...)
 	}
-	resp, err := accessToken(c, client.Doc, target, str(user, "Username"), tokenRoles(requested, rs))
+	resp, err := accessToken(c, client.Doc, target, api.Str(user, "Username"), tokenRoles(requested, rs))
 	if err != nil {
 		return nil, err
 	}
@@ -364,15 +364,15 @@ func impersonationRoles(c *resource.Ctx, clientID string, target usernameRef) (r
 	profiles := c.Reg.Resource("SecurityProfiles")
 	var keys []store.Key
 	for _, d := range configs {
-		impersonatee := str(d, "ClientID") == clientID &&
-			(str(d, "BuyerID") == "" || str(d, "BuyerID") == target.Company) &&
-			(str(d, "GroupID") == "" || slices.Contains(targetGroups, str(d, "GroupID"))) &&
-			(str(d, "UserID") == "" || str(d, "UserID") == target.UserID)
-		impersonator := str(d, "ImpersonationBuyerID") == caller.Company &&
-			(str(d, "ImpersonationGroupID") == "" || slices.Contains(callerGroups, str(d, "ImpersonationGroupID"))) &&
-			(str(d, "ImpersonationUserID") == "" || str(d, "ImpersonationUserID") == caller.UserID)
+		impersonatee := api.Str(d, "ClientID") == clientID &&
+			(api.Str(d, "BuyerID") == "" || api.Str(d, "BuyerID") == target.Company) &&
+			(api.Str(d, "GroupID") == "" || slices.Contains(targetGroups, api.Str(d, "GroupID"))) &&
+			(api.Str(d, "UserID") == "" || api.Str(d, "UserID") == target.UserID)
+		impersonator := api.Str(d, "ImpersonationBuyerID") == caller.Company &&
+			(api.Str(d, "ImpersonationGroupID") == "" || slices.Contains(callerGroups, api.Str(d, "ImpersonationGroupID"))) &&
+			(api.Str(d, "ImpersonationUserID") == "" || api.Str(d, "ImpersonationUserID") == caller.UserID)
 		if impersonatee && impersonator {
-			keys = append(keys, store.Key{PK: profiles.PK(), SK: str(d, "SecurityProfileID")})
+			keys = append(keys, store.Key{PK: profiles.PK(), SK: api.Str(d, "SecurityProfileID")})
 		}
 	}
 	rs, err := profileRoles(c, keys)

@@ -26,7 +26,7 @@ func declareSpecs(r *resource.Registry) {
 		List: "ListProductAssignments", Model: "SpecProductAssignment", Key: []string{"SpecID", "ProductID"},
 		Refs:    []resource.Ref{{Field: "SpecID", Resource: "Specs"}, {Field: "ProductID", Resource: "Products"}},
 		Prepare: prepareSpecProductAssignment, Reach: []string{"SpecID", "ProductID"},
-		Counts:  []resource.Counter{{Field: "SpecCount", Resource: "Products", By: "ProductID"}}})
+		Counts: []resource.Counter{{Field: "SpecCount", Resource: "Products", By: "ProductID"}}})
 	r.Handle("Products.ListSpecs", listProductSpecs)
 	r.Handle("Me.ListSpecs", meListSpecs)
 	r.Handle("Me.GetSpec", meGetSpec)
@@ -42,7 +42,7 @@ func declareSpecs(r *resource.Registry) {
 // records exist. Hooks already declared keep running first.
 func specExtendProducts(products *resource.Resource) {
 	products.AlsoBeforeDelete(func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-		return deleteProductVariantData(c, str(doc, "ID"), tx)
+		return deleteProductVariantData(c, api.Str(doc, "ID"), tx)
 	})
 	products.AlsoPrepare(func(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 		return checkVariantLevelTrackingChange(c, old, doc)
@@ -65,8 +65,8 @@ func prepareSpec(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 	}
 	// DefaultOptionID must name one of the spec's own options, so it can
 	// only be set once the spec and that option exist.
-	if opt := str(doc, "DefaultOptionID"); opt != "" {
-		if _, err := c.Reg.Load(c, c.Reg.Resource("SpecOptions"), []string{str(doc, "ID")}, opt); err != nil {
+	if opt := api.Str(doc, "DefaultOptionID"); opt != "" {
+		if _, err := c.Reg.Load(c, c.Reg.Resource("SpecOptions"), []string{api.Str(doc, "ID")}, opt); err != nil {
 			return specOptionNotFound(opt)
 		}
 	}
@@ -85,10 +85,10 @@ func specOptions(c *resource.Ctx, specID string) ([]api.Doc, error) {
 			return nil, err
 		}
 		slices.SortStableFunc(opts, func(a, b api.Doc) int {
-			if d := cmp.Compare(intOf(a["ListOrder"]), intOf(b["ListOrder"])); d != 0 {
+			if d := cmp.Compare(api.Int(a["ListOrder"]), api.Int(b["ListOrder"])); d != 0 {
 				return d
 			}
-			return strings.Compare(str(a, "ID"), str(b, "ID"))
+			return strings.Compare(api.Str(a, "ID"), api.Str(b, "ID"))
 		})
 		return opts, nil
 	})
@@ -101,7 +101,7 @@ func specOptions(c *resource.Ctx, specID string) ([]api.Doc, error) {
 // presentSpec adds the spec's options (OptionCount is the count the spec
 // keeps, see the SpecOptions declaration).
 func presentSpec(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
-	opts, err := specOptions(c, str(doc, "ID"))
+	opts, err := specOptions(c, api.Str(doc, "ID"))
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func presentSpec(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
 // deleteSpecOptions removes a deleted spec's options (its product
 // assignments go by the engine's cascade).
 func deleteSpecOptions(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-	return tx.DeleteFound(c, store.Query{PK: c.Reg.Resource("SpecOptions").PK(str(doc, "ID"))})
+	return tx.DeleteFound(c, store.Query{PK: c.Reg.Resource("SpecOptions").PK(api.Str(doc, "ID"))})
 }
 
 // clearSpecDefaultOption unsets the spec's DefaultOptionID when that
@@ -128,7 +128,7 @@ func clearSpecDefaultOption(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error
 	if err != nil {
 		return err
 	}
-	if str(spec.Doc, "DefaultOptionID") != str(doc, "ID") {
+	if api.Str(spec.Doc, "DefaultOptionID") != api.Str(doc, "ID") {
 		return nil
 	}
 	d := api.Clone(spec.Doc)
@@ -140,35 +140,35 @@ func clearSpecDefaultOption(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error
 // --- spec-product assignments ------------------------------------------------
 
 func prepareSpecProductAssignment(c *resource.Ctx, doc api.Doc) error {
-	spec, err := c.Reg.Load(c, c.Reg.Resource("Specs"), nil, str(doc, "SpecID"))
+	spec, err := c.Reg.Load(c, c.Reg.Resource("Specs"), nil, api.Str(doc, "SpecID"))
 	if err != nil {
 		return err
 	}
-	product, err := c.Reg.Load(c, c.Reg.Resource("Products"), nil, str(doc, "ProductID"))
+	product, err := c.Reg.Load(c, c.Reg.Resource("Products"), nil, api.Str(doc, "ProductID"))
 	if err != nil {
 		return err
 	}
-	if str(product.Doc, "OwnerID") != str(spec.Doc, "OwnerID") {
+	if api.Str(product.Doc, "OwnerID") != api.Str(spec.Doc, "OwnerID") {
 		return api.E(http.StatusBadRequest, "Spec.CannotAssignProduct", nil)
 	}
 	if spec.Doc["DefinesVariant"] == true {
-		if product.Doc["IsParent"] == true || str(product.Doc, "ParentID") != "" {
+		if product.Doc["IsParent"] == true || api.Str(product.Doc, "ParentID") != "" {
 			return api.E(http.StatusBadRequest, "ProductAssigment.ParentChildProductCannotBeAssignedToVariantSpec", nil)
 		}
 		if product.Doc["IsBundle"] == true {
 			return api.E(http.StatusBadRequest, "ProductAssigment.BundleProductCannotBeAssignedToVariantSpec", nil)
 		}
 	}
-	opts, err := specOptions(c, str(doc, "SpecID"))
+	opts, err := specOptions(c, api.Str(doc, "SpecID"))
 	if err != nil {
 		return err
 	}
 	// A spec a buyer could never give a value for is of no use on a product.
-	if len(opts) == 0 && spec.Doc["AllowOpenText"] != true && str(spec.Doc, "DefaultValue") == "" && str(doc, "DefaultValue") == "" {
+	if len(opts) == 0 && spec.Doc["AllowOpenText"] != true && api.Str(spec.Doc, "DefaultValue") == "" && api.Str(doc, "DefaultValue") == "" {
 		return api.E(http.StatusBadRequest, "Spec.InvalidSpecConfiguration", nil)
 	}
-	if opt := str(doc, "DefaultOptionID"); opt != "" &&
-		!slices.ContainsFunc(opts, func(o api.Doc) bool { return str(o, "ID") == opt }) {
+	if opt := api.Str(doc, "DefaultOptionID"); opt != "" &&
+		!slices.ContainsFunc(opts, func(o api.Doc) bool { return api.Str(o, "ID") == opt }) {
 		return specOptionNotFound(opt)
 	}
 	return nil
@@ -184,10 +184,10 @@ func productSpecs(c *resource.Ctx, productID string) ([]api.Doc, error) {
 	specs := c.Reg.Resource("Specs")
 	var out []api.Doc
 	for _, a := range asgs {
-		if str(a, "ProductID") != productID {
+		if api.Str(a, "ProductID") != productID {
 			continue
 		}
-		e, err := c.Reg.Load(c, specs, nil, str(a, "SpecID"))
+		e, err := c.Reg.Load(c, specs, nil, api.Str(a, "SpecID"))
 		if err != nil {
 			continue // a spec deleted concurrently
 		}
@@ -196,7 +196,7 @@ func productSpecs(c *resource.Ctx, productID string) ([]api.Doc, error) {
 			return nil, err
 		}
 		for _, f := range []string{"DefaultValue", "DefaultOptionID"} {
-			if v := str(a, f); v != "" {
+			if v := api.Str(a, f); v != "" {
 				d[f] = v
 			}
 		}
@@ -259,7 +259,7 @@ func meGetSpec(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	for _, d := range docs {
-		if str(d, "ID") == c.Param("specID") {
+		if api.Str(d, "ID") == c.Param("specID") {
 			return api.Ordered{Model: modelOf("Spec"), Doc: d}, nil
 		}
 	}

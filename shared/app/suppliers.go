@@ -82,7 +82,7 @@ func supplierCompany(c *resource.Ctx) (string, string) { return "SupplierUser", 
 // Assignments elsewhere that name it (API clients, security profiles,
 // buyers, products) go with the engine's cascade through their refs.
 func deleteSupplier(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
-	return deleteScopedUnder(c, tx, "supplierID", str(doc, "ID"))
+	return deleteScopedUnder(c, tx, "supplierID", api.Str(doc, "ID"))
 }
 
 func loadSupplier(c *resource.Ctx, id string) (*resource.Entity, error) {
@@ -99,7 +99,7 @@ func supplierBuyers(c *resource.Ctx, supplierID string) ([]api.Doc, error) {
 	if supplierID == "" {
 		return docs, nil
 	}
-	return slices.DeleteFunc(docs, func(d api.Doc) bool { return str(d, "SupplierID") != supplierID }), nil
+	return slices.DeleteFunc(docs, func(d api.Doc) bool { return api.Str(d, "SupplierID") != supplierID }), nil
 }
 
 // listSupplierBuyers lists the buyers a supplier may sell to, as
@@ -117,7 +117,7 @@ func listSupplierBuyers(c *resource.Ctx) (any, error) {
 	buyers := c.Reg.Resource("Buyers")
 	keys := make([]store.Key, 0, len(rels))
 	for _, d := range rels {
-		keys = append(keys, store.Key{PK: buyers.PK(), SK: str(d, "BuyerID")})
+		keys = append(keys, store.Key{PK: buyers.PK(), SK: api.Str(d, "BuyerID")})
 	}
 	got, err := c.Deps.Store.BatchGet(c, keys)
 	if err != nil {
@@ -163,11 +163,11 @@ func buyerMayOrderFrom(c *resource.Ctx, supplier api.Doc, buyerID string) (bool,
 	if supplier["AllBuyersCanOrder"] == true {
 		return true, nil
 	}
-	rels, err := supplierBuyers(c, str(supplier, "ID"))
+	rels, err := supplierBuyers(c, api.Str(supplier, "ID"))
 	if err != nil {
 		return false, err
 	}
-	return slices.ContainsFunc(rels, func(d api.Doc) bool { return str(d, "BuyerID") == buyerID }), nil
+	return slices.ContainsFunc(rels, func(d api.Doc) bool { return api.Str(d, "BuyerID") == buyerID }), nil
 }
 
 // listSupplierUsers is the engine's list plus the userGroupID parameter:
@@ -189,11 +189,11 @@ func listSupplierUsers(c *resource.Ctx) (any, error) {
 		}
 		members := map[string]bool{}
 		for _, a := range asg {
-			if str(a, "UserGroupID") == group {
-				members[str(a, "UserID")] = true
+			if api.Str(a, "UserGroupID") == group {
+				members[api.Str(a, "UserID")] = true
 			}
 		}
-		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return !members[str(d, "ID")] })
+		docs = slices.DeleteFunc(docs, func(d api.Doc) bool { return !members[api.Str(d, "ID")] })
 	}
 	return c.Reg.Page(c, res.ContractModel(), docs, func(d api.Doc) (api.Doc, error) { return res.Present(c, d) })
 }
@@ -205,9 +205,9 @@ func prepareSupplierUserGroupAssignment(c *resource.Ctx, doc api.Doc) error {
 	if _, err := loadSupplier(c, scope[0]); err != nil {
 		return err
 	}
-	if _, err := c.Reg.Load(c, c.Reg.Resource("SupplierUserGroups"), scope, str(doc, "UserGroupID")); err != nil {
+	if _, err := c.Reg.Load(c, c.Reg.Resource("SupplierUserGroups"), scope, api.Str(doc, "UserGroupID")); err != nil {
 		return err
 	}
-	_, err := c.Reg.Load(c, c.Reg.Resource("SupplierUsers"), scope, str(doc, "UserID"))
+	_, err := c.Reg.Load(c, c.Reg.Resource("SupplierUsers"), scope, api.Str(doc, "UserID"))
 	return err
 }

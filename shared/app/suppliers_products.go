@@ -30,7 +30,7 @@ func supplierMaySell(c *resource.Ctx, product api.Doc) (bool, error) {
 	if c.P.UserType != auth.Supplier {
 		return false, nil
 	}
-	if product["AllSuppliersCanSell"] == true || str(product, "DefaultSupplierID") == c.P.CompanyID {
+	if product["AllSuppliersCanSell"] == true || api.Str(product, "DefaultSupplierID") == c.P.CompanyID {
 		return true, nil
 	}
 	return assignmentExists(c, c.Reg.AssignmentKind("ProductSupplier"), api.Doc{"ProductID": product["ID"], "SupplierID": c.P.CompanyID})
@@ -42,7 +42,7 @@ func productSuppliers(c *resource.Ctx, productID string) ([]api.Doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(docs, func(d api.Doc) bool { return str(d, "ProductID") != productID }), nil
+	return slices.DeleteFunc(docs, func(d api.Doc) bool { return api.Str(d, "ProductID") != productID }), nil
 }
 
 func listProductSuppliers(c *resource.Ctx) (any, error) {
@@ -56,7 +56,7 @@ func listProductSuppliers(c *resource.Ctx) (any, error) {
 	}
 	var docs []api.Doc
 	for _, rel := range rels {
-		s, err := loadSupplier(c, str(rel, "SupplierID"))
+		s, err := loadSupplier(c, api.Str(rel, "SupplierID"))
 		if err != nil {
 			continue // removed meanwhile; the cascade takes the relationship too
 		}
@@ -82,7 +82,7 @@ func saveProductSupplier(c *resource.Ctx) (any, error) {
 	if _, err := loadSupplier(c, sid); err != nil {
 		return nil, err
 	}
-	if c.P.UserType == auth.Supplier && p.Doc["AllSuppliersCanSell"] != true && str(p.Doc, "OwnerID") != sid {
+	if c.P.UserType == auth.Supplier && p.Doc["AllSuppliersCanSell"] != true && api.Str(p.Doc, "OwnerID") != sid {
 		return nil, api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil).
 			WithMessage("This product does not let every supplier sell it; the marketplace owner must opt the supplier in.")
 	}
@@ -92,7 +92,7 @@ func saveProductSupplier(c *resource.Ctx) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if owner := str(e.Doc, "OwnerID"); owner != "" && owner != MarketplaceID() && owner != sid {
+		if owner := api.Str(e.Doc, "OwnerID"); owner != "" && owner != MarketplaceID() && owner != sid {
 			return nil, api.E(http.StatusBadRequest, "PriceSchedule.InvalidDefaultPriceScheduleID", nil)
 		}
 		rel["DefaultPriceScheduleID"] = ps
@@ -125,7 +125,7 @@ func meListProductSellers(c *resource.Ctx) (any, error) {
 	}
 	p := seen[0]
 	var sellers []api.Doc
-	owner := str(p, "OwnerID")
+	owner := api.Str(p, "OwnerID")
 	if owner == "" || owner == MarketplaceID() {
 		sellers = append(sellers, api.Doc{"ID": MarketplaceID(), "PriceSchedule": p["PriceSchedule"]})
 	}
@@ -134,13 +134,13 @@ func meListProductSellers(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	candidates := map[string]string{} // supplier → its default price schedule
-	for _, id := range []string{owner, str(p, "DefaultSupplierID")} {
+	for _, id := range []string{owner, api.Str(p, "DefaultSupplierID")} {
 		if id != "" && id != MarketplaceID() {
 			candidates[id] = ""
 		}
 	}
 	for _, rel := range rels {
-		candidates[str(rel, "SupplierID")] = str(rel, "DefaultPriceScheduleID")
+		candidates[api.Str(rel, "SupplierID")] = api.Str(rel, "DefaultPriceScheduleID")
 	}
 	for id, defaultPS := range candidates {
 		s, err := loadSupplier(c, id)
@@ -182,15 +182,15 @@ func sellerPriceSchedule(c *resource.Ctx, p api.Doc, supplierID, defaultPS strin
 		return nil, err
 	}
 	for _, a := range asgs {
-		g := str(a, "UserGroupID")
-		if str(a, "ProductID") != str(p, "ID") || str(a, "BuyerID") != c.P.CompanyID || (g != "" && !slices.Contains(groups, g)) {
+		g := api.Str(a, "UserGroupID")
+		if api.Str(a, "ProductID") != api.Str(p, "ID") || api.Str(a, "BuyerID") != c.P.CompanyID || (g != "" && !slices.Contains(groups, g)) {
 			continue
 		}
-		if ps, ok := load(str(a, "PriceScheduleID")); ok && (str(a, "SellerID") == supplierID || str(ps, "OwnerID") == supplierID) {
+		if ps, ok := load(api.Str(a, "PriceScheduleID")); ok && (api.Str(a, "SellerID") == supplierID || api.Str(ps, "OwnerID") == supplierID) {
 			return ps, nil
 		}
 	}
-	for _, id := range []string{defaultPS, str(p, "DefaultPriceScheduleID")} {
+	for _, id := range []string{defaultPS, api.Str(p, "DefaultPriceScheduleID")} {
 		if ps, ok := load(id); id != "" && ok {
 			return ps, nil
 		}

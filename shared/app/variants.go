@@ -80,7 +80,7 @@ func writeVariant(c *resource.Ctx, partial bool) (any, error) {
 	if partial {
 		doc = api.Merge(api.Clone(old.Doc), doc)
 	}
-	if str(doc, "ID") == "" {
+	if api.Str(doc, "ID") == "" {
 		doc["ID"] = id
 	}
 	doc["Specs"] = old.Doc["Specs"]
@@ -96,7 +96,7 @@ func writeVariant(c *resource.Ctx, partial bool) (any, error) {
 func putVariant(c *resource.Ctx, productID string, old *resource.Entity, doc api.Doc) error {
 	variants := c.Reg.Resource("Variants")
 	scope := []string{productID}
-	oldID, newID := str(old.Doc, "ID"), str(doc, "ID")
+	oldID, newID := api.Str(old.Doc, "ID"), api.Str(doc, "ID")
 	tx := &resource.Tx{}
 	if oldID == newID {
 		tx.Put(variants.Item(scope, doc, old.Item.Version), store.IfVersion)
@@ -119,7 +119,7 @@ func moveVariantInventory(c *resource.Ctx, productID, oldID, newID string, tx *r
 		return err
 	}
 	for _, d := range docs {
-		tx.Delete(store.Key{PK: records.PK(productID, oldID), SK: str(d, "ID")})
+		tx.Delete(store.Key{PK: records.PK(productID, oldID), SK: api.Str(d, "ID")})
 		tx.Put(records.Item([]string{productID, newID}, d, 0), store.Always)
 	}
 	asg := c.Reg.AssignmentKind("VariantInventoryRecordAssignment")
@@ -150,7 +150,7 @@ func deleteProductVariantData(c *resource.Ctx, productID string, tx *resource.Tx
 		return err
 	}
 	for _, v := range variants {
-		if err := deleteVariantInventory(c, productID, str(v, "ID"), tx); err != nil {
+		if err := deleteVariantInventory(c, productID, api.Str(v, "ID"), tx); err != nil {
 			return err
 		}
 	}
@@ -172,22 +172,22 @@ func loadVariantSpecs(c *resource.Ctx, productID string) (variantSpecs, error) {
 		return vs, err
 	}
 	for _, a := range asgs {
-		if str(a, "ProductID") != productID {
+		if api.Str(a, "ProductID") != productID {
 			continue
 		}
-		e, err := c.Reg.Load(c, c.Reg.Resource("Specs"), nil, str(a, "SpecID"))
+		e, err := c.Reg.Load(c, c.Reg.Resource("Specs"), nil, api.Str(a, "SpecID"))
 		if err != nil || e.Doc["DefinesVariant"] != true {
 			continue
 		}
 		spec := e.Doc
-		opts, err := specOptions(c, str(spec, "ID"))
+		opts, err := specOptions(c, api.Str(spec, "ID"))
 		if err != nil {
 			return vs, err
 		}
-		def := commerce.VariantSpecDef{ID: str(spec, "ID"), ListOrder: intOf(spec["ListOrder"])}
+		def := commerce.VariantSpecDef{ID: api.Str(spec, "ID"), ListOrder: api.Int(spec["ListOrder"])}
 		for _, o := range opts {
-			def.Options = append(def.Options, commerce.VariantOptionDef{ID: str(o, "ID"), ListOrder: intOf(o["ListOrder"])})
-			vs.options[def.ID+"/"+str(o, "ID")] = o
+			def.Options = append(def.Options, commerce.VariantOptionDef{ID: api.Str(o, "ID"), ListOrder: api.Int(o["ListOrder"])})
+			vs.options[def.ID+"/"+api.Str(o, "ID")] = o
 		}
 		vs.specs[def.ID] = spec
 		vs.defs = append(vs.defs, def)
@@ -209,8 +209,8 @@ func (vs variantSpecs) specsOf(combo commerce.VariantCombo) []any {
 // variantKeyOf reads the combination a stored variant stands for.
 func variantKeyOf(doc api.Doc) string {
 	var choices []commerce.VariantChoice
-	for _, s := range asMaps(doc["Specs"]) {
-		choices = append(choices, commerce.VariantChoice{SpecID: str(s, "SpecID"), OptionID: str(s, "OptionID")})
+	for _, s := range api.Maps(doc["Specs"]) {
+		choices = append(choices, commerce.VariantChoice{SpecID: api.Str(s, "SpecID"), OptionID: api.Str(s, "OptionID")})
 	}
 	if len(choices) == 0 {
 		return ""
@@ -237,7 +237,7 @@ func generateVariants(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if product.Doc["IsParent"] == true || str(product.Doc, "ParentID") != "" {
+	if product.Doc["IsParent"] == true || api.Str(product.Doc, "ParentID") != "" {
 		return nil, api.E(http.StatusBadRequest, "Product.ParentChildProductsCannotHaveVariants", nil)
 	}
 	if product.Doc["IsBundle"] == true {
@@ -255,7 +255,7 @@ func generateVariants(c *resource.Ctx) (any, error) {
 }
 
 func regenerateVariants(c *resource.Ctx, product *resource.Entity, active, overwrite bool) (api.Doc, error) {
-	productID := str(product.Doc, "ID")
+	productID := api.Str(product.Doc, "ID")
 	vs, err := loadVariantSpecs(c, productID)
 	if err != nil {
 		return nil, err
@@ -276,8 +276,8 @@ func regenerateVariants(c *resource.Ctx, product *resource.Entity, active, overw
 	byID := map[string]api.Doc{}
 	existing := make([]commerce.ExistingVariant, 0, len(stored))
 	for _, d := range stored {
-		byID[str(d, "ID")] = d
-		existing = append(existing, commerce.ExistingVariant{ID: str(d, "ID"), Key: variantKeyOf(d)})
+		byID[api.Str(d, "ID")] = d
+		existing = append(existing, commerce.ExistingVariant{ID: api.Str(d, "ID"), Key: variantKeyOf(d)})
 	}
 	plan := commerce.PlanVariants(combos, existing, overwrite)
 

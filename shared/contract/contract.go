@@ -269,6 +269,17 @@ func must(err error) {
 	}
 }
 
+// MustModel returns a model the code relies on; a name the contract lacks
+// panics, so a typo fails every test at start-up rather than a request.
+// Call it in package-level variables.
+func MustModel(name string) *Model {
+	m := ModelByName(name)
+	if m == nil {
+		panic("contract: no model " + name)
+	}
+	return m
+}
+
 // ModelByName returns a model, or nil when the contract has none by that name.
 func ModelByName(name string) *Model { return load().models[name] }
 
