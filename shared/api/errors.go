@@ -102,12 +102,34 @@ func Body(e *Error) map[string]any {
 	return map[string]any{"Errors": errs}
 }
 
-// AsError converts any error to an *Error; unknown errors become a 500
-// ServerError (and are logged, since they are bugs or outages).
+// Coded is an error that carries the contract's code for itself: a domain
+// rule refusing what was asked (commerce.Refusal).
+type Coded interface {
+	error
+	ErrorCode() string
+}
+
+// Refused is the 400 for a domain refusal, with data; other errors pass
+// through.
+func Refused(err error, data any) error {
+	var coded Coded
+	if errors.As(err, &coded) {
+		return E(http.StatusBadRequest, coded.ErrorCode(), data)
+	}
+	return err
+}
+
+// AsError converts any error to an *Error: a Coded one is a 400 with its
+// code; unknown errors become a 500 ServerError (and are logged, since they
+// are bugs or outages).
 func AsError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var coded Coded
+	if errors.As(err, &coded) {
+		return E(http.StatusBadRequest, coded.ErrorCode(), nil)
 	}
 	slog.Error("unhandled error", "err", err)
 	return E(http.StatusInternalServerError, "ServerError", nil)

@@ -1,45 +1,143 @@
-// Package app wires the API together: the store, the signing keys, every
-// declared resource and hand-written handler. A Lambda main asks it for its
-// group's http.Handler; the local runner asks for all groups.
+// Package app composes the API and nothing else: it reads the
+// configuration once, builds the store and the signing key, declares every
+// domain package's resources and operations on one registry, and hands a
+// Lambda (or the local runner) its group's http.Handler.
 package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 
+	"github.com/ordercloud-serverless/occ/shared/access"
+	"github.com/ordercloud-serverless/occ/shared/auth"
+	"github.com/ordercloud-serverless/occ/shared/buyers"
+	"github.com/ordercloud-serverless/occ/shared/catalog"
+	"github.com/ordercloud-serverless/occ/shared/marketplace"
+	"github.com/ordercloud-serverless/occ/shared/orders"
+	"github.com/ordercloud-serverless/occ/shared/resource"
 	"github.com/ordercloud-serverless/occ/shared/routes"
+	"github.com/ordercloud-serverless/occ/shared/secrets"
+	"github.com/ordercloud-serverless/occ/shared/store"
+	"github.com/ordercloud-serverless/occ/shared/store/dynamo"
+	"github.com/ordercloud-serverless/occ/shared/suppliers"
+	"github.com/ordercloud-serverless/occ/shared/tabledef"
 )
 
-// BootstrapInput seeds an empty marketplace. Empty fields are generated.
-type BootstrapInput struct {
-	Username, Password, ClientID, ClientSecret string
-}
+// BootstrapInput and BootstrapResult are the marketplace owner's
+// bootstrap (see access.Bootstrap).
+type (
+	BootstrapInput  = access.BootstrapInput
+	BootstrapResult = access.BootstrapResult
+)
 
-// BootstrapResult reports what the bootstrap found or created. Password and
-// ClientSecret are only set when this call generated them.
-type BootstrapResult struct {
-	Created                bool
-	Username, Password     string
-	ClientID, ClientSecret string
+// Config is everything the API reads from its environment, once.
+type Config struct {
+	Store store.Store
+	Keys  auth.KeyStore
+	// CreateKey generates the signing key when missing (local runs and
+	// the bootstrap); deployed API functions only read it.
+	CreateKey   bool
+	Marketplace resource.Marketplace
 }
 
 // App is the assembled API.
 type App struct {
-	impl *core
+	reg    *resource.Registry
+	deps   *resource.Deps
+	access *access.Access
 }
 
-// NewFromEnv builds the App from the environment: OC_TABLE_NAME,
-// DYNAMODB_ENDPOINT / AWS_ENDPOINT_URL, OC_DATA_DIR (local signing key) or
-// OC_SIGNING_KEY_SECRET_ID (deployed signing key in Secrets Manager).
-func NewFromEnv(ctx context.Context) (*App, error) { return newFromEnv(ctx) }
+// New assembles the App.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	key, err := auth.LoadOrCreateKey(ctx, cfg.Keys, cfg.CreateKey)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Marketplace.ID == "" {
+		cfg.Marketplace.ID = "marketplace"
+	}
+	deps := &resource.Deps{Store: cfg.Store, Signer: auth.NewSigner(key), Marketplace: cfg.Marketplace}
+	a := &App{reg: resource.NewRegistry(deps), deps: deps}
+	a.access = declare(a.reg)
+	return a, nil
+}
+
+// declare declares every domain on r, in the order their imports flow.
+func declare(r *resource.Registry) *access.Access {
+	acc := access.Declare(r)
+	m := marketplace.Declare(r)
+	b := buyers.Declare(r, acc)
+	s := suppliers.Declare(r, acc, b)
+	cat := catalog.Declare(r, acc, m, b, s)
+	orders.Declare(r, acc, b, cat)
+	declareOpenAPI(r)
+	if err := r.Check(); err != nil {
+		panic(err)
+	}
+	return acc
+}
+
+// ConfigFromEnv reads the configuration: OC_TABLE_NAME,
+// DYNAMODB_ENDPOINT / AWS_ENDPOINT_URL, OC_MARKETPLACE_ID and _NAME, and
+// the signing key's place: OC_SIGNING_KEY_SECRET_ID (Secrets Manager,
+// deployed; OC_CREATE_SIGNING_KEY=true lets the bootstrap create it) or
+// OC_DATA_DIR (a local file, created when missing).
+func ConfigFromEnv(ctx context.Context) (Config, error) {
+	table := os.Getenv("OC_TABLE_NAME")
+	if table == "" {
+		table = tabledef.DefaultTableName
+	}
+	client, err := dynamo.ClientFromEnv(ctx)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg := Config{Store: dynamo.New(client, table),
+		Marketplace: resource.Marketplace{ID: os.Getenv("OC_MARKETPLACE_ID"), Name: os.Getenv("OC_MARKETPLACE_NAME")}}
+	if id := os.Getenv("OC_SIGNING_KEY_SECRET_ID"); id != "" {
+		sm, err := secrets.FromEnv(ctx)
+		if err != nil {
+			return Config{}, err
+		}
+		cfg.Keys = secrets.KeyStore{Client: sm, SecretID: id}
+		cfg.CreateKey = os.Getenv("OC_CREATE_SIGNING_KEY") == "true"
+	} else {
+		dir := os.Getenv("OC_DATA_DIR")
+		if dir == "" {
+			dir = ".data"
+		}
+		cfg.Keys, cfg.CreateKey = auth.FileKeyStore{Path: filepath.Join(dir, "signing-key.pem")}, true
+	}
+	if cfg.Keys == nil {
+		return Config{}, errors.New("no signing key store configured")
+	}
+	return cfg, nil
+}
+
+// NewFromEnv builds the App from the environment (ConfigFromEnv).
+func NewFromEnv(ctx context.Context) (*App, error) {
+	cfg, err := ConfigFromEnv(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return New(ctx, cfg)
+}
 
 // Handler serves one Lambda group (see shared/routes); "" serves all groups.
-func (a *App) Handler(group string) http.Handler { return a.impl.handler(group) }
-
-// Bootstrap creates the marketplace owner's FullAccess admin user and an
-// AllowSeller API client when the table has none, and ensures a signing key.
-func (a *App) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapResult, error) {
-	return a.impl.bootstrap(ctx, in)
+func (a *App) Handler(group string) http.Handler {
+	if group == "" {
+		return a.reg.Mux(nil)
+	}
+	if !slices.Contains(routes.Names(), group) {
+		panic(fmt.Sprintf("app: unknown group %q (see shared/routes)", group))
+	}
+	// Wildcards never sit in a route's first segment, so GroupFor works on
+	// route patterns as on request paths.
+	return a.reg.Mux(func(path string) bool { return routes.GroupFor(path) == group })
 }
 
 // Gateway serves every group on one handler, dispatching each request to
@@ -54,3 +152,18 @@ func (a *App) Gateway() http.Handler {
 		handlers[routes.GroupFor(r.URL.Path)].ServeHTTP(w, r)
 	})
 }
+
+// Bootstrap creates the marketplace owner's FullAccess admin user and an
+// AllowSeller API client when the table has none.
+func (a *App) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapResult, error) {
+	return a.access.Bootstrap(ctx, a.reg, in)
+}
+
+// Store exposes the app's store (the local runner's stream and benchmarks).
+func (a *App) Store() store.Store { return a.deps.Store }
+
+// Signer exposes the token signer (tests mint tokens with it).
+func (a *App) Signer() *auth.Signer { return a.deps.Signer }
+
+// Registry exposes the registry (tests inspect the declarations).
+func (a *App) Registry() *resource.Registry { return a.reg }

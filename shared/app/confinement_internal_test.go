@@ -10,7 +10,7 @@ import (
 // resource (so the engine's company confinement checks it) or is known to
 // name no entity.
 func TestPathParamsNameEntities(t *testing.T) {
-	r := resource.NewRegistry()
+	r := resource.NewRegistry(&resource.Deps{})
 	declare(r)
 	for op, params := range r.UnknownPathParams() {
 		t.Errorf("%s: path parameters %v name no declared resource", op, params)

@@ -5,27 +5,16 @@ import (
 	"sync"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
-	"github.com/ordercloud-serverless/occ/shared/contract"
 	"github.com/ordercloud-serverless/occ/shared/openapi"
 	"github.com/ordercloud-serverless/occ/shared/resource"
 )
-
-// postAnswersOK are the POST operations whose handlers answer 200, not 201:
-// they create nothing (moving a user, an impersonation token).
-var postAnswersOK = map[string]bool{"Users.Move": true, "Users.GetAccessToken": true}
 
 // declareOpenAPI serves the API's OpenAPI description, as OrderCloud does
 // at /v1/openapi/v3: generated once, on first request (every handler is
 // declared by then), from the contract and the registry's handlers. Public.
 func declareOpenAPI(r *resource.Registry) {
 	doc := sync.OnceValues(func() ([]byte, error) {
-		return openapi.Generate(openapi.Source{Served: r.Implemented, Roles: resource.RolesFor,
-			Status: func(op contract.Operation) int {
-				if postAnswersOK[op.ID()] {
-					return http.StatusOK
-				}
-				return 0
-			}})
+		return openapi.Generate(openapi.Source{Served: r.Implemented, Roles: resource.RolesFor, Status: r.SuccessStatus})
 	})
 	r.HandleRoute(resource.Route{Pattern: "GET /v1/openapi/v3", Handler: func(w http.ResponseWriter, req *http.Request) {
 		b, err := doc()

@@ -76,7 +76,7 @@ func New(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	st := dynamo.New(client, table)
-	a, err := app.New(ctx, st, &auth.MemoryKeyStore{}, true)
+	a, err := app.New(ctx, app.Config{Store: st, Keys: &auth.MemoryKeyStore{}, CreateKey: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,5 @@
 package commerce
 
-import "errors"
-
 // Order statuses.
 const (
 	Unsubmitted      = "Unsubmitted"
@@ -14,12 +12,12 @@ const (
 
 // Transition errors, named by the contract's codes.
 var (
-	ErrCannotSubmit     = errors.New("Order.CannotSubmitBadStatus")
-	ErrNoLineItems      = errors.New("Order.CannotSubmitWithNoLineItems")
-	ErrCannotShip       = errors.New("Order.CannotShipBadStatus")
-	ErrCannotCancel     = errors.New("Order.CannotCancelInCurrentStatus")
-	ErrCannotComplete   = errors.New("Order.CannotCompleteBadStatus")
-	ErrQuantityExceeded = errors.New("ShipmentItem.QuantityExceeded")
+	ErrCannotSubmit     = Refusal("Order.CannotSubmitBadStatus")
+	ErrNoLineItems      = Refusal("Order.CannotSubmitWithNoLineItems")
+	ErrCannotShip       = Refusal("Order.CannotShipBadStatus")
+	ErrCannotCancel     = Refusal("Order.CannotCancelInCurrentStatus")
+	ErrCannotComplete   = Refusal("Order.CannotCompleteBadStatus")
+	ErrQuantityExceeded = Refusal("ShipmentItem.QuantityExceeded")
 )
 
 // Submit checks that an order may be submitted and returns its new status.

@@ -4,7 +4,6 @@
 package commerce
 
 import (
-	"errors"
 	"sort"
 	"time"
 
@@ -30,11 +29,11 @@ type Schedule struct {
 
 // Pricing errors, mapped to the contract's codes by the HTTP layer.
 var (
-	ErrBelowMin           = errors.New("PriceSchedule.CannotBeLessThanMin")
-	ErrAboveMax           = errors.New("PriceSchedule.CannotExceedMax")
-	ErrQuantityNotAllowed = errors.New("PriceSchedule.QuantityNotAllowed")
-	ErrNoPriceBreaks      = errors.New("PriceSchedule.NoPriceBreaks")
-	ErrQuantityPositive   = errors.New("LineItem.QuantityMustBePositive")
+	ErrBelowMin           = Refusal("PriceSchedule.CannotBeLessThanMin")
+	ErrAboveMax           = Refusal("PriceSchedule.CannotExceedMax")
+	ErrQuantityNotAllowed = Refusal("PriceSchedule.QuantityNotAllowed")
+	ErrNoPriceBreaks      = Refusal("PriceSchedule.NoPriceBreaks")
+	ErrQuantityPositive   = Refusal("LineItem.QuantityMustBePositive")
 )
 
 // OnSale reports whether now falls in the schedule's sale window. A window

@@ -357,15 +357,14 @@ func describe(op contract.Operation, roles []string, status int) *operation {
 	if op.Body != "" {
 		o.RequestBody = map[string]any{"required": true, "content": jsonContent(typeSchema(op.Body))}
 	}
-	if status == 0 {
-		switch {
-		case op.Returns == "":
-			status = http.StatusNoContent
-		case op.Method == http.MethodPost:
-			status = http.StatusCreated
-		default:
-			status = http.StatusOK
-		}
+	switch {
+	case op.Returns == "":
+		status = http.StatusNoContent
+	case status != 0:
+	case op.Method == http.MethodPost:
+		status = http.StatusCreated
+	default:
+		status = http.StatusOK
 	}
 	res := map[string]any{"description": http.StatusText(status)}
 	if op.Returns != "" {

@@ -3,6 +3,7 @@ package resource
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
@@ -419,6 +420,7 @@ func (r *Registry) save(c *Ctx, res *Resource) (any, error) {
 // Replace writes doc over old (keeping read-only fields), versioned.
 func (r *Registry) Replace(c *Ctx, res *Resource, scope []string, old *Entity, doc api.Doc) (any, error) {
 	readOnlyFrom(res.model, old.Doc, doc)
+	r.keepOwner(res, old.Doc, doc)
 	api.Complete(res.model, doc)
 	tx := &Tx{}
 	if res.Prepare != nil {
@@ -633,4 +635,56 @@ func (t *Tx) Commit(c *Ctx) error {
 		f()
 	}
 	return nil
+}
+
+// DeleteScopedUnder queues the deletion of every item in the partitions of
+// the collections and assignments scoped by one path parameter (buyerID,
+// supplierID, apiClientID) with the given value: what lives under an
+// entity goes with it. each, when set, sees every item queued (users take
+// their usernames with them).
+func (r *Registry) DeleteScopedUnder(c *Ctx, tx *Tx, param, id string, each func(store.Item)) error {
+	var pks []string
+	for _, res := range r.resources {
+		if len(res.Scope) == 1 && res.Scope[0] == param {
+			pks = append(pks, res.PK(id))
+		}
+	}
+	for _, a := range r.assignments {
+		if len(a.Scope) == 1 && a.Scope[0] == param {
+			pks = append(pks, a.PK(id))
+		}
+	}
+	slices.Sort(pks)
+	pks = slices.Compact(pks)
+	for _, pk := range pks {
+		items, err := c.Deps.Store.Query(c, store.Query{PK: pk})
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
+			if each != nil {
+				each(it)
+			}
+		}
+	}
+	return nil
+}
+
+// PagePresented filters, sorts and pages docs like Page, then presents
+// only the page's docs (present may look each one up: the users' roles).
+func (r *Registry) PagePresented(c *Ctx, m *contract.Model, docs []api.Doc, present func(page []api.Doc) error) (any, error) {
+	lq, aerr := api.ParseList(c.R.URL.Query(), ListSpec(c.Op, m))
+	if aerr != nil {
+		return nil, aerr
+	}
+	docs, err := r.Confine(c, m, docs)
+	if err != nil {
+		return nil, err
+	}
+	page, meta := lq.Apply(docs)
+	if err := present(page); err != nil {
+		return nil, err
+	}
+	return api.NewPage(m, page, meta), nil
 }

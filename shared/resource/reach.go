@@ -314,15 +314,31 @@ func (r *Registry) Confine(c *Ctx, m *contract.Model, docs []api.Doc) ([]api.Doc
 
 // --- writes ----------------------------------------------------------------
 
-// fillOwner gives a doc a buyer or supplier user creates its owner: the
-// caller's company, when the resource has one owner field and the body
-// leaves it empty.
+// fillOwner gives a new doc whose owner the body leaves empty its
+// creator's organization (the marketplace for its own users and for work
+// without a caller), when the resource has one owner field.
 func (r *Registry) fillOwner(c *Ctx, res *Resource, doc api.Doc) {
-	if c.P == nil || c.P.UserType == auth.Admin || len(res.Reach.Owners) != 1 || res.Reach.Owners[0] == "ID" {
+	if len(res.Reach.Owners) != 1 || res.Reach.Owners[0] == "ID" {
+		return
+	}
+	f := res.Reach.Owners[0]
+	if doc[f] != nil && doc[f] != "" {
+		return
+	}
+	doc[f] = c.MarketplaceID()
+	if c.P != nil && c.P.UserType != auth.Admin {
+		doc[f] = c.P.CompanyID
+	}
+}
+
+// keepOwner keeps an entity's owner when a replace leaves it empty: only
+// naming another organization changes it.
+func (r *Registry) keepOwner(res *Resource, old, doc api.Doc) {
+	if len(res.Reach.Owners) != 1 || res.Reach.Owners[0] == "ID" {
 		return
 	}
 	if f := res.Reach.Owners[0]; doc[f] == nil || doc[f] == "" {
-		doc[f] = c.P.CompanyID
+		doc[f] = old[f]
 	}
 }
 
@@ -441,4 +457,19 @@ func refScope(c *Ctx, ref Ref, doc api.Doc) []string {
 		scope = append(scope, c.Param(p))
 	}
 	return scope
+}
+
+// AlsoSees lets users read entities of res beyond its Reach fields, in
+// addition to what Sees already allows (a supplier sees the buyers it
+// sells to; the relationship is the suppliers' to declare).
+func (res *Resource) AlsoSees(sees func(c *Ctx, doc api.Doc) (bool, error)) {
+	prev := res.Reach.Sees
+	res.Reach.Sees = func(c *Ctx, doc api.Doc) (bool, error) {
+		if prev != nil {
+			if ok, err := prev(c, doc); ok || err != nil {
+				return ok, err
+			}
+		}
+		return sees(c, doc)
+	}
 }

@@ -23,10 +23,19 @@ import (
 // or an error (an *api.Error, or anything else for a 500).
 type Handler func(c *Ctx) (any, error)
 
-// Deps are what handlers need from the outside world.
+// Deps are what handlers need from the outside world, read once at
+// start-up.
 type Deps struct {
-	Store  store.Store
-	Signer *auth.Signer
+	Store       store.Store
+	Signer      *auth.Signer
+	Marketplace Marketplace
+}
+
+// Marketplace is the organization that owns the marketplace (one stack
+// serves one): orders' ToCompanyID, the OwnerID of what it owns, its admin
+// users' company.
+type Marketplace struct {
+	ID, Name string
 }
 
 // Ctx is one request being served.
@@ -62,11 +71,22 @@ func (c *Ctx) Memo(key string, f func() (any, error)) (any, error) {
 	return v, nil
 }
 
-// Param is a path parameter.
-func (c *Ctx) Param(name string) string { return c.R.PathValue(name) }
+// Param is a path parameter ("" outside an HTTP request).
+func (c *Ctx) Param(name string) string {
+	if c.R == nil {
+		return ""
+	}
+	return c.R.PathValue(name)
+}
+
+// MarketplaceID is the marketplace owner's organization ID.
+func (c *Ctx) MarketplaceID() string { return c.Deps.Marketplace.ID }
 
 // Query reads a query parameter, matching its name case-insensitively.
 func (c *Ctx) Query(name string) string {
+	if c.R == nil {
+		return ""
+	}
 	q := c.R.URL.Query()
 	if v := q.Get(name); v != "" {
 		return v
@@ -121,10 +141,13 @@ type Registry struct {
 	resources   map[string]*Resource
 	assignments []*Assignment
 	routes      []Route
-	deps        *Deps // set by Mux, for Public routes
+	deps        *Deps
 	tokenCheck  TokenCheck
 	// marketplaceOnly are operations refused to buyer and supplier users.
 	marketplaceOnly map[string]bool
+	// status is the success status of operations that do not answer the
+	// method's usual one (a POST that creates nothing answers 200).
+	status map[string]int
 	// FillID replaces "{incrementorID}" placeholders of a new entity's ID
 	// with the incrementors' next numbers (nil: IDs are taken as written).
 	FillID func(c *Ctx, id string) (string, error)
@@ -157,10 +180,24 @@ type TokenCheck func(ctx context.Context, deps *Deps, p *auth.Principal) error
 // verifying the bearer token (nil: none).
 func (r *Registry) SetTokenCheck(f TokenCheck) { r.tokenCheck = f }
 
-// NewRegistry makes an empty registry.
-func NewRegistry() *Registry {
-	return &Registry{handlers: map[string]Handler{}, resources: map[string]*Resource{}, marketplaceOnly: map[string]bool{}}
+// NewRegistry makes an empty registry serving with deps.
+func NewRegistry(deps *Deps) *Registry {
+	return &Registry{handlers: map[string]Handler{}, resources: map[string]*Resource{}, marketplaceOnly: map[string]bool{}, status: map[string]int{}, deps: deps}
 }
+
+// Context is the engine context for work done outside an HTTP request (an
+// event, a schedule) or by a service called from one: ctx itself when it
+// is already this registry's context of the same caller (keeping its
+// per-request memo), else a new one acting as p.
+func (r *Registry) Context(ctx context.Context, p *auth.Principal) *Ctx {
+	if c, ok := ctx.(*Ctx); ok && c.Reg == r && c.P == p {
+		return c
+	}
+	return &Ctx{Context: ctx, P: p, Deps: r.deps, Reg: r}
+}
+
+// Deps are the registry's dependencies.
+func (r *Registry) Deps() *Deps { return r.deps }
 
 // Handle registers a hand-written handler for a contract operation ID.
 func (r *Registry) Handle(opID string, h Handler) {
@@ -194,8 +231,8 @@ func (r *Registry) Resource(name string) *Resource { return r.resources[name] }
 
 // Mux builds the HTTP handler for the operations whose path passes keep
 // (nil keeps all). Unknown paths answer OrderCloud's 404 shape.
-func (r *Registry) Mux(deps *Deps, keep func(path string) bool) http.Handler {
-	r.deps = deps
+func (r *Registry) Mux(keep func(path string) bool) http.Handler {
+	deps := r.deps
 	mux := http.NewServeMux()
 	for _, op := range contract.Operations() {
 		h, ok := r.handlers[op.ID()]
@@ -285,10 +322,7 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 			return
 		}
 		if status == 0 {
-			status = http.StatusOK
-			if op.Method == http.MethodPost {
-				status = http.StatusCreated
-			}
+			status = r.SuccessStatus(op)
 		}
 		api.WriteJSON(w, status, out)
 	})
@@ -311,6 +345,27 @@ func readBody(r *http.Request) ([]byte, error) {
 		return nil, api.BodyTooLarge()
 	}
 	return b, nil
+}
+
+// Answers declares the success status of an operation that does not answer
+// its method's usual one (a POST that creates nothing: 200).
+func (r *Registry) Answers(opID string, status int) {
+	if _, ok := contract.Op(opID); !ok {
+		panic("resource: no contract operation " + opID)
+	}
+	r.status[opID] = status
+}
+
+// SuccessStatus is the status an operation answers with a body: 201 for a
+// POST, 200 otherwise, unless declared (Answers).
+func (r *Registry) SuccessStatus(op contract.Operation) int {
+	if s, ok := r.status[op.ID()]; ok {
+		return s
+	}
+	if op.Method == http.MethodPost {
+		return http.StatusCreated
+	}
+	return http.StatusOK
 }
 
 // MarketplaceOnly marks operations only marketplace users may call,

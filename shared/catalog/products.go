@@ -1,0 +1,90 @@
+package catalog
+
+import (
+	"net/http"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+)
+
+func (cat *Catalog) declareProducts(r *resource.Registry) {
+	cat.Products = r.Add(&resource.Resource{Name: "Products", Model: "Product", IDParam: "productID",
+		Prepare: cat.prepareProduct, BeforeDelete: cat.deleteProduct,
+		Reach: resource.Reach{Owners: []string{"OwnerID"}, Sees: cat.supplierMaySell},
+		Refs: []resource.Ref{{Field: "DefaultPriceScheduleID", Resource: "PriceSchedules"},
+			{Field: "DefaultSupplierID", Resource: "Suppliers"}},
+		// The admin product list reports facets too (premium search serves
+		// both sides alike).
+		AfterList: func(c *resource.Ctx, docs []api.Doc, page any) (any, error) {
+			return cat.listWithFacets(c, productModel, docs, page)
+		}})
+	cat.ProductAssignments = r.AddAssignment(&resource.Assignment{Resource: "Products", Save: "SaveAssignment", Delete: "DeleteAssignment",
+		List: "ListAssignments", Model: "ProductAssignment", Key: []string{"ProductID", "BuyerID", "UserGroupID"},
+		Refs: []resource.Ref{{Field: "ProductID", Resource: "Products"}, {Field: "BuyerID", Resource: "Buyers"},
+			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}},
+			{Field: "PriceScheduleID", Resource: "PriceSchedules"}},
+		Prepare: cat.prepareProductAssignment, Party: true, Reach: []string{"ProductID"}})
+}
+
+// deleteProduct takes a product's variant data with it, unless a bundle
+// holds the product.
+func (cat *Catalog) deleteProduct(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	if err := cat.refuseBundledProductDelete(c, doc); err != nil {
+		return err
+	}
+	return cat.deleteProductVariantData(c, api.Str(doc, "ID"), tx)
+}
+
+// prepareProduct stamps an inventory change and keeps VariantLevelTracking
+// from flipping while inventory records exist.
+func (cat *Catalog) prepareProduct(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	if inv, ok := doc["Inventory"].(map[string]any); ok {
+		inv["LastUpdated"] = api.Now()
+	}
+	return cat.checkVariantLevelTrackingChange(c, old, doc)
+}
+
+func (cat *Catalog) prepareProductAssignment(c *resource.Ctx, doc api.Doc) error {
+	if api.Str(doc, "PriceScheduleID") == "" && api.Str(doc, "BuyerID") == "" {
+		return api.E(http.StatusBadRequest, "Product.RequiresPriceScheduleOrBuyer", nil)
+	}
+	if b := api.Str(doc, "BuyerID"); b != "" {
+		if err := cat.productInBuyerCatalog(c, api.Str(doc, "ProductID"), b); err != nil {
+			return err
+		}
+	}
+	if ps := api.Str(doc, "PriceScheduleID"); ps != "" {
+		e, err := c.Reg.Load(c, cat.PriceSchedules, nil, ps)
+		if err != nil {
+			return err
+		}
+		if arr, _ := e.Doc["PriceBreaks"].([]any); len(arr) == 0 {
+			return api.E(http.StatusBadRequest, "PriceSchedule.NoPriceBreaks", nil)
+		}
+	}
+	return nil
+}
+
+// productInBuyerCatalog requires a product to sit in a catalog assigned to
+// the buyer before it can be assigned to the buyer's parties.
+func (cat *Catalog) productInBuyerCatalog(c *resource.Ctx, productID, buyerID string) error {
+	cas, err := c.Reg.AllAssignments(c, cat.CatalogAssignments)
+	if err != nil {
+		return err
+	}
+	pcas, err := c.Reg.AllAssignments(c, cat.ProductCatalogAssignments)
+	if err != nil {
+		return err
+	}
+	for _, ca := range cas {
+		if api.Str(ca, "BuyerID") != buyerID {
+			continue
+		}
+		for _, pa := range pcas {
+			if api.Str(pa, "ProductID") == productID && api.Str(pa, "CatalogID") == api.Str(ca, "CatalogID") {
+				return nil
+			}
+		}
+	}
+	return api.E(http.StatusBadRequest, "Product.CannotAssignNotInBuyerCatalog", map[string]any{"ProductID": productID, "BuyerID": buyerID})
+}

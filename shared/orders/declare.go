@@ -1,0 +1,79 @@
+// Package orders owns the order lifecycle: orders and their line items,
+// addresses, submitting, shipping and completing them, and shipments. The
+// Service's methods are the lifecycle's operations, called alike by the
+// HTTP bindings (http.go), by events and by schedules.
+package orders
+
+import (
+	"github.com/ordercloud-serverless/occ/shared/access"
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/buyers"
+	"github.com/ordercloud-serverless/occ/shared/catalog"
+	"github.com/ordercloud-serverless/occ/shared/contract"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+)
+
+// Service is the order lifecycle.
+type Service struct {
+	Orders, LineItems, Shipments *resource.Resource
+
+	reg     *resource.Registry
+	access  *access.Access
+	buyers  *buyers.Buyers
+	catalog *catalog.Catalog
+}
+
+var (
+	orderModel           = contract.MustModel("Order")
+	lineItemModel        = contract.MustModel("LineItem")
+	lineItemProductModel = contract.MustModel("LineItemProduct")
+	addressModel         = contract.MustModel("Address")
+	shipmentModel        = contract.MustModel("Shipment")
+	shipmentItemModel    = contract.MustModel("ShipmentItem")
+)
+
+// Declare registers the order lifecycle: Orders.Create, Get, List, Patch,
+// Delete, Submit, SetShippingAddress, SetBillingAddress, Ship, Complete,
+// ListShipments; LineItems.Create, Get, List, Patch, Delete; Shipments.*
+// with their items; Me.ListOrders.
+func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *catalog.Catalog) *Service {
+	s := &Service{reg: r, access: acc, buyers: b, catalog: cat}
+	// Orders live in one collection (IDs are unique across the
+	// marketplace); GSI1 finds a user's orders and GSI2 a buyer company's.
+	// The buying company and the selling one both own an order.
+	s.Orders = r.Add(&resource.Resource{Name: "Orders", Model: "Order", Kind: "Order", IDParam: "orderID", Ops: []string{},
+		Index: func(d api.Doc) (string, string) { return "OrderFromUser#" + api.Str(d, "FromUserID"), api.Str(d, "ID") },
+		Reach: resource.Reach{Owners: []string{"FromCompanyID", "ToCompanyID"}}})
+	s.LineItems = r.Add(&resource.Resource{Name: "LineItems", Model: "LineItem", IDParam: "lineItemID", Scope: []string{"orderID"},
+		Ops: []string{}})
+	// The shipping organization owns a shipment; the buyer it goes to sees it.
+	s.Shipments = r.Add(&resource.Resource{Name: "Shipments", Model: "Shipment", IDParam: "shipmentID",
+		Reach: resource.Reach{Owners: []string{"OwnerID"}, Viewers: []string{"BuyerID"}},
+		Refs:  []resource.Ref{{Field: "BuyerID", Resource: "Buyers"}}})
+
+	r.Handle("Orders.Create", s.createHTTP)
+	r.Handle("Orders.Get", s.getHTTP)
+	r.Handle("Orders.List", s.listHTTP)
+	r.Handle("Orders.Patch", s.patchHTTP)
+	r.Handle("Orders.Delete", s.deleteHTTP)
+	r.Handle("Orders.Submit", s.submitHTTP)
+	r.Handle("Orders.SetShippingAddress", s.setShippingAddressHTTP)
+	r.Handle("Orders.SetBillingAddress", s.setBillingAddressHTTP)
+	r.Handle("Orders.Ship", s.shipHTTP)
+	r.Handle("Orders.Complete", s.completeHTTP)
+	r.Handle("Orders.ListShipments", s.listOrderShipmentsHTTP)
+	r.Handle("LineItems.Create", s.addLineHTTP)
+	r.Handle("LineItems.Get", s.getLineHTTP)
+	r.Handle("LineItems.List", s.listLinesHTTP)
+	r.Handle("LineItems.Patch", s.changeLineHTTP)
+	r.Handle("LineItems.Delete", s.removeLineHTTP)
+	r.Handle("Shipments.List", s.listShipmentsHTTP)
+	r.Handle("Shipments.SaveItem", s.shipItemHTTP)
+	r.Handle("Shipments.ListItems", s.listShipmentItemsHTTP)
+	r.Handle("Shipments.GetItem", s.getShipmentItemHTTP)
+	r.Handle("Me.ListOrders", s.meListOrdersHTTP)
+
+	// A user moving to another buyer takes its orders as asked.
+	b.OnUserMove(s.moveUserOrders)
+	return s
+}

@@ -1,0 +1,186 @@
+package orders
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/auth"
+	"github.com/ordercloud-serverless/occ/shared/catalog"
+	"github.com/ordercloud-serverless/occ/shared/commerce"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// changeLines applies a change to an order's line items, trying again
+// right here when a concurrent change of the order wins the race: lines
+// of one order are often added at once, and re-running only the order's
+// read and write (not the catalog reads that priced the line, which the
+// context remembers) lets many writers through quickly.
+func (s *Service) changeLines(c *resource.Ctx, dir Direction, orderID string, change func(order api.Doc, lines []api.Doc, tx *resource.Tx) error) error {
+	return resource.RetryDo(c, func() error {
+		_, err := s.update(c, dir, orderID, func(o api.Doc, tx *resource.Tx) error {
+			if !commerce.Editable(api.Str(o, "Status")) {
+				return errNotEditable("Line items")
+			}
+			lines, err := s.lines(c, api.Str(o, "ID"))
+			if err != nil {
+				return err
+			}
+			return change(o, lines, tx)
+		})
+		return err
+	})
+}
+
+// AddLine adds a line item to an unsubmitted order, priced for the order's
+// user.
+func (s *Service) AddLine(ctx context.Context, p *auth.Principal, dir Direction, orderID string, line api.Doc) (api.Doc, error) {
+	c := s.reg.Context(ctx, p)
+	if line["Quantity"] == nil {
+		line["Quantity"] = json.Number("1")
+	}
+	if err := c.Reg.AssignID(c, line); err != nil {
+		return nil, err
+	}
+	var saved api.Doc
+	err := s.changeLines(c, dir, orderID, func(o api.Doc, lines []api.Doc, tx *resource.Tx) error {
+		doc := api.Clone(line)
+		if err := s.priceLine(c, o, doc, lines); err != nil {
+			return err
+		}
+		doc["DateAdded"], doc["QuantityShipped"] = api.Now(), json.Number("0")
+		if ship, ok := o["_shipTo"].(map[string]any); ok && doc["ShippingAddress"] == nil {
+			doc["ShippingAddress"], doc["ShippingAddressID"] = ship, ship["ID"]
+		}
+		api.Complete(lineItemModel, doc)
+		applyTotals(o, append(lines, doc))
+		tx.PutOr(s.LineItems.Item([]string{api.Str(o, "ID")}, doc, 0), store.IfAbsent, api.IDExists("LineItem", api.Str(doc, "ID")))
+		saved = doc
+		return nil
+	})
+	return saved, err
+}
+
+// ChangeLine changes a line item of an unsubmitted order and prices it
+// again; its product cannot change.
+func (s *Service) ChangeLine(ctx context.Context, p *auth.Principal, dir Direction, orderID, lineID string, patch api.Doc) (api.Doc, error) {
+	c := s.reg.Context(ctx, p)
+	var saved api.Doc
+	err := s.changeLines(c, dir, orderID, func(o api.Doc, lines []api.Doc, tx *resource.Tx) error {
+		i := slices.IndexFunc(lines, func(l api.Doc) bool { return api.Str(l, "ID") == lineID })
+		if i < 0 {
+			return api.NotFound("LineItem", lineID)
+		}
+		if pid, ok := patch["ProductID"]; ok && pid != lines[i]["ProductID"] {
+			return api.E(http.StatusBadRequest, "LineItem.CannotChangeProductID", nil)
+		}
+		doc := api.Merge(lines[i], patch)
+		if _, set := patch["UnitPrice"]; !set {
+			doc["UnitPrice"] = nil
+		}
+		others := slices.Delete(slices.Clone(lines), i, i+1)
+		if err := s.priceLine(c, o, doc, others); err != nil {
+			return err
+		}
+		applyTotals(o, append(others, doc))
+		tx.Put(s.LineItems.Item([]string{api.Str(o, "ID")}, doc, 0), store.Always)
+		saved = doc
+		return nil
+	})
+	return saved, err
+}
+
+// RemoveLine removes a line item from an unsubmitted order.
+func (s *Service) RemoveLine(ctx context.Context, p *auth.Principal, dir Direction, orderID, lineID string) error {
+	c := s.reg.Context(ctx, p)
+	return s.changeLines(c, dir, orderID, func(o api.Doc, lines []api.Doc, tx *resource.Tx) error {
+		i := slices.IndexFunc(lines, func(l api.Doc) bool { return api.Str(l, "ID") == lineID })
+		if i < 0 {
+			return api.NotFound("LineItem", lineID)
+		}
+		applyTotals(o, slices.Delete(lines, i, i+1))
+		tx.Delete(store.Key{PK: s.LineItems.PK(api.Str(o, "ID")), SK: lineID})
+		return nil
+	})
+}
+
+// Lines lists an order's line items.
+func (s *Service) Lines(ctx context.Context, p *auth.Principal, dir Direction, orderID string) ([]api.Doc, error) {
+	c := s.reg.Context(ctx, p)
+	o, err := s.load(c, dir, orderID)
+	if err != nil {
+		return nil, err
+	}
+	return s.lines(c, api.Str(o.Doc, "ID"))
+}
+
+// Line reads one line item of an order.
+func (s *Service) Line(ctx context.Context, p *auth.Principal, dir Direction, orderID, lineID string) (api.Doc, error) {
+	c := s.reg.Context(ctx, p)
+	o, err := s.load(c, dir, orderID)
+	if err != nil {
+		return nil, err
+	}
+	e, err := c.Reg.Load(c, s.LineItems, []string{api.Str(o.Doc, "ID")}, lineID)
+	if err != nil {
+		return nil, err
+	}
+	return e.Doc, nil
+}
+
+// priceLine prices a line item for the order's buyer: the product must be
+// visible to the order's user, priced by the schedule resolved for them,
+// and in stock unless the product may be oversold.
+func (s *Service) priceLine(c *resource.Ctx, order api.Doc, line api.Doc, others []api.Doc) error {
+	qty := api.Int(line["Quantity"])
+	if qty <= 0 {
+		return commerce.ErrQuantityPositive
+	}
+	pid := api.Str(line, "ProductID")
+	p, err := s.catalog.VisibleProduct(c, api.Str(order, "FromCompanyID"), api.Str(order, "FromUserID"), pid)
+	if err != nil {
+		return err
+	}
+	if p["IsParent"] == true {
+		return api.E(http.StatusBadRequest, "LineItem.CannotPurchaseParentProduct", nil)
+	}
+	ps, _ := p["PriceSchedule"].(map[string]any)
+	if ps == nil {
+		return api.E(http.StatusBadRequest, "PriceSchedule.MissingOrConflicting", map[string]any{"ProductID": pid})
+	}
+	override := line["UnitPrice"] != nil && c.P.Has("OverrideUnitPrice")
+	unit, onSale, err := catalog.ScheduleOf(ps).UnitPrice(qty, time.Now())
+	if err != nil && !override {
+		return api.Refused(err, map[string]any{"ProductID": pid, "Quantity": qty})
+	}
+	if override {
+		unit, onSale = api.Dec(line["UnitPrice"]), false
+	}
+	if inv, _ := p["Inventory"].(map[string]any); inv != nil && inv["Enabled"] == true && inv["OrderCanExceed"] != true {
+		want := qty
+		for _, o := range others {
+			if api.Str(o, "ProductID") == pid {
+				want += api.Int(o["Quantity"])
+			}
+		}
+		if avail := api.Int(inv["QuantityAvailable"]); want > avail {
+			return api.E(http.StatusBadRequest, "Inventory.Insufficient", map[string]any{"ProductID": pid, "QuantityAvailable": avail, "QuantityRequested": want})
+		}
+	}
+	l := commerce.Line{Quantity: qty, UnitPrice: unit, PromotionDiscount: api.Dec(line["PromotionDiscount"])}
+	line["UnitPrice"], line["LineSubtotal"], line["LineTotal"] = api.Money(unit), api.Money(l.Subtotal()), api.Money(l.Total())
+	line["PriceScheduleID"], line["IsOnSale"], line["PriceOverridden"] = ps["ID"], onSale, override
+	if line["PromotionDiscount"] == nil {
+		line["PromotionDiscount"] = json.Number("0")
+	}
+	lp := api.Doc{}
+	for _, f := range lineItemProductModel.Fields {
+		lp[f.Name] = p[f.Name]
+	}
+	line["Product"] = lp
+	return nil
+}

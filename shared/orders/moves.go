@@ -1,0 +1,49 @@
+package orders
+
+import (
+	"net/http"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/buyers"
+	"github.com/ordercloud-serverless/occ/shared/commerce"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// moveUserOrders adds to a buyer user's move the orders that follow it to
+// the new buyer (Unsubmitted, or All), and refuses the move while one of
+// its orders is open or awaiting approval.
+func (s *Service) moveUserOrders(c *resource.Ctx, m buyers.UserMove, tx *resource.Tx) error {
+	items, err := c.Deps.Store.Query(c, store.Query{Index: "GSI1", PK: "OrderFromUser#" + m.UserID})
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		d, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return err
+		}
+		if api.Str(d, "FromCompanyID") != m.From {
+			continue
+		}
+		status := api.Str(d, "Status")
+		if status == commerce.Open || status == commerce.AwaitingApproval {
+			return api.E(http.StatusBadRequest, "User.CannotMoveeWithOpenOrder", map[string]any{"OrderID": d["ID"]})
+		}
+		if m.Orders == "None" || (m.Orders == "Unsubmitted" && status != commerce.Unsubmitted) {
+			continue
+		}
+		// The index's copy may lag: move the stored order itself, as read.
+		e, err := c.Reg.Load(c, s.Orders, nil, api.Str(d, "ID"))
+		if err != nil {
+			return err
+		}
+		doc := api.Clone(e.Doc)
+		doc["FromCompanyID"] = m.To
+		if u, ok := doc["FromUser"].(map[string]any); ok {
+			u["CompanyID"] = m.To
+		}
+		tx.Put(s.orderItem(doc, e.Item.Version), store.IfVersion)
+	}
+	return nil
+}
