@@ -10,7 +10,7 @@ import (
 // Marketplace holds the collections of the marketplace's configuration.
 type Marketplace struct {
 	Incrementors, Locales, AdminAddresses *resource.Resource
-	LocaleAssignments                    *resource.Assignment
+	LocaleAssignments                     *resource.Assignment
 }
 
 // Declare registers the marketplace's resources and operations:
