@@ -25,10 +25,11 @@ test: deps vet test-go test-journey
 vet:
 	$(GO) vet ./...
 
-# Unit and integration tests (DynamoDB Local is started by each package's
-# TestMain), and the CDK stack assertions.
+# Unit and integration tests, and the CDK stack assertions. One DynamoDB
+# Local serves every package (a package run alone starts its own in
+# TestMain).
 test-go: deps
-	$(GO) test -count=1 -timeout 15m ./...
+	$(GO) run ./scripts/withdynamo $(GO) test -count=1 -timeout 15m ./...
 
 # The getting-started journey with the official ordercloud-javascript-sdk.
 test-journey: deps

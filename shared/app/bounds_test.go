@@ -4,16 +4,18 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/ordercloud-serverless/occ/shared/apptest"
 )
 
 // Hostile inputs through real routes (issue #7): whatever a caller sends,
 // the answer is never a 5xx, and bad input is the contract's 400.
 func TestHostileInputs(t *testing.T) {
 	t.Parallel()
-	s := orderShop(t)
-	e, admin := s.e, s.admin
-	must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": "cat1", "Name": "Catalog"}, 201)
-	order := s.newOrder(t, s.token)
+	s := apptest.OrderShop(t)
+	e, admin := s.E, s.Admin
+	apptest.Must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": "cat1", "Name": "Catalog"}, 201)
+	order := s.NewOrder(t, s.Token)
 
 	long := strings.Repeat("a", 1500)
 	big := strings.Repeat("x", 600<<10)
@@ -42,8 +44,8 @@ func TestHostileInputs(t *testing.T) {
 		)
 	}
 	calls = append(calls,
-		call{name: "Me list, max int page", method: "GET", path: "/v1/me/products?page=9223372036854775807", token: s.token, status: 400, code: "Search.ResultSetTooLarge"},
-		call{name: "Me orders, max int page", method: "GET", path: "/v1/me/orders?page=9223372036854775807", token: s.token, status: 400, code: "Search.ResultSetTooLarge"},
+		call{name: "Me list, max int page", method: "GET", path: "/v1/me/products?page=9223372036854775807", token: s.Token, status: 400, code: "Search.ResultSetTooLarge"},
+		call{name: "Me orders, max int page", method: "GET", path: "/v1/me/orders?page=9223372036854775807", token: s.Token, status: 400, code: "Search.ResultSetTooLarge"},
 		call{name: "first page past 100,000 items", method: "GET", path: "/v1/products?page=1001&pageSize=100", status: 400, code: "Search.ResultSetTooLarge"},
 		call{name: "last page within 100,000 items", method: "GET", path: "/v1/products?page=1000&pageSize=100", status: 200},
 		call{name: "negative page", method: "GET", path: "/v1/products?page=-1", status: 400, code: "List.InvalidType"},
@@ -57,7 +59,7 @@ func TestHostileInputs(t *testing.T) {
 		call{name: "51 filters", method: "GET", path: "/v1/products?" + strings.Repeat("ID=*&", 51), status: 400, code: "List.InvalidProperty"},
 		call{name: "long search", method: "GET", path: "/v1/products?search=" + strings.Repeat("x", 300), status: 400, code: "List.InvalidType"},
 		call{name: "9 KiB query", method: "GET", path: "/v1/products?xp.a=" + strings.Repeat("x", 9<<10), status: 400, code: "List.InvalidType"},
-		call{name: "over-long catalogID keys nothing", method: "GET", path: "/v1/me/products?catalogID=" + strings.Repeat("c", 3000), token: s.token, status: 200},
+		call{name: "over-long catalogID keys nothing", method: "GET", path: "/v1/me/products?catalogID=" + strings.Repeat("c", 3000), token: s.Token, status: 200},
 	)
 
 	// Item 10: reserved parameters of other lists are ignored.
@@ -66,7 +68,7 @@ func TestHostileInputs(t *testing.T) {
 		calls = append(calls, call{name: "depth=all " + l, method: "GET", path: l + "?depth=all", status: 200})
 	}
 	calls = append(calls,
-		call{name: "depth=all, Me", method: "GET", path: "/v1/me/products?depth=all", token: s.token, status: 200},
+		call{name: "depth=all, Me", method: "GET", path: "/v1/me/products?depth=all", token: s.Token, status: 200},
 		call{name: "unknown property still refused", method: "GET", path: "/v1/securityprofiles?depthx=all", status: 400, code: "List.InvalidProperty"},
 	)
 
@@ -76,9 +78,9 @@ func TestHostileInputs(t *testing.T) {
 		call{name: "600 KB DefaultCatalogID, replace", method: "PUT", path: "/v1/buyers/b1", body: map[string]any{"Name": "B", "DefaultCatalogID": big}, status: 400, code: "Request.InvalidRequestBody"},
 		call{name: "600 KB DefaultCatalogID, patch", method: "PATCH", path: "/v1/buyers/b1", body: map[string]any{"DefaultCatalogID": big}, status: 400, code: "Request.InvalidRequestBody"},
 		call{name: "long DefaultCatalogID", method: "PATCH", path: "/v1/buyers/b1", body: map[string]any{"DefaultCatalogID": long}, status: 400, code: "ValidationFailure", property: "DefaultCatalogID"},
-		call{name: "shopper's 600 KB ShippingAddressID", method: "PATCH", path: outgoing + "/" + order, token: s.token, body: map[string]any{"ShippingAddressID": big}, status: 400, code: "Request.InvalidRequestBody"},
-		call{name: "shopper's long ShippingAddressID", method: "PATCH", path: outgoing + "/" + order, token: s.token, body: map[string]any{"ShippingAddressID": long}, status: 400, code: "ValidationFailure", property: "ShippingAddressID"},
-		call{name: "free text over 2,000 characters", method: "PATCH", path: "/v1/apiclients/" + s.client, body: map[string]any{"AppName": strings.Repeat("n", 2001)}, status: 400, code: "ValidationFailure", property: "AppName"},
+		call{name: "shopper's 600 KB ShippingAddressID", method: "PATCH", path: apptest.Outgoing + "/" + order, token: s.Token, body: map[string]any{"ShippingAddressID": big}, status: 400, code: "Request.InvalidRequestBody"},
+		call{name: "shopper's long ShippingAddressID", method: "PATCH", path: apptest.Outgoing + "/" + order, token: s.Token, body: map[string]any{"ShippingAddressID": long}, status: 400, code: "ValidationFailure", property: "ShippingAddressID"},
+		call{name: "free text over 2,000 characters", method: "PATCH", path: "/v1/apiclients/" + s.Client, body: map[string]any{"AppName": strings.Repeat("n", 2001)}, status: 400, code: "ValidationFailure", property: "AppName"},
 		call{name: "600 KB assignment body", method: "POST", path: "/v1/catalogs/productassignments", body: map[string]any{"CatalogID": "cat1", "ProductID": big}, status: 400, code: "Request.InvalidRequestBody"},
 		call{name: "username over the key limit", method: "POST", path: "/v1/buyers/b1/users", body: map[string]any{"ID": "longname", "Username": strings.Repeat("u", 1500),
 			"FirstName": "F", "LastName": "L", "Email": "u@example.com", "Active": true}, status: 400, code: "Request.InvalidRequestBody"},
@@ -95,7 +97,7 @@ func TestHostileInputs(t *testing.T) {
 			call{name: "PUT buyer " + name, method: "PUT", path: "/v1/buyers/" + esc, body: map[string]any{"Name": "B", "Active": true}, status: 400, code: "ValidationFailure", property: "ID"},
 			call{name: "PUT product " + name, method: "PUT", path: "/v1/products/" + esc, body: map[string]any{"Name": "P"}, status: 400, code: "ValidationFailure", property: "ID"},
 			call{name: "PUT spec option (hand-written) " + name, method: "PUT", path: "/v1/specs/s1/options/" + esc, body: map[string]any{"Value": "v"}, status: 400, code: "ValidationFailure", property: "ID"},
-			call{name: "PUT shopper's collection (Me) " + name, method: "PUT", path: "/v1/me/productcollections/" + esc, token: s.token, body: map[string]any{"Name": "C"}, status: 400, code: "ValidationFailure", property: "ID"},
+			call{name: "PUT shopper's collection (Me) " + name, method: "PUT", path: "/v1/me/productcollections/" + esc, token: s.Token, body: map[string]any{"Name": "C"}, status: 400, code: "ValidationFailure", property: "ID"},
 			call{name: "GET buyer " + name, method: "GET", path: "/v1/buyers/" + esc, status: 404, code: "NotFound"},
 			call{name: "DELETE product " + name, method: "DELETE", path: "/v1/products/" + esc, status: 404, code: "NotFound"},
 			call{name: "PATCH buyer " + name, method: "PATCH", path: "/v1/buyers/" + esc, body: map[string]any{"Name": "B"}, status: 404, code: "NotFound"},
@@ -105,7 +107,7 @@ func TestHostileInputs(t *testing.T) {
 		calls = append(calls,
 			call{name: "POST buyer " + name, method: "POST", path: "/v1/buyers", body: map[string]any{"ID": id, "Name": "B", "Active": true}, status: 400, code: "ValidationFailure", property: "ID"},
 			call{name: "PATCH buyer body ID " + name, method: "PATCH", path: "/v1/buyers/b1", body: map[string]any{"ID": id}, status: 400, code: "ValidationFailure", property: "ID"},
-			call{name: "PATCH order ID " + name, method: "PATCH", path: outgoing + "/" + order, token: s.token, body: map[string]any{"ID": id}, status: 400, code: "ValidationFailure", property: "ID"},
+			call{name: "PATCH order ID " + name, method: "PATCH", path: apptest.Outgoing + "/" + order, token: s.Token, body: map[string]any{"ID": id}, status: 400, code: "ValidationFailure", property: "ID"},
 		)
 	}
 	calls = append(calls,
@@ -136,16 +138,16 @@ func TestHostileInputs(t *testing.T) {
 	}
 
 	// A username no user can have is a failed login, not a failed lookup.
-	r := e.Token(url.Values{"grant_type": {"password"}, "client_id": {s.client}, "username": {strings.Repeat("u", 3000)}, "password": {"x"}})
+	r := e.Token(url.Values{"grant_type": {"password"}, "client_id": {s.Client}, "username": {strings.Repeat("u", 3000)}, "password": {"x"}})
 	if r.Status != 400 {
 		t.Errorf("login with a 3,000-character username: %d %.300s", r.Status, r.Raw)
 	}
 
 	// Nothing the refused writes carried was stored.
-	if got := must(t, e, "GET", "/v1/buyers?pageSize=100", admin, nil, 200); len(ids(got)) != 3 {
-		t.Errorf("buyers: %v, want b1, good_ID-1 and the 100-character one", ids(got))
+	if got := apptest.Must(t, e, "GET", "/v1/buyers?pageSize=100", admin, nil, 200); len(apptest.IDs(got)) != 3 {
+		t.Errorf("buyers: %v, want b1, good_ID-1 and the 100-character one", apptest.IDs(got))
 	}
-	if p := must(t, e, "GET", "/v1/products/p1", admin, nil, 200); p.Get("ShipHeight") != nil {
+	if p := apptest.Must(t, e, "GET", "/v1/products/p1", admin, nil, 200); p.Get("ShipHeight") != nil {
 		t.Errorf("the refused patch was written: ShipHeight %.20v", p.Get("ShipHeight"))
 	}
 }
@@ -153,9 +155,9 @@ func TestHostileInputs(t *testing.T) {
 // A page past the result set names the way to read further.
 func TestResultSetTooLargeMessage(t *testing.T) {
 	t.Parallel()
-	e := newShop(t).e
+	e := apptest.NewShop(t).E
 	r := e.Do("GET", "/v1/products?page=9223372036854775807", e.AdminToken(), nil)
-	wantErr(t, r, 400, "Search.ResultSetTooLarge")
+	apptest.WantErr(t, r, 400, "Search.ResultSetTooLarge")
 	if msg := r.S("Errors.0.Message"); !strings.Contains(msg, "sortBy=ID&ID=>{lastID}") {
 		t.Errorf("message: %s", msg)
 	}

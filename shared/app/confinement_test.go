@@ -32,19 +32,19 @@ func confinementWorld(t *testing.T) (e *apptest.Env, admin, buyerTok, supplierTo
 	e = apptest.New(t)
 	admin = e.AdminToken()
 	do := func(method, path string, body any, status int) apptest.Resp {
-		return must(t, e, method, path, admin, body, status)
+		return apptest.Must(t, e, method, path, admin, body, status)
 	}
 
 	for _, b := range []string{"aaA", "zzB"} {
-		buyer(t, e, admin, b)
+		apptest.Buyer(t, e, admin, b)
 	}
 	for _, s := range []string{"aaS", "zzS"} {
-		supplierOrg(t, e, admin, s, nil)
+		apptest.SupplierOrg(t, e, admin, s, nil)
 	}
-	buyerUser(t, e, admin, "aaA", "aa-user", "aa-user")
-	buyerUser(t, e, admin, "zzB", "zzB-user", "zzb-user")
-	supplierUser(t, e, admin, "aaS", "aas-user", "aas-user")
-	supplierUser(t, e, admin, "zzS", "zzS-user", "zzs-user")
+	apptest.BuyerUser(t, e, admin, "aaA", "aa-user", "aa-user")
+	apptest.BuyerUser(t, e, admin, "zzB", "zzB-user", "zzb-user")
+	apptest.SupplierUser(t, e, admin, "aaS", "aas-user", "aas-user")
+	apptest.SupplierUser(t, e, admin, "zzS", "zzS-user", "zzs-user")
 
 	// Buyer B's parties and accounts.
 	do("POST", "/v1/buyers/zzB/usergroups", map[string]any{"ID": "zzB-group", "Name": "G"}, 201)
@@ -58,9 +58,9 @@ func confinementWorld(t *testing.T) (e *apptest.Env, admin, buyerTok, supplierTo
 	do("POST", "/v1/buyers/zzB/approvalrules", map[string]any{"ID": "zzB-rule", "ApprovingGroupID": "zzB-group", "RuleExpression": "order.Total > 1000"}, 201)
 
 	// A product only buyer B sees, in B's catalog and one of its categories.
-	priceSchedule(t, e, admin, "zzB-ps", nil, 1, 10)
-	product(t, e, admin, "zzB-prod", "zzB-ps", nil)
-	inCatalog(t, e, admin, "zzB", "zzB-prod")
+	apptest.PriceSchedule(t, e, admin, "zzB-ps", nil, 1, 10)
+	apptest.Product(t, e, admin, "zzB-prod", "zzB-ps", nil)
+	apptest.InCatalog(t, e, admin, "zzB", "zzB-prod")
 	do("POST", "/v1/catalogs/zzB/categories", map[string]any{"ID": "zzB-categ", "Name": "C", "Active": true}, 201)
 	do("POST", "/v1/catalogs/zzB/categories/productassignments", map[string]any{"CategoryID": "zzB-categ", "ProductID": "zzB-prod"}, 204)
 
@@ -68,8 +68,8 @@ func confinementWorld(t *testing.T) (e *apptest.Env, admin, buyerTok, supplierTo
 	do("POST", "/v1/suppliers/zzS/usergroups", map[string]any{"ID": "zzS-group", "Name": "G"}, 201)
 	saddr := map[string]any{"ID": "zzS-addr", "Street1": "2 Main", "City": "X", "State": "MN", "Zip": "55401", "Country": "US"}
 	do("POST", "/v1/suppliers/zzS/addresses", saddr, 201)
-	priceSchedule(t, e, admin, "zzS-ps", map[string]any{"OwnerID": "zzS"}, 1, 7)
-	product(t, e, admin, "zzS-prod", "zzS-ps", map[string]any{"OwnerID": "zzS"})
+	apptest.PriceSchedule(t, e, admin, "zzS-ps", map[string]any{"OwnerID": "zzS"}, 1, 7)
+	apptest.Product(t, e, admin, "zzS-prod", "zzS-ps", map[string]any{"OwnerID": "zzS"})
 	do("POST", "/v1/catalogs", map[string]any{"ID": "zzS-catalog", "Name": "S2", "OwnerID": "zzS", "Active": true}, 201)
 	do("POST", "/v1/specs", map[string]any{"ID": "zzS-spec", "Name": "Size", "OwnerID": "zzS", "AllowOpenText": true}, 201)
 	do("POST", "/v1/specs/zzS-spec/options", map[string]any{"ID": "zzS-opt", "Value": "L"}, 201)
@@ -81,25 +81,25 @@ func confinementWorld(t *testing.T) (e *apptest.Env, admin, buyerTok, supplierTo
 	do("POST", "/v1/shipments", map[string]any{"ID": "zzS-ship", "OwnerID": "zzS", "BuyerID": "zzB"}, 201)
 
 	// Buyer B's order, submitted and shipped by the marketplace.
-	profile(t, e, admin, "shopper", "Shopper", "MeAdmin")
-	assignProfile(t, e, admin, "shopper", map[string]any{"BuyerID": "zzB"})
-	client := buyerClient(t, e, admin, map[string]any{"AllowAnySupplier": true})
-	bTok := e.Login(client, "zzb-user", buyerPassword, "Shopper")
-	must(t, e, "POST", "/v1/orders/Outgoing", bTok, map[string]any{"ID": "zzB-order"}, 201)
-	must(t, e, "POST", "/v1/orders/Outgoing/zzB-order/lineitems", bTok, map[string]any{"ID": "zzB-line", "ProductID": "zzB-prod", "Quantity": 2}, 201)
-	submitted(t, e.Do("POST", "/v1/orders/Outgoing/zzB-order/submit", bTok, nil))
-	must(t, e, "POST", "/v1/orders/Outgoing", bTok, map[string]any{"ID": "zzB-open"}, 201)
-	must(t, e, "POST", "/v1/me/productcollections", bTok, map[string]any{"ID": "zzB-coll", "Name": "Wish"}, 201)
+	apptest.Profile(t, e, admin, "shopper", "Shopper", "MeAdmin")
+	apptest.AssignProfile(t, e, admin, "shopper", map[string]any{"BuyerID": "zzB"})
+	client := apptest.BuyerClient(t, e, admin, map[string]any{"AllowAnySupplier": true})
+	bTok := e.Login(client, "zzb-user", apptest.BuyerPassword, "Shopper")
+	apptest.Must(t, e, "POST", "/v1/orders/Outgoing", bTok, map[string]any{"ID": "zzB-order"}, 201)
+	apptest.Must(t, e, "POST", "/v1/orders/Outgoing/zzB-order/lineitems", bTok, map[string]any{"ID": "zzB-line", "ProductID": "zzB-prod", "Quantity": 2}, 201)
+	apptest.Submitted(t, e.Do("POST", "/v1/orders/Outgoing/zzB-order/submit", bTok, nil))
+	apptest.Must(t, e, "POST", "/v1/orders/Outgoing", bTok, map[string]any{"ID": "zzB-open"}, 201)
+	apptest.Must(t, e, "POST", "/v1/me/productcollections", bTok, map[string]any{"ID": "zzB-coll", "Name": "Wish"}, 201)
 	do("POST", "/v1/orders/Incoming/zzB-order/ship", map[string]any{"ID": "zzB-ship"}, 201)
 
 	// The actors: every role of their user type, from a company profile.
-	profile(t, e, admin, "every-buyer-role", auth.BuyerRoles()...)
-	assignProfile(t, e, admin, "every-buyer-role", map[string]any{"BuyerID": "aaA"})
-	profile(t, e, admin, "every-supplier-role", auth.SupplierRoles()...)
-	assignProfile(t, e, admin, "every-supplier-role", map[string]any{"SupplierID": "aaS"})
-	buyerTok = e.Login(client, "aa-user", buyerPassword)
-	supplierTok = e.Login(client, "aas-user", buyerPassword)
-	if got := tokenRoles(t, buyerTok); len(got) != len(auth.BuyerRoles()) {
+	apptest.Profile(t, e, admin, "every-buyer-role", auth.BuyerRoles()...)
+	apptest.AssignProfile(t, e, admin, "every-buyer-role", map[string]any{"BuyerID": "aaA"})
+	apptest.Profile(t, e, admin, "every-supplier-role", auth.SupplierRoles()...)
+	apptest.AssignProfile(t, e, admin, "every-supplier-role", map[string]any{"SupplierID": "aaS"})
+	buyerTok = e.Login(client, "aa-user", apptest.BuyerPassword)
+	supplierTok = e.Login(client, "aas-user", apptest.BuyerPassword)
+	if got := apptest.TokenRoles(t, buyerTok); len(got) != len(auth.BuyerRoles()) {
 		t.Fatalf("buyer actor roles %v", got)
 	}
 	return e, admin, buyerTok, supplierTok
@@ -222,7 +222,7 @@ func snapshot(t *testing.T, e *apptest.Env, admin string) map[string]string {
 	}
 	out := map[string]string{}
 	for _, p := range paths {
-		r := must(t, e, "GET", p, admin, nil, 200)
+		r := apptest.Must(t, e, "GET", p, admin, nil, 200)
 		out[p] = r.Raw
 	}
 	return out
@@ -319,37 +319,37 @@ func TestCrossCompanyMatrix(t *testing.T) {
 func TestConfinedListsShowOwnCompany(t *testing.T) {
 	t.Parallel()
 	e, admin, buyerTok, supplierTok := confinementWorld(t)
-	priceSchedule(t, e, admin, "aaS-ps", map[string]any{"OwnerID": "aaS"}, 1, 3)
-	product(t, e, admin, "aaS-prod", "aaS-ps", map[string]any{"OwnerID": "aaS"})
+	apptest.PriceSchedule(t, e, admin, "aaS-ps", map[string]any{"OwnerID": "aaS"}, 1, 3)
+	apptest.Product(t, e, admin, "aaS-prod", "aaS-ps", map[string]any{"OwnerID": "aaS"})
 
-	r := must(t, e, "GET", "/v1/buyerusers", buyerTok, nil, 200)
-	if got := ids(r); len(got) != 1 || got[0] != "aa-user" || r.S("Meta.TotalCount") != "1" {
+	r := apptest.Must(t, e, "GET", "/v1/buyerusers", buyerTok, nil, 200)
+	if got := apptest.IDs(r); len(got) != 1 || got[0] != "aa-user" || r.S("Meta.TotalCount") != "1" {
 		t.Errorf("buyer users across buyers, as a buyer user: %v %s", got, r.Raw)
 	}
-	must(t, e, "GET", "/v1/buyers/aaA/users/aa-user", buyerTok, nil, 200)
-	if r := must(t, e, "GET", "/v1/shipments", buyerTok, nil, 200); r.S("Meta.TotalCount") != "0" {
+	apptest.Must(t, e, "GET", "/v1/buyers/aaA/users/aa-user", buyerTok, nil, 200)
+	if r := apptest.Must(t, e, "GET", "/v1/shipments", buyerTok, nil, 200); r.S("Meta.TotalCount") != "0" {
 		t.Errorf("shipments of other buyers: %s", r.Raw)
 	}
 	// B's order is shipped: B sees its shipments, A none.
-	r = must(t, e, "GET", "/v1/products", supplierTok, nil, 200)
-	if got := ids(r); len(got) != 1 || got[0] != "aaS-prod" || r.S("Meta.TotalCount") != "1" {
+	r = apptest.Must(t, e, "GET", "/v1/products", supplierTok, nil, 200)
+	if got := apptest.IDs(r); len(got) != 1 || got[0] != "aaS-prod" || r.S("Meta.TotalCount") != "1" {
 		t.Errorf("supplier's products: %v %s", got, r.Raw)
 	}
-	if r := must(t, e, "GET", "/v1/priceschedules", supplierTok, nil, 200); r.S("Meta.TotalCount") != "1" {
+	if r := apptest.Must(t, e, "GET", "/v1/priceschedules", supplierTok, nil, 200); r.S("Meta.TotalCount") != "1" {
 		t.Errorf("supplier's price schedules: %s", r.Raw)
 	}
 	// A supplier creates products it owns, and cannot give one away.
-	r = must(t, e, "POST", "/v1/products", supplierTok, map[string]any{"ID": "aaS-new", "Name": "New"}, 201)
+	r = apptest.Must(t, e, "POST", "/v1/products", supplierTok, map[string]any{"ID": "aaS-new", "Name": "New"}, 201)
 	if r.S("OwnerID") != "aaS" {
 		t.Errorf("a supplier's new product is its own: %s", r.Raw)
 	}
-	wantErr(t, e.Do("POST", "/v1/products", supplierTok, map[string]any{"ID": "gift", "Name": "Gift", "OwnerID": "zzS"}), 403, "Auth.UserNotAuthorizedToAdmin")
-	wantErr(t, e.Do("PATCH", "/v1/products/aaS-new", supplierTok, map[string]any{"OwnerID": "zzS"}), 403, "Auth.UserNotAuthorizedToAdmin")
+	apptest.WantErr(t, e.Do("POST", "/v1/products", supplierTok, map[string]any{"ID": "gift", "Name": "Gift", "OwnerID": "zzS"}), 403, "Auth.UserNotAuthorizedToAdmin")
+	apptest.WantErr(t, e.Do("PATCH", "/v1/products/aaS-new", supplierTok, map[string]any{"OwnerID": "zzS"}), 403, "Auth.UserNotAuthorizedToAdmin")
 	// A price schedule it may not see cannot price its product.
-	wantErr(t, e.Do("PATCH", "/v1/products/aaS-new", supplierTok, map[string]any{"DefaultPriceScheduleID": "zzS-ps"}), 404, "NotFound")
-	must(t, e, "PATCH", "/v1/products/aaS-new", supplierTok, map[string]any{"DefaultPriceScheduleID": "aaS-ps"}, 200)
+	apptest.WantErr(t, e.Do("PATCH", "/v1/products/aaS-new", supplierTok, map[string]any{"DefaultPriceScheduleID": "zzS-ps"}), 404, "NotFound")
+	apptest.Must(t, e, "PATCH", "/v1/products/aaS-new", supplierTok, map[string]any{"DefaultPriceScheduleID": "aaS-ps"}, 200)
 	// The marketplace owner still sees everything.
-	if r := must(t, e, "GET", "/v1/products", admin, nil, 200); r.S("Meta.TotalCount") != "4" {
+	if r := apptest.Must(t, e, "GET", "/v1/products", admin, nil, 200); r.S("Meta.TotalCount") != "4" {
 		t.Errorf("marketplace products: %s", r.Raw)
 	}
 }

@@ -17,7 +17,7 @@ func TestCreateAppliesDefaultsAndIgnoresReadOnly(t *testing.T) {
 	e := apptest.New(t)
 	admin := e.AdminToken()
 
-	r := must(t, e, "POST", "/v1/products", admin, `{"Name":"Plain","SpecCount":7,"VariantCount":3,"IsBundle":true}`, 201)
+	r := apptest.Must(t, e, "POST", "/v1/products", admin, `{"Name":"Plain","SpecCount":7,"VariantCount":3,"IsBundle":true}`, 201)
 	if r.S("ID") == "" {
 		t.Errorf("no generated ID: %s", r.Raw)
 	}
@@ -39,17 +39,17 @@ func TestCreateAppliesDefaultsAndIgnoresReadOnly(t *testing.T) {
 		t.Errorf("DateCreated %q is not a recent ISO 8601 UTC date", created)
 	}
 	// The generated ID reads back.
-	got := must(t, e, "GET", "/v1/products/"+r.S("ID"), admin, nil, 200)
+	got := apptest.Must(t, e, "GET", "/v1/products/"+r.S("ID"), admin, nil, 200)
 	if got.S("Name") != "Plain" || got.S("SpecCount") != "0" {
 		t.Errorf("read back: %s", got.Raw)
 	}
 	// Two generated IDs differ.
-	r2 := must(t, e, "POST", "/v1/products", admin, map[string]any{"Name": "Plain"}, 201)
+	r2 := apptest.Must(t, e, "POST", "/v1/products", admin, map[string]any{"Name": "Plain"}, 201)
 	if r2.S("ID") == r.S("ID") {
 		t.Errorf("generated IDs collide: %s", r.S("ID"))
 	}
 	// Dates sent with an offset come back in UTC.
-	ps := must(t, e, "POST", "/v1/priceschedules", admin, map[string]any{"ID": "sale", "Name": "Sale",
+	ps := apptest.Must(t, e, "POST", "/v1/priceschedules", admin, map[string]any{"ID": "sale", "Name": "Sale",
 		"SaleStart": "2030-01-01T10:00:00+02:00", "SaleEnd": "2030-01-02T00:00:00-05:00"}, 201)
 	if ps.S("SaleStart") != "2030-01-01T08:00:00Z" || ps.S("SaleEnd") != "2030-01-02T05:00:00Z" {
 		t.Errorf("dates not normalised to UTC: SaleStart=%s SaleEnd=%s", ps.S("SaleStart"), ps.S("SaleEnd"))
@@ -63,7 +63,7 @@ func TestCreateValidation(t *testing.T) {
 
 	t.Run("required field missing", func(t *testing.T) {
 		r := e.Do("POST", "/v1/products", admin, map[string]any{"ID": "noname"})
-		wantErr(t, r, 400, "ValidationFailure")
+		apptest.WantErr(t, r, 400, "ValidationFailure")
 		if !strings.Contains(r.Raw, "Name") {
 			t.Errorf("error does not name the missing field: %s", r.Raw)
 		}
@@ -71,7 +71,7 @@ func TestCreateValidation(t *testing.T) {
 	})
 	t.Run("maxLength exceeded", func(t *testing.T) {
 		r := e.Do("POST", "/v1/products", admin, map[string]any{"ID": "long", "Name": strings.Repeat("x", 101)})
-		wantErr(t, r, 400, "ValidationFailure")
+		apptest.WantErr(t, r, 400, "ValidationFailure")
 		if !strings.Contains(r.Raw, "Name") {
 			t.Errorf("error does not name the field: %s", r.Raw)
 		}
@@ -79,14 +79,14 @@ func TestCreateValidation(t *testing.T) {
 		e.Do("POST", "/v1/products", admin, map[string]any{"ID": "long", "Name": strings.Repeat("x", 100)}).Must(t, 201)
 	})
 	t.Run("malformed JSON", func(t *testing.T) {
-		wantErr(t, e.Do("POST", "/v1/products", admin, `{"Name": "x",`), 400, "Request.InvalidRequestBody")
-		wantErr(t, e.Do("POST", "/v1/products", admin, `not json`), 400, "Request.InvalidRequestBody")
+		apptest.WantErr(t, e.Do("POST", "/v1/products", admin, `{"Name": "x",`), 400, "Request.InvalidRequestBody")
+		apptest.WantErr(t, e.Do("POST", "/v1/products", admin, `not json`), 400, "Request.InvalidRequestBody")
 	})
 	t.Run("wrong types", func(t *testing.T) {
-		wantErr(t, e.Do("POST", "/v1/products", admin, `{"Name": 5}`), 400, "Request.InvalidRequestBody")
-		wantErr(t, e.Do("POST", "/v1/products", admin, `{"Name": "x", "Active": "yes"}`), 400, "Request.InvalidRequestBody")
-		wantErr(t, e.Do("POST", "/v1/products", admin, `{"Name": "x", "QuantityMultiplier": "two"}`), 400, "Request.InvalidRequestBody")
-		wantErr(t, e.Do("POST", "/v1/products", admin, `{"Name": "x", "Inventory": {"QuantityAvailable": "lots"}}`), 400, "Request.InvalidRequestBody")
+		apptest.WantErr(t, e.Do("POST", "/v1/products", admin, `{"Name": 5}`), 400, "Request.InvalidRequestBody")
+		apptest.WantErr(t, e.Do("POST", "/v1/products", admin, `{"Name": "x", "Active": "yes"}`), 400, "Request.InvalidRequestBody")
+		apptest.WantErr(t, e.Do("POST", "/v1/products", admin, `{"Name": "x", "QuantityMultiplier": "two"}`), 400, "Request.InvalidRequestBody")
+		apptest.WantErr(t, e.Do("POST", "/v1/products", admin, `{"Name": "x", "Inventory": {"QuantityAvailable": "lots"}}`), 400, "Request.InvalidRequestBody")
 	})
 	t.Run("invalid ID characters", func(t *testing.T) {
 		for _, id := range []string{"has space", "semi;colon", "dollar$", "dot.ted"} {
@@ -123,7 +123,7 @@ func TestPutCreatesThenReplaces(t *testing.T) {
 	}
 	created := r.S("DateCreated")
 
-	r = must(t, e, "PUT", "/v1/products/put1", admin, map[string]any{"Name": "Second"}, 200)
+	r = apptest.Must(t, e, "PUT", "/v1/products/put1", admin, map[string]any{"Name": "Second"}, 200)
 	if r.S("Name") != "Second" {
 		t.Errorf("Name not replaced: %s", r.Raw)
 	}
@@ -136,12 +136,12 @@ func TestPutCreatesThenReplaces(t *testing.T) {
 	if r.S("DateCreated") != created {
 		t.Errorf("read-only DateCreated changed on replace: %q → %q", created, r.S("DateCreated"))
 	}
-	got := must(t, e, "GET", "/v1/products/put1", admin, nil, 200)
+	got := apptest.Must(t, e, "GET", "/v1/products/put1", admin, nil, 200)
 	if got.S("Name") != "Second" || len(got.Get("xp").(map[string]any)) != 0 {
 		t.Errorf("read back after replace: %s", got.Raw)
 	}
 	// A required field is required on PUT too.
-	wantErr(t, e.Do("PUT", "/v1/products/put1", admin, map[string]any{"Description": "no name"}), 400, "ValidationFailure")
+	apptest.WantErr(t, e.Do("PUT", "/v1/products/put1", admin, map[string]any{"Description": "no name"}), 400, "ValidationFailure")
 }
 
 func TestPatchDeepMergesXp(t *testing.T) {
@@ -149,28 +149,28 @@ func TestPatchDeepMergesXp(t *testing.T) {
 	e := apptest.New(t)
 	admin := e.AdminToken()
 
-	must(t, e, "POST", "/v1/products", admin, map[string]any{"ID": "px", "Name": "Patch me", "Description": "keep", "xp": map[string]any{"a": map[string]any{"b": 1}, "top": "x"}}, 201)
-	r := must(t, e, "PATCH", "/v1/products/px", admin, `{"xp":{"a":{"c":2}}}`, 200)
+	apptest.Must(t, e, "POST", "/v1/products", admin, map[string]any{"ID": "px", "Name": "Patch me", "Description": "keep", "xp": map[string]any{"a": map[string]any{"b": 1}, "top": "x"}}, 201)
+	r := apptest.Must(t, e, "PATCH", "/v1/products/px", admin, `{"xp":{"a":{"c":2}}}`, 200)
 	if r.S("xp.a.b") != "1" || r.S("xp.a.c") != "2" || r.S("xp.top") != "x" {
 		t.Errorf("xp not deep-merged: %v", r.Get("xp"))
 	}
 	if r.S("Description") != "keep" || r.S("Name") != "Patch me" {
 		t.Errorf("PATCH touched unsent fields: %s", r.Raw)
 	}
-	got := must(t, e, "GET", "/v1/products/px", admin, nil, 200)
+	got := apptest.Must(t, e, "GET", "/v1/products/px", admin, nil, 200)
 	if got.S("xp.a.b") != "1" || got.S("xp.a.c") != "2" {
 		t.Errorf("merged xp not stored: %v", got.Get("xp"))
 	}
 	// Read-only fields are ignored on PATCH too.
-	if r := must(t, e, "PATCH", "/v1/products/px", admin, map[string]any{"SpecCount": 9, "DateCreated": "2000-01-01T00:00:00Z"}, 200); r.S("SpecCount") != "0" || r.S("DateCreated") != got.S("DateCreated") {
+	if r := apptest.Must(t, e, "PATCH", "/v1/products/px", admin, map[string]any{"SpecCount": 9, "DateCreated": "2000-01-01T00:00:00Z"}, 200); r.S("SpecCount") != "0" || r.S("DateCreated") != got.S("DateCreated") {
 		t.Errorf("PATCH wrote read-only fields: SpecCount=%s DateCreated=%s", r.S("SpecCount"), r.S("DateCreated"))
 	}
 	// A PATCH cannot clear a required field or send a wrong type.
-	wantErr(t, e.Do("PATCH", "/v1/products/px", admin, map[string]any{"Name": ""}), 400, "ValidationFailure")
-	wantErr(t, e.Do("PATCH", "/v1/products/px", admin, `{"Active":"no"}`), 400, "Request.InvalidRequestBody")
+	apptest.WantErr(t, e.Do("PATCH", "/v1/products/px", admin, map[string]any{"Name": ""}), 400, "ValidationFailure")
+	apptest.WantErr(t, e.Do("PATCH", "/v1/products/px", admin, `{"Active":"no"}`), 400, "Request.InvalidRequestBody")
 	// PATCH of a missing entity is a 404.
 	r = e.Do("PATCH", "/v1/products/ghost", admin, map[string]any{"Name": "x"})
-	wantErr(t, r, 404, "NotFound")
+	apptest.WantErr(t, r, 404, "NotFound")
 }
 
 func TestDeleteThenNotFound(t *testing.T) {
@@ -178,17 +178,17 @@ func TestDeleteThenNotFound(t *testing.T) {
 	e := apptest.New(t)
 	admin := e.AdminToken()
 
-	must(t, e, "POST", "/v1/products", admin, map[string]any{"ID": "gone", "Name": "Gone"}, 201)
-	r := must(t, e, "DELETE", "/v1/products/gone", admin, nil, 204)
+	apptest.Must(t, e, "POST", "/v1/products", admin, map[string]any{"ID": "gone", "Name": "Gone"}, 201)
+	r := apptest.Must(t, e, "DELETE", "/v1/products/gone", admin, nil, 204)
 	if r.Raw != "" {
 		t.Errorf("204 with a body: %q", r.Raw)
 	}
 	r = e.Do("GET", "/v1/products/gone", admin, nil)
-	wantErr(t, r, 404, "NotFound")
+	apptest.WantErr(t, r, 404, "NotFound")
 	if r.S("Errors.0.Data.ObjectType") != "Product" || r.S("Errors.0.Data.ObjectID") != "gone" {
 		t.Errorf("404 Data: %s", r.Raw)
 	}
-	wantErr(t, e.Do("DELETE", "/v1/products/gone", admin, nil), 404, "NotFound")
+	apptest.WantErr(t, e.Do("DELETE", "/v1/products/gone", admin, nil), 404, "NotFound")
 
 	// An unknown route is a 404 in the same error shape, without Data (its
 	// code is not "NotFound", which SDKs expect to carry Data.ObjectType).
@@ -221,11 +221,11 @@ func TestListMetaPagingSortSearchFilters(t *testing.T) {
 		{"p4", "Green Scarf", "silk blue dye", map[string]any{"price": 10, "a": map[string]any{"b": "one"}}},
 		{"p5", "Yellow Sock", "cotton", map[string]any{"price": 1}},
 	} {
-		must(t, e, "POST", "/v1/products", admin, map[string]any{"ID": x.id, "Name": x.name, "Description": x.desc, "xp": x.xp}, 201)
+		apptest.Must(t, e, "POST", "/v1/products", admin, map[string]any{"ID": x.id, "Name": x.name, "Description": x.desc, "xp": x.xp}, 201)
 	}
 	list := func(q string) apptest.Resp {
 		t.Helper()
-		return must(t, e, "GET", "/v1/products?"+q, admin, nil, 200)
+		return apptest.Must(t, e, "GET", "/v1/products?"+q, admin, nil, 200)
 	}
 
 	t.Run("meta shape", func(t *testing.T) {
@@ -240,50 +240,50 @@ func TestListMetaPagingSortSearchFilters(t *testing.T) {
 			r.S("Meta.ItemRange.0") != "1" || r.S("Meta.ItemRange.1") != "5" {
 			t.Errorf("Meta: %v", r.Body["Meta"])
 		}
-		if len(ids(r)) != 5 {
-			t.Errorf("Items: %v", ids(r))
+		if len(apptest.IDs(r)) != 5 {
+			t.Errorf("Items: %v", apptest.IDs(r))
 		}
 	})
 	t.Run("paging", func(t *testing.T) {
 		seen := []string{}
 		for page, want := range map[int][3]string{1: {"2", "1", "2"}, 2: {"2", "3", "4"}, 3: {"1", "5", "5"}} {
 			r := list(fmt.Sprintf("pageSize=2&page=%d", page))
-			if n := len(ids(r)); fmt.Sprint(n) != want[0] {
+			if n := len(apptest.IDs(r)); fmt.Sprint(n) != want[0] {
 				t.Errorf("page %d: %d items", page, n)
 			}
 			if r.S("Meta.TotalCount") != "5" || r.S("Meta.TotalPages") != "3" || r.S("Meta.PageSize") != "2" ||
 				r.S("Meta.ItemRange.0") != want[1] || r.S("Meta.ItemRange.1") != want[2] {
 				t.Errorf("page %d Meta: %v", page, r.Body["Meta"])
 			}
-			seen = append(seen, ids(r)...)
+			seen = append(seen, apptest.IDs(r)...)
 		}
 		slices.Sort(seen)
 		if !slices.Equal(seen, []string{"p1", "p2", "p3", "p4", "p5"}) {
 			t.Errorf("pages do not cover every item exactly once: %v", seen)
 		}
 		// A page past the end is empty, not an error.
-		if r := list("pageSize=2&page=9"); len(ids(r)) != 0 || r.S("Meta.TotalCount") != "5" {
+		if r := list("pageSize=2&page=9"); len(apptest.IDs(r)) != 0 || r.S("Meta.TotalCount") != "5" {
 			t.Errorf("page past the end: %s", r.Raw)
 		}
 	})
 	t.Run("sort", func(t *testing.T) {
-		if got := ids(list("sortBy=!Name")); !slices.Equal(got, []string{"p5", "p2", "p4", "p1", "p3"}) {
+		if got := apptest.IDs(list("sortBy=!Name")); !slices.Equal(got, []string{"p5", "p2", "p4", "p1", "p3"}) {
 			t.Errorf("sortBy=!Name: %v", got)
 		}
-		if got := ids(list("sortBy=Name")); !slices.Equal(got, []string{"p3", "p1", "p4", "p2", "p5"}) {
+		if got := apptest.IDs(list("sortBy=Name")); !slices.Equal(got, []string{"p3", "p1", "p4", "p2", "p5"}) {
 			t.Errorf("sortBy=Name: %v", got)
 		}
-		if got := ids(list("sortBy=xp.price")); !slices.Equal(got, []string{"p5", "p1", "p4", "p2", "p3"}) {
+		if got := apptest.IDs(list("sortBy=xp.price")); !slices.Equal(got, []string{"p5", "p1", "p4", "p2", "p3"}) {
 			t.Errorf("sortBy=xp.price: %v", got)
 		}
 	})
 	t.Run("search", func(t *testing.T) {
-		got := ids(list("search=blue"))
+		got := apptest.IDs(list("search=blue"))
 		slices.Sort(got)
 		if !slices.Equal(got, []string{"p1", "p3", "p4"}) { // p4 by its Description
 			t.Errorf("search=blue: %v", got)
 		}
-		got = ids(list("search=blue&searchOn=Name"))
+		got = apptest.IDs(list("search=blue&searchOn=Name"))
 		slices.Sort(got)
 		if !slices.Equal(got, []string{"p1", "p3"}) {
 			t.Errorf("search=blue&searchOn=Name: %v", got)
@@ -318,7 +318,7 @@ func TestListMetaPagingSortSearchFilters(t *testing.T) {
 				}
 				enc += k + "=" + strings.NewReplacer(" ", "%20", "|", "%7C", "<", "%3C", ">", "%3E", "!", "%21", "*", "%2A").Replace(v)
 			}
-			got := ids(list(enc))
+			got := apptest.IDs(list(enc))
 			slices.Sort(got)
 			if len(got) != len(want) || (len(want) > 0 && !slices.Equal(got, want)) {
 				t.Errorf("%s: got %v, want %v", q, got, want)
@@ -333,7 +333,7 @@ func TestListMetaPagingSortSearchFilters(t *testing.T) {
 			"sortBy=NoSuchField": "List.InvalidSortProperty",
 			"sortBy=Description": "List.InvalidSortProperty", // Description is not sortable
 		} {
-			wantErr(t, e.Do("GET", "/v1/products?"+q, admin, nil), 400, code)
+			apptest.WantErr(t, e.Do("GET", "/v1/products?"+q, admin, nil), 400, code)
 		}
 	})
 }

@@ -1,10 +1,12 @@
-package app_test
+package marketplace_test
 
 import (
 	"fmt"
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/ordercloud-serverless/occ/shared/apptest"
 )
 
 // Concurrent creates with an incrementor placeholder get distinct,
@@ -12,9 +14,9 @@ import (
 // out; setting LastNumber restarts the sequence from there.
 func TestIncrementorFillsIDsAtomically(t *testing.T) {
 	t.Parallel()
-	s := newShop(t)
-	e, admin := s.e, s.admin
-	must(t, e, "POST", "/v1/incrementors", admin, map[string]any{"ID": "prodInc", "Name": "Products", "LastNumber": 0, "LeftPaddingCount": 4}, 201)
+	s := apptest.NewShop(t)
+	e, admin := s.E, s.Admin
+	apptest.Must(t, e, "POST", "/v1/incrementors", admin, map[string]any{"ID": "prodInc", "Name": "Products", "LastNumber": 0, "LeftPaddingCount": 4}, 201)
 
 	const n = 16
 	got := make([]string, n)
@@ -37,30 +39,30 @@ func TestIncrementorFillsIDsAtomically(t *testing.T) {
 			t.Fatalf("IDs %v: position %d is %q, want %q", got, i, id, want)
 		}
 	}
-	must(t, e, "GET", "/v1/products/P-0016", admin, nil, 200)
-	if r := must(t, e, "GET", "/v1/incrementors/prodInc", admin, nil, 200); r.S("LastNumber") != "16" {
+	apptest.Must(t, e, "GET", "/v1/products/P-0016", admin, nil, 200)
+	if r := apptest.Must(t, e, "GET", "/v1/incrementors/prodInc", admin, nil, 200); r.S("LastNumber") != "16" {
 		t.Errorf("LastNumber = %s, want 16", r.S("LastNumber"))
 	}
 
 	// Patching LastNumber sets where the sequence continues; patching
 	// another field keeps the count.
-	must(t, e, "PATCH", "/v1/incrementors/prodInc", admin, map[string]any{"LastNumber": 100}, 200)
-	must(t, e, "PATCH", "/v1/incrementors/prodInc", admin, map[string]any{"Name": "Renamed"}, 200)
-	if r := must(t, e, "POST", "/v1/products", admin, map[string]any{"ID": "X{prodInc}", "Name": "After"}, 201); r.S("ID") != "X0101" {
+	apptest.Must(t, e, "PATCH", "/v1/incrementors/prodInc", admin, map[string]any{"LastNumber": 100}, 200)
+	apptest.Must(t, e, "PATCH", "/v1/incrementors/prodInc", admin, map[string]any{"Name": "Renamed"}, 200)
+	if r := apptest.Must(t, e, "POST", "/v1/products", admin, map[string]any{"ID": "X{prodInc}", "Name": "After"}, 201); r.S("ID") != "X0101" {
 		t.Errorf("after LastNumber 100 got %s, want X0101", r.S("ID"))
 	}
 
 	// Orders use the same placeholders ("SO-{orderIncrementor}").
-	must(t, e, "POST", "/v1/incrementors", admin, map[string]any{"ID": "orderIncrementor", "LastNumber": 41, "LeftPaddingCount": 0}, 201)
-	if r := must(t, e, "POST", outgoing, s.token, map[string]any{"ID": "SO-{orderIncrementor}"}, 201); r.S("ID") != "SO-42" {
+	apptest.Must(t, e, "POST", "/v1/incrementors", admin, map[string]any{"ID": "orderIncrementor", "LastNumber": 41, "LeftPaddingCount": 0}, 201)
+	if r := apptest.Must(t, e, "POST", apptest.Outgoing, s.Token, map[string]any{"ID": "SO-{orderIncrementor}"}, 201); r.S("ID") != "SO-42" {
 		t.Errorf("order ID %s, want SO-42", r.S("ID"))
 	}
 
 	// An unknown incrementor is a 404 naming it; a lone brace is invalid.
 	r := e.Do("POST", "/v1/products", admin, map[string]any{"ID": "P-{nope}", "Name": "x"})
-	wantErr(t, r, 404, "NotFound")
+	apptest.WantErr(t, r, 404, "NotFound")
 	if r.S("Errors.0.Data.ObjectID") != "nope" {
 		t.Errorf("404 data: %s", r.Raw)
 	}
-	wantErr(t, e.Do("POST", "/v1/products", admin, map[string]any{"ID": "P-{", "Name": "x"}), 400, "ValidationFailure")
+	apptest.WantErr(t, e.Do("POST", "/v1/products", admin, map[string]any{"ID": "P-{", "Name": "x"}), 400, "ValidationFailure")
 }

@@ -1,8 +1,7 @@
-package app_test
+package catalog_test
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/ordercloud-serverless/occ/shared/apptest"
@@ -15,7 +14,7 @@ import (
 // wantCount checks a count field of the entity at path.
 func wantCount(t *testing.T, e *apptest.Env, admin, path, field, want string) {
 	t.Helper()
-	if got := must(t, e, "GET", path, admin, nil, 200).S(field); got != want {
+	if got := apptest.Must(t, e, "GET", path, admin, nil, 200).S(field); got != want {
 		t.Errorf("%s %s = %s, want %s", path, field, got, want)
 	}
 }
@@ -24,8 +23,8 @@ func TestSpecCount(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	admin := e.AdminToken()
-	product(t, e, admin, "p1", "", nil)
-	product(t, e, admin, "p2", "", nil)
+	apptest.Product(t, e, admin, "p1", "", nil)
+	apptest.Product(t, e, admin, "p2", "", nil)
 	for _, s := range []string{"s1", "s2", "s3"} {
 		specWithOptions(t, e, admin, s, map[string]any{"AllowOpenText": true})
 	}
@@ -37,31 +36,31 @@ func TestSpecCount(t *testing.T) {
 	wantCount(t, e, admin, "/v1/products/p2", "SpecCount", "1")
 
 	// Saving an assignment again replaces it; it still counts once.
-	must(t, e, "POST", "/v1/specs/productassignments", admin, map[string]any{"SpecID": "s1", "ProductID": "p1", "DefaultValue": "x"}, 204)
+	apptest.Must(t, e, "POST", "/v1/specs/productassignments", admin, map[string]any{"SpecID": "s1", "ProductID": "p1", "DefaultValue": "x"}, 204)
 	wantCount(t, e, admin, "/v1/products/p1", "SpecCount", "3")
-	if r := must(t, e, "GET", "/v1/products?ID=p1", admin, nil, 200); r.S("Items.0.SpecCount") != "3" {
+	if r := apptest.Must(t, e, "GET", "/v1/products?ID=p1", admin, nil, 200); r.S("Items.0.SpecCount") != "3" {
 		t.Errorf("list: %s", r.Raw)
 	}
 
 	// Deleting one, twice: counted off once.
-	must(t, e, "DELETE", "/v1/specs/s2/productassignments/p1", admin, nil, 204)
-	must(t, e, "DELETE", "/v1/specs/s2/productassignments/p1", admin, nil, 204)
+	apptest.Must(t, e, "DELETE", "/v1/specs/s2/productassignments/p1", admin, nil, 204)
+	apptest.Must(t, e, "DELETE", "/v1/specs/s2/productassignments/p1", admin, nil, 204)
 	wantCount(t, e, admin, "/v1/products/p1", "SpecCount", "2")
 
 	// Deleting a spec removes its assignments, and every product's count falls.
-	must(t, e, "DELETE", "/v1/specs/s1", admin, nil, 204)
+	apptest.Must(t, e, "DELETE", "/v1/specs/s1", admin, nil, 204)
 	wantCount(t, e, admin, "/v1/products/p1", "SpecCount", "1")
 	wantCount(t, e, admin, "/v1/products/p2", "SpecCount", "0")
 
 	// The count survives writes of the product, which cannot set it.
-	must(t, e, "PATCH", "/v1/products/p1", admin, map[string]any{"Name": "Renamed", "SpecCount": 9}, 200)
-	must(t, e, "PUT", "/v1/products/p1", admin, map[string]any{"Name": "Again", "SpecCount": 9}, 200)
+	apptest.Must(t, e, "PATCH", "/v1/products/p1", admin, map[string]any{"Name": "Renamed", "SpecCount": 9}, 200)
+	apptest.Must(t, e, "PUT", "/v1/products/p1", admin, map[string]any{"Name": "Again", "SpecCount": 9}, 200)
 	wantCount(t, e, admin, "/v1/products/p1", "SpecCount", "1")
 
 	// Deleting the product takes its assignments (and count) with it; a
 	// product of the same ID starts at 0.
-	must(t, e, "DELETE", "/v1/products/p1", admin, nil, 204)
-	product(t, e, admin, "p1", "", nil)
+	apptest.Must(t, e, "DELETE", "/v1/products/p1", admin, nil, 204)
+	apptest.Product(t, e, admin, "p1", "", nil)
 	wantCount(t, e, admin, "/v1/products/p1", "SpecCount", "0")
 	specAssign(t, e, admin, "s3", "p1")
 	wantCount(t, e, admin, "/v1/products/p1", "SpecCount", "1")
@@ -73,35 +72,28 @@ func TestSpecCountConcurrent(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	admin := e.AdminToken()
-	product(t, e, admin, "p", "", nil)
+	apptest.Product(t, e, admin, "p", "", nil)
 	for i := range 10 {
 		specWithOptions(t, e, admin, fmt.Sprintf("s%d", i), map[string]any{"AllowOpenText": true})
 	}
-	parallel := func(req func(i int) apptest.Resp) {
-		var wg sync.WaitGroup
-		res := make([]apptest.Resp, 10)
-		for i := range 10 {
-			wg.Add(1)
-			go func() { defer wg.Done(); res[i] = req(i) }()
-		}
-		wg.Wait()
-		for i, r := range res {
+	all204 := func(req func(i int) apptest.Resp) {
+		for i, r := range apptest.Parallel(10, req) {
 			if r.Status != 204 {
 				t.Errorf("request %d: %d %s", i, r.Status, r.Raw)
 			}
 		}
 	}
-	parallel(func(i int) apptest.Resp {
+	all204(func(i int) apptest.Resp {
 		return e.Do("POST", "/v1/specs/productassignments", admin, map[string]any{"SpecID": fmt.Sprintf("s%d", i), "ProductID": "p"})
 	})
 	wantCount(t, e, admin, "/v1/products/p", "SpecCount", "10")
 	// The same assignment saved ten times at once counts once.
-	product(t, e, admin, "q", "", nil)
-	parallel(func(int) apptest.Resp {
+	apptest.Product(t, e, admin, "q", "", nil)
+	all204(func(int) apptest.Resp {
 		return e.Do("POST", "/v1/specs/productassignments", admin, map[string]any{"SpecID": "s0", "ProductID": "q"})
 	})
 	wantCount(t, e, admin, "/v1/products/q", "SpecCount", "1")
-	parallel(func(i int) apptest.Resp {
+	all204(func(i int) apptest.Resp {
 		return e.Do("DELETE", fmt.Sprintf("/v1/specs/s%d/productassignments/p", i), admin, nil)
 	})
 	wantCount(t, e, admin, "/v1/products/p", "SpecCount", "0")
@@ -111,25 +103,25 @@ func TestVariantCount(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	admin := e.AdminToken()
-	product(t, e, admin, "shirt", "", nil)
+	apptest.Product(t, e, admin, "shirt", "", nil)
 	specWithOptions(t, e, admin, "size", specVariantOpts, "S", "M", "L")
 	specWithOptions(t, e, admin, "color", specVariantOpts, "red", "blue")
 	specAssign(t, e, admin, "size", "shirt")
 	specAssign(t, e, admin, "color", "shirt")
-	if r := must(t, e, "POST", "/v1/products/shirt/variants/generate", admin, nil, 201); r.S("VariantCount") != "6" {
+	if r := apptest.Must(t, e, "POST", "/v1/products/shirt/variants/generate", admin, nil, 201); r.S("VariantCount") != "6" {
 		t.Errorf("generate: %s", r.Raw)
 	}
 	wantCount(t, e, admin, "/v1/products/shirt", "VariantCount", "6")
 	wantCount(t, e, admin, "/v1/products/shirt", "SpecCount", "2")
 
 	// Regeneration after an option went removes its variants.
-	must(t, e, "DELETE", "/v1/specs/size/options/L", admin, nil, 204)
-	must(t, e, "POST", "/v1/products/shirt/variants/generate", admin, nil, 201)
+	apptest.Must(t, e, "DELETE", "/v1/specs/size/options/L", admin, nil, 204)
+	apptest.Must(t, e, "POST", "/v1/products/shirt/variants/generate", admin, nil, 201)
 	wantCount(t, e, admin, "/v1/products/shirt", "VariantCount", "4")
-	if r := must(t, e, "GET", "/v1/products/shirt/variants", admin, nil, 200); r.S("Meta.TotalCount") != "4" {
+	if r := apptest.Must(t, e, "GET", "/v1/products/shirt/variants", admin, nil, 200); r.S("Meta.TotalCount") != "4" {
 		t.Errorf("variants: %s", r.Raw)
 	}
-	must(t, e, "PATCH", "/v1/products/shirt", admin, map[string]any{"Name": "Shirt"}, 200)
+	apptest.Must(t, e, "PATCH", "/v1/products/shirt", admin, map[string]any{"Name": "Shirt"}, 200)
 	wantCount(t, e, admin, "/v1/products/shirt", "VariantCount", "4")
 }
 
@@ -137,15 +129,15 @@ func TestApiClientAssignedCounts(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	admin := e.AdminToken()
-	client := buyerClient(t, e, admin, nil)
+	client := apptest.BuyerClient(t, e, admin, nil)
 	path := "/v1/apiclients/" + client
-	buyer(t, e, admin, "b1")
-	buyer(t, e, admin, "b2")
-	must(t, e, "POST", "/v1/suppliers", admin, map[string]any{"ID": "sup", "Name": "Supplier", "Active": true}, 201)
+	apptest.Buyer(t, e, admin, "b1")
+	apptest.Buyer(t, e, admin, "b2")
+	apptest.Must(t, e, "POST", "/v1/suppliers", admin, map[string]any{"ID": "sup", "Name": "Supplier", "Active": true}, 201)
 	assign := func(party map[string]any) {
 		t.Helper()
 		party["ApiClientID"] = client
-		must(t, e, "POST", "/v1/apiclients/assignments", admin, party, 204)
+		apptest.Must(t, e, "POST", "/v1/apiclients/assignments", admin, party, 204)
 	}
 	assign(map[string]any{"BuyerID": "b1"})
 	assign(map[string]any{"BuyerID": "b2"})
@@ -154,14 +146,14 @@ func TestApiClientAssignedCounts(t *testing.T) {
 	wantCount(t, e, admin, path, "AssignedBuyerCount", "2")
 	wantCount(t, e, admin, path, "AssignedSupplierCount", "1")
 
-	must(t, e, "DELETE", "/v1/buyers/b1/ApiClients/Assignments/"+client, admin, nil, 204)
+	apptest.Must(t, e, "DELETE", "/v1/buyers/b1/ApiClients/Assignments/"+client, admin, nil, 204)
 	wantCount(t, e, admin, path, "AssignedBuyerCount", "1")
 	// Deleting the buyer and the supplier removes their assignments.
-	must(t, e, "DELETE", "/v1/buyers/b2", admin, nil, 204)
-	must(t, e, "DELETE", "/v1/suppliers/sup", admin, nil, 204)
+	apptest.Must(t, e, "DELETE", "/v1/buyers/b2", admin, nil, 204)
+	apptest.Must(t, e, "DELETE", "/v1/suppliers/sup", admin, nil, 204)
 	wantCount(t, e, admin, path, "AssignedBuyerCount", "0")
 	wantCount(t, e, admin, path, "AssignedSupplierCount", "0")
-	if r := must(t, e, "GET", "/v1/apiclients/assignments?apiClientID="+client, admin, nil, 200); r.S("Meta.TotalCount") != "0" {
+	if r := apptest.Must(t, e, "GET", "/v1/apiclients/assignments?apiClientID="+client, admin, nil, 200); r.S("Meta.TotalCount") != "0" {
 		t.Errorf("assignments left: %s", r.Raw)
 	}
 }
@@ -170,7 +162,7 @@ func TestCategoryAndCatalogCounts(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	admin := e.AdminToken()
-	must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": "cat", "Name": "Catalog"}, 201)
+	apptest.Must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": "cat", "Name": "Catalog"}, 201)
 	base := "/v1/catalogs/cat/categories"
 	category := func(id, parent string) {
 		t.Helper()
@@ -178,41 +170,41 @@ func TestCategoryAndCatalogCounts(t *testing.T) {
 		if parent != "" {
 			body["ParentID"] = parent
 		}
-		must(t, e, "POST", base, admin, body, 201)
+		apptest.Must(t, e, "POST", base, admin, body, 201)
 	}
 	category("a", "")
 	category("b", "")
 	category("a1", "a")
 	category("a2", "a")
-	wantErr(t, e.Do("POST", base, admin, map[string]any{"ID": "a1", "Name": "again", "ParentID": "a"}), 409, "IdExists")
-	wantErr(t, e.Do("POST", base, admin, map[string]any{"ID": "x", "Name": "x", "ParentID": "nope"}), 404, "NotFound")
+	apptest.WantErr(t, e.Do("POST", base, admin, map[string]any{"ID": "a1", "Name": "again", "ParentID": "a"}), 409, "IdExists")
+	apptest.WantErr(t, e.Do("POST", base, admin, map[string]any{"ID": "x", "Name": "x", "ParentID": "nope"}), 404, "NotFound")
 	wantCount(t, e, admin, "/v1/catalogs/cat", "CategoryCount", "4")
 	wantCount(t, e, admin, base+"/a", "ChildCount", "2")
-	if r := must(t, e, "GET", "/v1/catalogs?ID=cat", admin, nil, 200); r.S("Items.0.CategoryCount") != "4" {
+	if r := apptest.Must(t, e, "GET", "/v1/catalogs?ID=cat", admin, nil, 200); r.S("Items.0.CategoryCount") != "4" {
 		t.Errorf("catalog list: %s", r.Raw)
 	}
 
 	// Moving a category moves its count: PATCH to b, PUT back to the top.
-	must(t, e, "PATCH", base+"/a2", admin, map[string]any{"ParentID": "b"}, 200)
+	apptest.Must(t, e, "PATCH", base+"/a2", admin, map[string]any{"ParentID": "b"}, 200)
 	wantCount(t, e, admin, base+"/a", "ChildCount", "1")
 	wantCount(t, e, admin, base+"/b", "ChildCount", "1")
-	if r := must(t, e, "GET", base+"?depth=all&sortBy=ID", admin, nil, 200); r.S("Items.0.ID") != "a" || r.S("Items.0.ChildCount") != "1" ||
+	if r := apptest.Must(t, e, "GET", base+"?depth=all&sortBy=ID", admin, nil, 200); r.S("Items.0.ID") != "a" || r.S("Items.0.ChildCount") != "1" ||
 		r.S("Items.3.ID") != "b" || r.S("Items.3.ChildCount") != "1" {
 		t.Errorf("category list: %s", r.Raw)
 	}
-	must(t, e, "PUT", base+"/a2", admin, map[string]any{"Name": "top"}, 200)
+	apptest.Must(t, e, "PUT", base+"/a2", admin, map[string]any{"Name": "top"}, 200)
 	wantCount(t, e, admin, base+"/b", "ChildCount", "0")
 	// A PUT that creates counts like a POST.
-	must(t, e, "PUT", base+"/b1", admin, map[string]any{"Name": "b1", "ParentID": "b"}, 200)
+	apptest.Must(t, e, "PUT", base+"/b1", admin, map[string]any{"Name": "b1", "ParentID": "b"}, 200)
 	wantCount(t, e, admin, base+"/b", "ChildCount", "1")
 	wantCount(t, e, admin, "/v1/catalogs/cat", "CategoryCount", "5")
 
-	must(t, e, "DELETE", base+"/a1", admin, nil, 204)
+	apptest.Must(t, e, "DELETE", base+"/a1", admin, nil, 204)
 	wantCount(t, e, admin, base+"/a", "ChildCount", "0")
 	wantCount(t, e, admin, "/v1/catalogs/cat", "CategoryCount", "4")
 	// A child outliving its parent can still be deleted.
-	must(t, e, "DELETE", base+"/b", admin, nil, 204)
-	must(t, e, "DELETE", base+"/b1", admin, nil, 204)
+	apptest.Must(t, e, "DELETE", base+"/b", admin, nil, 204)
+	apptest.Must(t, e, "DELETE", base+"/b1", admin, nil, 204)
 	wantCount(t, e, admin, "/v1/catalogs/cat", "CategoryCount", "2")
 }
 
@@ -222,17 +214,17 @@ func TestSpecOptionCount(t *testing.T) {
 	admin := e.AdminToken()
 	specWithOptions(t, e, admin, "size", nil, "S", "M", "L")
 	wantCount(t, e, admin, "/v1/specs/size", "OptionCount", "3")
-	must(t, e, "PUT", "/v1/specs/size/options/M", admin, map[string]any{"Value": "Medium"}, 200)
-	wantErr(t, e.Do("POST", "/v1/specs/size/options", admin, map[string]any{"ID": "S", "Value": "again"}), 409, "IdExists")
+	apptest.Must(t, e, "PUT", "/v1/specs/size/options/M", admin, map[string]any{"Value": "Medium"}, 200)
+	apptest.WantErr(t, e.Do("POST", "/v1/specs/size/options", admin, map[string]any{"ID": "S", "Value": "again"}), 409, "IdExists")
 	wantCount(t, e, admin, "/v1/specs/size", "OptionCount", "3")
 
-	must(t, e, "DELETE", "/v1/specs/size/options/S", admin, nil, 204)
+	apptest.Must(t, e, "DELETE", "/v1/specs/size/options/S", admin, nil, 204)
 	wantCount(t, e, admin, "/v1/specs/size", "OptionCount", "2")
 	// Deleting the default option rewrites the spec in the same
 	// transaction; the count follows.
-	must(t, e, "PATCH", "/v1/specs/size", admin, map[string]any{"DefaultOptionID": "L"}, 200)
-	must(t, e, "DELETE", "/v1/specs/size/options/L", admin, nil, 204)
-	r := must(t, e, "GET", "/v1/specs/size", admin, nil, 200)
+	apptest.Must(t, e, "PATCH", "/v1/specs/size", admin, map[string]any{"DefaultOptionID": "L"}, 200)
+	apptest.Must(t, e, "DELETE", "/v1/specs/size/options/L", admin, nil, 204)
+	r := apptest.Must(t, e, "GET", "/v1/specs/size", admin, nil, 200)
 	if r.S("OptionCount") != "1" || r.S("DefaultOptionID") != "" || r.S("Options.0.ID") != "M" {
 		t.Errorf("spec after deleting its default option: %s", r.Raw)
 	}
@@ -241,19 +233,19 @@ func TestSpecOptionCount(t *testing.T) {
 // Buyers see the counts the product keeps.
 func TestBuyerProductCounts(t *testing.T) {
 	t.Parallel()
-	s := newShop(t)
-	e, admin := s.e, s.admin
-	priceSchedule(t, e, admin, "list", nil, 1, 10)
-	product(t, e, admin, "p", "list", nil)
-	inCatalog(t, e, admin, "b1", "p")
+	s := apptest.NewShop(t)
+	e, admin := s.E, s.Admin
+	apptest.PriceSchedule(t, e, admin, "list", nil, 1, 10)
+	apptest.Product(t, e, admin, "p", "list", nil)
+	apptest.InCatalog(t, e, admin, "b1", "p")
 	specWithOptions(t, e, admin, "size", specVariantOpts, "S", "M")
 	specAssign(t, e, admin, "size", "p")
-	must(t, e, "POST", "/v1/products/p/variants/generate", admin, nil, 201)
-	r := must(t, e, "GET", "/v1/me/products/p", s.token, nil, 200)
+	apptest.Must(t, e, "POST", "/v1/products/p/variants/generate", admin, nil, 201)
+	r := apptest.Must(t, e, "GET", "/v1/me/products/p", s.Token, nil, 200)
 	if r.S("SpecCount") != "1" || r.S("VariantCount") != "2" {
 		t.Errorf("buyer product: %s", r.Raw)
 	}
-	if r := must(t, e, "GET", "/v1/me/products", s.token, nil, 200); r.S("Items.0.SpecCount") != "1" {
+	if r := apptest.Must(t, e, "GET", "/v1/me/products", s.Token, nil, 200); r.S("Items.0.SpecCount") != "1" {
 		t.Errorf("buyer product list: %s", r.Raw)
 	}
 }

@@ -1,4 +1,4 @@
-package app_test
+package buyers_test
 
 import (
 	"testing"
@@ -10,20 +10,20 @@ import (
 // through buyer-addressed routes.
 func TestBuyerUserConfinedToOwnCompany(t *testing.T) {
 	t.Parallel()
-	s := newShop(t)
-	e, admin := s.e, s.admin
-	buyer(t, e, admin, "b2")
-	buyerUser(t, e, admin, "b2", "other", "other-user")
-	profile(t, e, admin, "user-admin", "BuyerUserAdmin", "Shopper")
-	assignProfile(t, e, admin, "user-admin", map[string]any{"BuyerID": "b1"})
-	tok := s.login("shopper-one", "BuyerUserAdmin")
-	must(t, e, "GET", "/v1/buyers/b1/users/u1", tok, nil, 200)
+	s := apptest.NewShop(t)
+	e, admin := s.E, s.Admin
+	apptest.Buyer(t, e, admin, "b2")
+	apptest.BuyerUser(t, e, admin, "b2", "other", "other-user")
+	apptest.Profile(t, e, admin, "user-admin", "BuyerUserAdmin", "Shopper")
+	apptest.AssignProfile(t, e, admin, "user-admin", map[string]any{"BuyerID": "b1"})
+	tok := s.Login("shopper-one", "BuyerUserAdmin")
+	apptest.Must(t, e, "GET", "/v1/buyers/b1/users/u1", tok, nil, 200)
 	r := e.Do("GET", "/v1/buyers/b2/users/other", tok, nil)
-	wantErr(t, r, 404, "NotFound")
+	apptest.WantErr(t, r, 404, "NotFound")
 	if r.S("Errors.0.Data.ObjectType") != "Buyer" {
 		t.Errorf("404 should name the buyer: %s", r.Raw)
 	}
-	wantErr(t, e.Do("PATCH", "/v1/buyers/b2/users/other", tok, map[string]any{"FirstName": "X"}), 404, "NotFound")
+	apptest.WantErr(t, e.Do("PATCH", "/v1/buyers/b2/users/other", tok, map[string]any{"FirstName": "X"}), 404, "NotFound")
 }
 
 // Assignments living under a parent answer 404 when the parent is missing.
@@ -34,27 +34,27 @@ func TestAssignmentParentsMustExist(t *testing.T) {
 	for _, path := range []string{"/v1/buyers/nope/usergroups/assignments", "/v1/products/nope/inventoryrecords/assignments",
 		"/v1/catalogs/nope/categories/assignments", "/v1/catalogs/nope/categories/productassignments"} {
 		r := e.Do("GET", path, admin, nil)
-		wantErr(t, r, 404, "NotFound")
+		apptest.WantErr(t, r, 404, "NotFound")
 		if r.S("Errors.0.Data.ObjectID") != "nope" {
 			t.Errorf("%s: %s", path, r.Raw)
 		}
 	}
-	wantErr(t, e.Do("POST", "/v1/buyers/nope/usergroups/assignments", admin, map[string]any{"UserGroupID": "g", "UserID": "u"}), 404, "NotFound")
-	wantErr(t, e.Do("DELETE", "/v1/buyers/nope/usergroups/g/assignments/u", admin, nil), 404, "NotFound")
+	apptest.WantErr(t, e.Do("POST", "/v1/buyers/nope/usergroups/assignments", admin, map[string]any{"UserGroupID": "g", "UserID": "u"}), 404, "NotFound")
+	apptest.WantErr(t, e.Do("DELETE", "/v1/buyers/nope/usergroups/g/assignments/u", admin, nil), 404, "NotFound")
 }
 
 // A user group assignment needs the group and the user to exist in the buyer.
 func TestUserGroupAssignmentRefsExist(t *testing.T) {
 	t.Parallel()
-	s := newShop(t)
-	e, admin := s.e, s.admin
-	must(t, e, "POST", "/v1/buyers/b1/usergroups", admin, map[string]any{"ID": "g", "Name": "G"}, 201)
+	s := apptest.NewShop(t)
+	e, admin := s.E, s.Admin
+	apptest.Must(t, e, "POST", "/v1/buyers/b1/usergroups", admin, map[string]any{"ID": "g", "Name": "G"}, 201)
 	for _, body := range []map[string]any{{"UserGroupID": "nope", "UserID": "u1"}, {"UserGroupID": "g", "UserID": "nope"}} {
 		r := e.Do("POST", "/v1/buyers/b1/usergroups/assignments", admin, body)
-		wantErr(t, r, 404, "NotFound")
+		apptest.WantErr(t, r, 404, "NotFound")
 		if r.S("Errors.0.Data.ObjectID") != "nope" {
 			t.Errorf("404 data: %s", r.Raw)
 		}
 	}
-	must(t, e, "POST", "/v1/buyers/b1/usergroups/assignments", admin, map[string]any{"UserGroupID": "g", "UserID": "u1"}, 204)
+	apptest.Must(t, e, "POST", "/v1/buyers/b1/usergroups/assignments", admin, map[string]any{"UserGroupID": "g", "UserID": "u1"}, 204)
 }
