@@ -119,7 +119,7 @@ func (a *Access) impersonationToken(c *resource.Ctx) (any, error) {
 		return nil, api.E(http.StatusBadRequest, "Impersonation.BuyerNotAssigned", nil)
 	}
 	if user["Active"] != true {
-		return nil, api.E(http.StatusBadRequest, "Auth.UserNotActive", nil)
+		return nil, api.E(http.StatusBadRequest, errUserNotActive, nil)
 	}
 	rs, err := a.impersonationRoles(c, api.Str(req, "ClientID"), target)
 	if err != nil {

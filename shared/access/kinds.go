@@ -1,8 +1,6 @@
 package access
 
 import (
-	"net/http"
-
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/auth"
 	"github.com/ordercloud-serverless/occ/shared/resource"
@@ -117,7 +115,7 @@ func tokenCompany(c *resource.Ctx, ref UserRef) string {
 // shoppers).
 func RequireBuyer(c *resource.Ctx) error {
 	if c.P.UserType != auth.Buyer {
-		return api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil).WithMessage("This endpoint is for buyer users.")
+		return api.NotForUserType("This endpoint is for buyer users.")
 	}
 	return nil
 }

@@ -37,6 +37,19 @@ type oauthError struct {
 
 func (e *oauthError) Error() string { return e.err.Error() }
 
+// errBadCredentials is the grant's answer to an unknown user or a wrong
+// password (the same, so it tells nothing).
+func errBadCredentials() *oauthError {
+	return tokenErr("invalid_grant", "Auth.InvalidUsernameOrPassword", nil)
+}
+
+// Codes the grants and impersonation share.
+const (
+	errUserNotActive   = "Auth.UserNotActive"
+	errInvalidClientID = "ApiClient.InvalidClientID"
+	errOAuth           = "Auth.OauthError"
+)
+
 func tokenErr(oauthCode, code string, data any) *oauthError {
 	return &oauthError{status: http.StatusBadRequest, oauthCode: oauthCode, err: api.E(http.StatusBadRequest, code, data)}
 }
@@ -99,7 +112,7 @@ func (a *Access) grant(c *resource.Ctx, form map[string][]string) (*tokenRespons
 	clientID := get("client_id")
 	client, err := c.Reg.Load(c, a.ApiClients, nil, clientID)
 	if err != nil {
-		return nil, tokenErr("invalid_client", "ApiClient.InvalidClientID", nil)
+		return nil, tokenErr("invalid_client", errInvalidClientID, nil)
 	}
 	if active, _ := client.Doc["Active"].(bool); !active {
 		return nil, tokenErr("invalid_client", "Auth.ClientNotActive", nil)
@@ -111,7 +124,7 @@ func (a *Access) grant(c *resource.Ctx, form map[string][]string) (*tokenRespons
 		return nil, err
 	}
 	if secretRequired && !secretOK {
-		return nil, tokenErr("invalid_client", "Auth.OauthError", nil).withMessage("The client secret is missing or invalid.")
+		return nil, tokenErr("invalid_client", errOAuth, nil).withMessage("The client secret is missing or invalid.")
 	}
 	scope := strings.Fields(get("scope"))
 	var ref UserRef
@@ -133,7 +146,7 @@ func (a *Access) grant(c *resource.Ctx, form map[string][]string) (*tokenRespons
 			if err := a.loginFailed(c, r); err != nil {
 				return nil, err
 			}
-			return nil, tokenErr("invalid_grant", "Auth.InvalidUsernameOrPassword", nil)
+			return nil, errBadCredentials()
 		}
 		if err := a.loginSucceeded(c, r, u); err != nil {
 			return nil, err
@@ -141,11 +154,11 @@ func (a *Access) grant(c *resource.Ctx, form map[string][]string) (*tokenRespons
 		ref, user = r, u
 	case "client_credentials":
 		if !secretRequired {
-			return nil, tokenErr("unauthorized_client", "Auth.OauthError", nil).withMessage("This API client has no client secret, so it cannot use the client_credentials grant.")
+			return nil, tokenErr("unauthorized_client", errOAuth, nil).withMessage("This API client has no client secret, so it cannot use the client_credentials grant.")
 		}
 		name := api.Str(client.Doc, "DefaultContextUserName")
 		if name == "" {
-			return nil, tokenErr("unauthorized_client", "Auth.OauthError", nil).withMessage("This API client has no DefaultContextUserName.")
+			return nil, tokenErr("unauthorized_client", errOAuth, nil).withMessage("This API client has no DefaultContextUserName.")
 		}
 		u, r, err := a.findUser(c, name)
 		if err != nil {
@@ -153,7 +166,7 @@ func (a *Access) grant(c *resource.Ctx, form map[string][]string) (*tokenRespons
 		}
 		ref, user = r, u
 	case "refresh_token":
-		invalid := tokenErr("invalid_grant", "Auth.OauthError", nil).withMessage("The refresh token is invalid or expired.")
+		invalid := tokenErr("invalid_grant", errOAuth, nil).withMessage("The refresh token is invalid or expired.")
 		rec, err := loadRefresh(c, get("refresh_token"))
 		if err != nil || rec.ClientID != clientID || time.Now().After(rec.Expires) {
 			return nil, invalid
@@ -175,7 +188,7 @@ func (a *Access) grant(c *resource.Ctx, form map[string][]string) (*tokenRespons
 			scope = rec.Scope
 		}
 	default:
-		return nil, tokenErr("unsupported_grant_type", "Auth.OauthError", nil).withMessage("grant_type must be password, client_credentials or refresh_token.")
+		return nil, tokenErr("unsupported_grant_type", errOAuth, nil).withMessage("grant_type must be password, client_credentials or refresh_token.")
 	}
 	return a.issue(c, client.Doc, ref, user, scope)
 }
@@ -188,7 +201,7 @@ func (a *Access) findUser(c *resource.Ctx, username string) (api.Doc, UserRef, e
 	var ref UserRef
 	it, err := c.Deps.Store.Get(c, usernameKey(username))
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, ref, tokenErr("invalid_grant", "Auth.InvalidUsernameOrPassword", nil)
+		return nil, ref, errBadCredentials()
 	}
 	if err != nil {
 		return nil, ref, err
@@ -205,10 +218,10 @@ func (a *Access) findUser(c *resource.Ctx, username string) (api.Doc, UserRef, e
 func (a *Access) activeUser(c *resource.Ctx, ref UserRef) (api.Doc, error) {
 	u, err := a.LoadUser(c, ref)
 	if err != nil {
-		return nil, tokenErr("invalid_grant", "Auth.InvalidUsernameOrPassword", nil)
+		return nil, errBadCredentials()
 	}
 	if active, _ := u["Active"].(bool); !active {
-		return nil, tokenErr("invalid_grant", "Auth.UserNotActive", nil)
+		return nil, tokenErr("invalid_grant", errUserNotActive, nil)
 	}
 	if k := a.kinds[ref.Kind]; k != nil && k.Companies != nil {
 		b, err := c.Reg.Load(c, k.Companies, nil, ref.Company)
@@ -244,7 +257,7 @@ func (a *Access) issue(c *resource.Ctx, client api.Doc, ref UserRef, u api.Doc, 
 		return nil, err
 	}
 	if !ok {
-		return nil, tokenErr("invalid_grant", "ApiClient.InvalidClientID", nil).withMessage("This API client is not available to this user.")
+		return nil, tokenErr("invalid_grant", errInvalidClientID, nil).withMessage("This API client is not available to this user.")
 	}
 	if u == nil {
 		if u, err = a.LoadUser(c, ref); err != nil {

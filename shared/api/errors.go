@@ -82,6 +82,17 @@ func Unauthorized(msg string) *Error {
 	return &Error{Status: http.StatusUnauthorized, Code: "InvalidToken", Message: msg}
 }
 
+// NotForUserType is the 403 for what a kind of user may never do,
+// whatever its roles (Auth.UserNotAuthorizedToAdmin); why, when given,
+// replaces the contract's message.
+func NotForUserType(why string) *Error {
+	e := E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil)
+	if why != "" {
+		e.Message = why
+	}
+	return e
+}
+
 // InsufficientRoles is the 403 naming the roles that would allow the call.
 func InsufficientRoles(allowed []string) *Error {
 	return E(http.StatusForbidden, "Auth.InsufficientRoles", map[string]any{"SufficientRoles": allowed})

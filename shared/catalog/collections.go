@@ -61,6 +61,12 @@ func (cat *Catalog) declareCollections(r *resource.Registry) {
 // memberships are items of ProductCollectionMember#<buyer> keyed
 // <collection>|<user>, so one query finds every collection shared with a user.
 
+// Refusals of collection changes.
+var (
+	errCollectionReadOnly = api.E(http.StatusForbidden, "ProductCollection.CannotModify", nil)
+	errInvitationAccepted = api.E(http.StatusBadRequest, "ProductCollection.AlreadyAcceptedInvitation", nil)
+)
+
 // collectionEntryLimit is the most products one collection may hold.
 const collectionEntryLimit = 500
 
@@ -163,7 +169,7 @@ func (cat *Catalog) loadMyCollection(c *resource.Ctx, need collectionLevel) (*my
 		return nil, api.NotFound("ProductCollection", id)
 	}
 	if mc.level < need {
-		return nil, api.E(http.StatusForbidden, "ProductCollection.CannotModify", nil)
+		return nil, errCollectionReadOnly
 	}
 	return mc, nil
 }
@@ -232,7 +238,7 @@ func (cat *Catalog) meSaveCollection(c *resource.Ctx) (any, error) {
 	if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
 		if _, taken := c.Reg.Load(c, cat.ProductCollections, []string{c.P.CompanyID}, api.Str(doc, "ID")); taken == nil {
 			// Someone else's collection, which the caller cannot see.
-			return nil, api.E(http.StatusForbidden, "ProductCollection.CannotModify", nil)
+			return nil, errCollectionReadOnly
 		}
 		doc["_owner"] = c.P.UserID
 		return c.Reg.Insert(c, cat.ProductCollections, []string{c.P.CompanyID}, doc)
@@ -624,7 +630,7 @@ func (cat *Catalog) meAcceptCollectionInvitation(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	if _, member := members[collID]; member || inv.Doc["Accepted"] == true {
-		return nil, api.E(http.StatusBadRequest, "ProductCollection.AlreadyAcceptedInvitation", nil)
+		return nil, errInvitationAccepted
 	}
 	if t := api.Time(inv.Doc["ExpirationDate"]); t != nil && time.Now().After(*t) {
 		return nil, api.E(http.StatusBadRequest, "GroupOrderInvitation.InvitationExpired", nil)
@@ -635,10 +641,9 @@ func (cat *Catalog) meAcceptCollectionInvitation(c *resource.Ctx) (any, error) {
 	m := collectionMember{ProductCollectionID: collID, UserID: user, InvitationID: api.Str(doc, "ID"), Admin: doc["Admin"] == true}
 	// Accepted concurrently, by this user or another: the invitation's
 	// version moved, or the membership exists.
-	taken := api.E(http.StatusBadRequest, "ProductCollection.AlreadyAcceptedInvitation", nil)
 	tx := &resource.Tx{}
-	tx.PutOr(res.Item([]string{buyer, collID}, doc, inv.Item.Version), store.IfVersion, taken)
-	tx.PutOr(collectionMemberItem(buyer, m), store.IfAbsent, taken)
+	tx.PutOr(res.Item([]string{buyer, collID}, doc, inv.Item.Version), store.IfVersion, errInvitationAccepted)
+	tx.PutOr(collectionMemberItem(buyer, m), store.IfAbsent, errInvitationAccepted)
 	if err := tx.Commit(c); err != nil {
 		return nil, err
 	}

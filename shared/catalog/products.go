@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/commerce"
 	"github.com/ordercloud-serverless/occ/shared/resource"
 )
 
@@ -59,7 +60,7 @@ func (cat *Catalog) prepareProductAssignment(c *resource.Ctx, doc api.Doc) error
 			return err
 		}
 		if arr, _ := e.Doc["PriceBreaks"].([]any); len(arr) == 0 {
-			return api.E(http.StatusBadRequest, "PriceSchedule.NoPriceBreaks", nil)
+			return commerce.ErrNoPriceBreaks
 		}
 	}
 	return nil

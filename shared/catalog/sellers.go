@@ -85,8 +85,7 @@ func (cat *Catalog) saveProductSupplier(c *resource.Ctx) (any, error) {
 		return nil, err
 	}
 	if c.P.UserType == auth.Supplier && p.Doc["AllSuppliersCanSell"] != true && api.Str(p.Doc, "OwnerID") != sid {
-		return nil, api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil).
-			WithMessage("This product does not let every supplier sell it; the marketplace owner must opt the supplier in.")
+		return nil, api.NotForUserType("This product does not let every supplier sell it; the marketplace owner must opt the supplier in.")
 	}
 	rel := api.Doc{"ProductID": pid, "SupplierID": sid}
 	if ps := c.Query("defaultPriceScheduleID"); ps != "" {

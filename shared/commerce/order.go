@@ -18,6 +18,8 @@ var (
 	ErrCannotCancel     = Refusal("Order.CannotCancelInCurrentStatus")
 	ErrCannotComplete   = Refusal("Order.CannotCompleteBadStatus")
 	ErrQuantityExceeded = Refusal("ShipmentItem.QuantityExceeded")
+	// ErrInsufficientStock refuses an order for more than a product has.
+	ErrInsufficientStock = Refusal("Inventory.Insufficient")
 )
 
 // Submit checks that an order may be submitted and returns its new status.

@@ -168,7 +168,7 @@ func (s *Service) priceLine(c *resource.Ctx, order api.Doc, line api.Doc, others
 			}
 		}
 		if avail := api.Int(inv["QuantityAvailable"]); want > avail {
-			return api.E(http.StatusBadRequest, "Inventory.Insufficient", map[string]any{"ProductID": pid, "QuantityAvailable": avail, "QuantityRequested": want})
+			return api.Refused(commerce.ErrInsufficientStock, map[string]any{"ProductID": pid, "QuantityAvailable": avail, "QuantityRequested": want})
 		}
 	}
 	l := commerce.Line{Quantity: qty, UnitPrice: unit, PromotionDiscount: api.Dec(line["PromotionDiscount"])}

@@ -122,7 +122,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, dir Direction, 
 		}
 		ref.Company, ref.UserID = api.Str(doc, "FromCompanyID"), api.Str(doc, "FromUserID")
 	default:
-		return nil, api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil).WithMessage("This user cannot create orders in this direction.")
+		return nil, api.NotForUserType("This user cannot create orders in this direction.")
 	}
 	user, err := s.access.LoadUser(c, ref)
 	if err != nil {
@@ -196,7 +196,7 @@ func (s *Service) Delete(ctx context.Context, p *auth.Principal, dir Direction, 
 		return err
 	}
 	if api.Str(e.Doc, "Status") != commerce.Unsubmitted && p.UserType == auth.Buyer {
-		return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage("Only unsubmitted orders can be deleted.")
+		return api.E(http.StatusBadRequest, commerce.ErrCannotSubmit.ErrorCode(), nil).WithMessage("Only unsubmitted orders can be deleted.")
 	}
 	tx := &resource.Tx{}
 	tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
@@ -248,5 +248,5 @@ func applyTotals(order api.Doc, lines []api.Doc) {
 
 // errNotEditable refuses a change a submitted order no longer takes.
 func errNotEditable(what string) error {
-	return api.E(http.StatusBadRequest, "Order.CannotSubmitBadStatus", nil).WithMessage(what + " can only change on an unsubmitted order.")
+	return api.E(http.StatusBadRequest, commerce.ErrCannotSubmit.ErrorCode(), nil).WithMessage(what + " can only change on an unsubmitted order.")
 }

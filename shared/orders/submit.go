@@ -66,7 +66,7 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, dir Direction, 
 		}
 		// Taking the stock fails the whole submit when it ran out.
 		tx.AddOr(store.Op{Decrement: &store.Key{PK: it.PK, SK: it.SK}, Amount: need[pid], Floorless: inv["OrderCanExceed"] == true},
-			api.E(http.StatusBadRequest, "Inventory.Insufficient", map[string]any{"ProductID": pid,
+			api.Refused(commerce.ErrInsufficientStock, map[string]any{"ProductID": pid,
 				"QuantityAvailable": *it.Stock, "QuantityRequested": need[pid]}))
 	}
 	if err := tx.Commit(c); err != nil {

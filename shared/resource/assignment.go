@@ -132,7 +132,7 @@ func (r *Registry) confineAssignment(c *Ctx, a *Assignment, doc api.Doc) error {
 		return nil // living under a company or an entity, checked on the path
 	}
 	if len(a.Reach) == 0 {
-		return api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil)
+		return api.NotForUserType("")
 	}
 	for _, f := range a.Reach {
 		ref, _ := a.ref(f)

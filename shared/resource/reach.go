@@ -378,8 +378,7 @@ func (r *Registry) confineWrite(c *Ctx, res *Resource, scope []string, old, doc 
 // notYours is the 403 for a write that would give an entity to, or take
 // it from, another organization: only the marketplace owner may.
 func notYours(res *Resource) error {
-	return api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", map[string]any{"ObjectType": res.objectType()}).
-		WithMessage("Only the marketplace owner can write " + res.objectType() + " objects of another organization.")
+	return api.NotForUserType("Only the marketplace owner can write " + res.objectType() + " objects of another organization.")
 }
 
 // entityReachable loads the entity a reference names and says whether the

@@ -290,7 +290,7 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 			return
 		}
 		if marketplaceOnly && p.UserType != auth.Admin {
-			api.WriteError(w, api.E(http.StatusForbidden, "Auth.UserNotAuthorizedToAdmin", nil))
+			api.WriteError(w, api.NotForUserType(""))
 			return
 		}
 		body, err := readBody(req)
