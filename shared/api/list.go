@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ordercloud-serverless/occ/shared/contract"
@@ -41,6 +42,22 @@ type Filter struct {
 	Alts []Cond
 	// typ is the contract type of the field ("" for xp / unknown).
 	typ string
+}
+
+// Type is the contract type of the filtered field ("" for xp).
+func (f Filter) Type() string { return f.typ }
+
+// EqualFilter is a filter "path=value" (as a confinement or a path
+// parameter adds to a list), typed like a parsed one.
+func EqualFilter(spec ListSpec, path, value string) Filter {
+	canon, typ, _ := spec.resolve(path)
+	return Filter{Path: canon, typ: typ, Alts: []Cond{{Op: "=", Value: value}}}
+}
+
+// RangeFilter is a filter "path<op>value" (op "<", ">", "<=" or ">=").
+func RangeFilter(spec ListSpec, path, op, value string) Filter {
+	canon, typ, _ := spec.resolve(path)
+	return Filter{Path: canon, typ: typ, Alts: []Cond{{Op: op, Value: value}}}
 }
 
 // Cond is one alternative of a filter value.
@@ -381,6 +398,16 @@ func (lq ListQuery) Matches(d Doc) bool {
 		v, present := Get(d, f.Path)
 		ok := false
 		for _, c := range f.Alts {
+			if f.Path == "ID" && c.Op != "=" && !c.Negate {
+				// IDs compare by their bytes, as the table's keys order them.
+				if s, isText := v.(string); isText {
+					if keyCompare(c.Op, strings.Compare(s, c.Value)) {
+						ok = true
+						break
+					}
+					continue
+				}
+			}
 			if c.match(v, present) {
 				ok = true
 				break
@@ -391,6 +418,20 @@ func (lq ListQuery) Matches(d Doc) bool {
 		}
 	}
 	return true
+}
+
+func keyCompare(op string, cmp int) bool {
+	switch op {
+	case "<":
+		return cmp < 0
+	case ">":
+		return cmp > 0
+	case "<=":
+		return cmp <= 0
+	case ">=":
+		return cmp >= 0
+	}
+	return false
 }
 
 func (c Cond) match(v any, present bool) bool {
@@ -440,6 +481,9 @@ func (c Cond) matchOne(v any, present bool) bool {
 	}
 	return false
 }
+
+// Text is a stored value as list filters and search read it.
+func Text(v any) string { return text(v) }
 
 func text(v any) string {
 	switch x := v.(type) {
@@ -534,51 +578,81 @@ func wildcard(pattern, s string) bool {
 	return strings.HasSuffix(s, parts[len(parts)-1])
 }
 
+// Score is d's search score: >0 when d matches the search (1 when there is
+// no search); higher ranks first.
+func (lq ListQuery) Score(d Doc) float64 { return lq.searchScore(d) }
+
 // searchScore is >0 when d matches the search; higher ranks first.
 func (lq ListQuery) searchScore(d Doc) float64 {
 	if lq.Search == "" {
 		return 1
 	}
-	terms := strings.Fields(strings.ToLower(lq.Search))
-	phrase := strings.ToLower(lq.Search)
-	score := 0.0
-	matchedTerms := map[int]bool{}
-	sameField := false
+	texts := make([]string, len(lq.SearchOn))
 	for i, p := range lq.SearchOn {
-		v, ok := Get(d, p)
-		if !ok || v == nil {
-			continue
+		if v, ok := Get(d, p); ok && v != nil {
+			texts[i] = strings.ToLower(text(v))
 		}
-		t := strings.ToLower(text(v))
-		weight := float64(len(lq.SearchOn)-i) + 1
-		switch lq.SearchType {
-		case "ExactPhrase":
-			if strings.Contains(t, phrase) {
-				score += weight
+	}
+	phrase := strings.ToLower(lq.Search)
+	switch lq.SearchType {
+	case "ExactPhrase", "ExactPhrasePrefix":
+		score := 0.0
+		for i, t := range texts {
+			hit := strings.Contains(t, phrase)
+			if lq.SearchType == "ExactPhrasePrefix" {
+				hit = strings.HasPrefix(t, phrase) || strings.Contains(t, " "+phrase)
 			}
-		case "ExactPhrasePrefix":
-			if strings.HasPrefix(t, phrase) || strings.Contains(t, " "+phrase) {
-				score += weight
-			}
-		default:
-			all := true
-			for ti, term := range terms {
-				if strings.Contains(t, term) || strings.Contains(t, strings.TrimSuffix(term, "s")) && len(term) > 3 {
-					matchedTerms[ti] = true
-					score += weight
-				} else {
-					all = false
-				}
-			}
-			if all {
-				sameField = true
+			if hit {
+				score += lq.searchWeight(i)
 			}
 		}
+		return score
+	}
+	tokens := make([][]string, len(texts))
+	for i, t := range texts {
+		tokens[i] = Tokens(t)
+	}
+	return lq.SearchScore(func(term []string, field int) bool { return TermMatches(tokens[field], term) })
+}
+
+// SearchTerms are the search's terms (whitespace-separated), each as the
+// word prefixes it must find in a field (see TermMatches).
+func (lq ListQuery) SearchTerms() [][]string {
+	var out [][]string
+	for _, term := range strings.Fields(strings.ToLower(lq.Search)) {
+		out = append(out, searchTokens(term))
+	}
+	return out
+}
+
+// SearchScore scores a doc given which of its fields match which terms
+// (match(term, field index in SearchOn)): every matched pair adds the
+// field's weight, higher priority fields weighing more; AllTermsAnyField
+// needs every term matched somewhere, AllTermsSameField every term in one
+// field. 0 is no match. The phrase search types are not scored this way.
+func (lq ListQuery) SearchScore(match func(term []string, field int) bool) float64 {
+	terms := lq.SearchTerms()
+	score := 0.0
+	matched := make([]bool, len(terms))
+	sameField := false
+	for fi := range lq.SearchOn {
+		all := true
+		for ti, term := range terms {
+			if match(term, fi) {
+				matched[ti] = true
+				score += lq.searchWeight(fi)
+			} else {
+				all = false
+			}
+		}
+		sameField = sameField || all
 	}
 	switch lq.SearchType {
 	case "AllTermsAnyField":
-		if len(matchedTerms) < len(terms) {
-			return 0
+		for _, m := range matched {
+			if !m {
+				return 0
+			}
 		}
 	case "AllTermsSameField":
 		if !sameField {
@@ -586,6 +660,50 @@ func (lq ListQuery) searchScore(d Doc) float64 {
 		}
 	}
 	return score
+}
+
+// searchWeight is the weight of the i-th searched field: earlier (higher
+// priority) fields weigh more.
+func (lq ListQuery) searchWeight(i int) float64 { return float64(len(lq.SearchOn)-i) + 1 }
+
+// Tokens splits text into its words: lower-cased runs of letters and
+// digits. Search matches words by prefix.
+func Tokens(text string) []string {
+	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// searchTokens are the word prefixes a search term looks for: its words,
+// the last without a plural "s" (so "shirts" finds "shirt").
+func searchTokens(term string) []string {
+	toks := Tokens(term)
+	if n := len(toks); n > 0 && len(term) > 3 {
+		if last := toks[n-1]; len(last) > 1 && strings.HasSuffix(last, "s") {
+			toks[n-1] = strings.TrimSuffix(last, "s")
+		}
+	}
+	return toks
+}
+
+// TermMatches reports whether a field (its words) matches a search term:
+// every word of the term begins some word of the field. A term with no
+// word matches nothing.
+func TermMatches(fieldTokens, term []string) bool {
+	if len(term) == 0 {
+		return false
+	}
+	for _, want := range term {
+		found := false
+		for _, have := range fieldTokens {
+			if strings.HasPrefix(have, want) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // Meta is a list page's metadata.
@@ -618,7 +736,7 @@ func (lq ListQuery) Apply(docs []Doc) ([]Doc, Meta) {
 		for _, k := range keys {
 			a, _ := Get(kept[i].d, k.Path)
 			b, _ := Get(kept[j].d, k.Path)
-			c := compareValues(a, b)
+			c := CompareValues(k.Path, a, b)
 			if c != 0 {
 				return (c < 0) != k.Desc
 			}
@@ -633,20 +751,26 @@ func (lq ListQuery) Apply(docs []Doc) ([]Doc, Meta) {
 		}
 		return false
 	})
-	total := len(kept)
-	page, size := max(lq.Page, 1), lq.PageSize
-	if size < 1 {
-		size = DefaultPageSize
-	}
-	m := Meta{Page: page, PageSize: size, TotalCount: total,
-		TotalPages: int(math.Ceil(float64(total) / float64(size)))}
-	start, end := pageRange(page, size, total)
-	m.ItemRange = [2]int{start + 1, end}
+	m, start, end := lq.PageOf(len(kept))
 	out := []Doc{}
 	for i := start; i < end; i++ {
 		out = append(out, kept[i].d)
 	}
 	return out, m
+}
+
+// PageOf is the meta of the query's page among total items, and the
+// page's [start, end) positions.
+func (lq ListQuery) PageOf(total int) (m Meta, start, end int) {
+	page, size := max(lq.Page, 1), lq.PageSize
+	if size < 1 {
+		size = DefaultPageSize
+	}
+	m = Meta{Page: page, PageSize: size, TotalCount: total,
+		TotalPages: int(math.Ceil(float64(total) / float64(size)))}
+	start, end = pageRange(page, size, total)
+	m.ItemRange = [2]int{start + 1, end}
+	return m, start, end
 }
 
 // pageRange is the [start, end) of a page among total items. ParseList
@@ -690,7 +814,28 @@ func compareValues(a, b any) int {
 			return 1
 		}
 	}
+	if sa, ok := a.(string); ok {
+		if sb, ok := b.(string); ok {
+			if ta, err := time.Parse(time.RFC3339Nano, sa); err == nil {
+				if tb, err := time.Parse(time.RFC3339Nano, sb); err == nil {
+					return ta.Compare(tb)
+				}
+			}
+		}
+	}
 	return strings.Compare(strings.ToLower(text(a)), strings.ToLower(text(b)))
+}
+
+// CompareValues orders two stored values of the field at path as lists
+// sort them: IDs by their bytes (the order of the table's keys), other
+// values as compareValues does.
+func CompareValues(path string, a, b any) int {
+	if path == "ID" {
+		sa, _ := a.(string)
+		sb, _ := b.(string)
+		return strings.Compare(sa, sb)
+	}
+	return compareValues(a, b)
 }
 
 // Page is a list response: Items rendered in model order.

@@ -133,7 +133,7 @@ func (cat *Catalog) listBundles(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cat.listWithFacets(c, m, docs, page)
+	return cat.listWithFacets(c, m, func() ([]api.Doc, error) { return docs, nil }, page)
 }
 
 // bundlesIn returns the bundles assigned to the queried catalog and/or

@@ -56,12 +56,17 @@ func deleteProductFacetPath(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error
 	return nil
 }
 
-// productFacetCounts computes a list's Meta.Facets: docs are every item the
-// caller may list, before the query's filters, search and paging; the
-// counts are taken among those the query matches.
-func (cat *Catalog) productFacetCounts(c *resource.Ctx, m *contract.Model, docs []api.Doc) ([]commerce.FacetCount, error) {
+// productFacetCounts computes a list's Meta.Facets: all reads every item
+// the caller may list, before the query's filters, search and paging (only
+// when a facet is configured); the counts are taken among those the query
+// matches.
+func (cat *Catalog) productFacetCounts(c *resource.Ctx, m *contract.Model, all func() ([]api.Doc, error)) ([]commerce.FacetCount, error) {
 	defs, err := c.Reg.All(c, cat.ProductFacets, nil)
 	if err != nil || len(defs) == 0 {
+		return nil, err
+	}
+	docs, err := all()
+	if err != nil {
 		return nil, err
 	}
 	facets := make([]commerce.Facet, len(defs))
@@ -79,8 +84,8 @@ func (cat *Catalog) productFacetCounts(c *resource.Ctx, m *contract.Model, docs 
 
 // listWithFacets turns a list page into a ListPageWithFacets whose
 // Meta.Facets counts the configured product facets.
-func (cat *Catalog) listWithFacets(c *resource.Ctx, m *contract.Model, docs []api.Doc, page any) (any, error) {
-	facets, err := cat.productFacetCounts(c, m, docs)
+func (cat *Catalog) listWithFacets(c *resource.Ctx, m *contract.Model, all func() ([]api.Doc, error), page any) (any, error) {
+	facets, err := cat.productFacetCounts(c, m, all)
 	if err != nil {
 		return nil, err
 	}

@@ -12,12 +12,13 @@ func (cat *Catalog) declareProducts(r *resource.Registry) {
 	cat.Products = r.Add(&resource.Resource{Name: "Products", Model: "Product", IDParam: "productID",
 		Prepare: cat.prepareProduct, BeforeDelete: cat.deleteProduct,
 		Reach: resource.Reach{Owners: []string{"OwnerID"}, Sees: cat.supplierMaySell},
+		List: &resource.Listing{Equal: []string{"Active", "OwnerID"}, XP: true, Sorted: []string{"Name"}, Search: true},
 		Refs: []resource.Ref{{Field: "DefaultPriceScheduleID", Resource: "PriceSchedules"},
 			{Field: "DefaultSupplierID", Resource: "Suppliers"}},
 		// The admin product list reports facets too (premium search serves
 		// both sides alike).
-		AfterList: func(c *resource.Ctx, docs []api.Doc, page any) (any, error) {
-			return cat.listWithFacets(c, productModel, docs, page)
+		AfterList: func(c *resource.Ctx, all func() ([]api.Doc, error), page any) (any, error) {
+			return cat.listWithFacets(c, productModel, all, page)
 		}})
 	cat.ProductAssignments = r.AddAssignment(&resource.Assignment{Resource: "Products", Save: "SaveAssignment", Delete: "DeleteAssignment",
 		List: "ListAssignments", Model: "ProductAssignment", Key: []string{"ProductID", "BuyerID", "UserGroupID"},

@@ -245,7 +245,7 @@ func (cat *Catalog) meListProducts(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cat.listWithFacets(c, buyerProductModel, docs, page)
+	return cat.listWithFacets(c, buyerProductModel, func() ([]api.Doc, error) { return docs, nil }, page)
 }
 
 // withFacets renders a page as ListPageWithFacets with no facet counts.

@@ -95,7 +95,7 @@ func (r *Registry) count(tx *Tx, counters []Counter, params, scope []string, doc
 			tscope[i] = value(s)
 		}
 		res := r.resources[k.Resource]
-		tx.Count(store.Key{PK: res.PK(tscope...), SK: id}, k.Field, delta, api.NotFound(res.objectType(), id))
+		tx.Count(res.Key(tscope, id), k.Field, delta, api.NotFound(res.objectType(), id))
 	}
 }
 
@@ -227,36 +227,37 @@ func cloneCounts(m map[string]int64) map[string]int64 {
 	return out
 }
 
-// transact writes ops[start:] (at most 100 of them) of a materialized list.
-// A failed condition is answered with its meaning: a Tx op's, a vanished
-// counted-on entity's NotFound, or the store's ConflictError otherwise. A
-// Count op that only decrements an entity that has since gone is dropped
-// and the rest written again.
-func (t *Tx) transact(c *Ctx, ops []store.Op, meta map[int]countMeta, start int) error {
-	end := min(start+100, len(ops))
-	batch := slices.Clone(ops[start:end])
-	index := make([]int, len(batch)) // batch position → position in ops
-	for i := range index {
-		index[i] = start + i
-	}
+// transact writes one batch of a materialized list. A failed condition is
+// answered with its meaning: a Tx op's, a vanished counted-on entity's
+// NotFound, or the store's ConflictError otherwise. A Count op that only
+// decrements an entity that has since gone is dropped and the rest written
+// again.
+func (t *Tx) transact(c *Ctx, b batch, meta map[int]countMeta) error {
+	ops, src := slices.Clone(b.ops), slices.Clone(b.src)
 	for {
-		err := c.Deps.Store.Transact(c, batch)
+		err := c.Deps.Store.Transact(c, ops)
 		var ce *store.ConflictError
-		if !errors.As(err, &ce) || ce.Index < 0 || ce.Index >= len(batch) {
+		if !errors.As(err, &ce) || ce.Index < 0 || ce.Index >= len(ops) {
 			return err
 		}
-		at := index[ce.Index]
-		if m, ok := meta[at]; ok {
+		at := src[ce.Index]
+		if m, ok := meta[at]; ok && at >= 0 {
 			if m.decrement {
-				batch = slices.Delete(batch, ce.Index, ce.Index+1)
-				index = slices.Delete(index, ce.Index, ce.Index+1)
+				ops = slices.Delete(ops, ce.Index, ce.Index+1)
+				src = slices.Delete(src, ce.Index, ce.Index+1)
 				continue
 			}
 			return m.missing
 		}
-		if at < len(t.meaning) && t.meaning[at] != nil {
-			return t.meaning[at]
-		}
-		return &store.ConflictError{Index: at}
+		return t.failed(at)
 	}
+}
+
+// failed is what the failed condition of the op at a materialized
+// position means.
+func (t *Tx) failed(at int) error {
+	if at >= 0 && at < len(t.meaning) && t.meaning[at] != nil {
+		return t.meaning[at]
+	}
+	return &store.ConflictError{Index: at}
 }

@@ -61,11 +61,14 @@ type Resource struct {
 	// Counts are the counts each entity of the collection counts towards
 	// (a category towards its parent's ChildCount); see Counter.
 	Counts []Counter
+	// List declares the indexes its lists are served from (nil: lists
+	// read the collection's partition); see Listing.
+	List *Listing
 
-	// AfterList may reshape the List response (page) given every doc of the
-	// collection, presented, before filters and paging: a list with facets
-	// counts values among the docs the query matches.
-	AfterList func(c *Ctx, docs []api.Doc, page any) (any, error)
+	// AfterList may reshape the List response (page); all reads every doc
+	// the caller may list (as stored), before filters and paging, for a
+	// list with facets to count values among the docs the query matches.
+	AfterList func(c *Ctx, all func() ([]api.Doc, error), page any) (any, error)
 
 	model *contract.Model
 	// counted are the fields of this resource's entities that other
@@ -121,6 +124,9 @@ func (res *Resource) Init() *Resource {
 func (r *Registry) Add(res *Resource) *Resource {
 	res.Init()
 	r.resources[res.Name] = res
+	if res.List != nil {
+		r.listedKinds[res.kind()] = res
+	}
 	r.keepCounts(res.Counts)
 	ops := res.Ops
 	if ops == nil {
@@ -175,7 +181,7 @@ func (r *Registry) Load(c *Ctx, res *Resource, scope []string, id string) (*Enti
 	if id == "" {
 		return nil, api.NotFound(res.objectType(), id)
 	}
-	it, err := c.Deps.Store.Get(c, store.Key{PK: res.PK(scope...), SK: id})
+	it, err := c.Deps.Store.Get(c, res.Key(scope, id))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, api.NotFound(res.objectType(), id)
 	}
@@ -205,7 +211,8 @@ func (res *Resource) Item(scope []string, doc api.Doc, version int64) store.Item
 	id, _ := doc["ID"].(string)
 	stored, counts := res.countedItem(doc)
 	b, _ := json.Marshal(stored)
-	it := store.Item{PK: res.PK(scope...), SK: id, Type: res.kind(), ID: id, Doc: b, Version: version, Counts: counts}
+	k := res.Key(scope, id)
+	it := store.Item{PK: k.PK, SK: k.SK, Type: res.kind(), ID: id, Doc: b, Version: version, Counts: counts}
 	if res.Index != nil {
 		it.GSI1PK, it.GSI1SK = res.Index(doc)
 	}
@@ -253,11 +260,16 @@ func (r *Registry) get(c *Ctx, res *Resource) (any, error) {
 	return r.Out(c, res, e.Doc)
 }
 
-// All returns every doc of a collection (one Query on its partition).
+// All returns every doc of a collection (one Query on its partition, or
+// on each of its shards).
 func (r *Registry) All(c *Ctx, res *Resource, scope []string) ([]api.Doc, error) {
-	items, err := c.Deps.Store.Query(c, store.Query{PK: res.PK(scope...)})
-	if err != nil {
-		return nil, err
+	var items []store.Item
+	for _, shard := range res.List.shards() {
+		got, err := c.Deps.Store.Query(c, store.Query{PK: res.PK(scope...) + shard})
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, got...)
 	}
 	docs := make([]api.Doc, 0, len(items))
 	for _, it := range items {
@@ -309,23 +321,83 @@ func (r *Registry) list(c *Ctx, res *Resource) (any, error) {
 	if err := r.checkParents(c, res); err != nil {
 		return nil, err
 	}
-	docs, err := r.All(c, res, res.scopeValues(c))
-	if err != nil {
-		return nil, err
-	}
-	// Facets count among what the caller may list, so confine first.
-	if docs, err = r.Confine(c, res.model, docs); err != nil {
-		return nil, err
-	}
+	scope := res.scopeValues(c)
 	var present func(api.Doc) (api.Doc, error)
 	if res.Present != nil {
 		present = func(d api.Doc) (api.Doc, error) { return res.Present(c, d) }
 	}
-	page, err := r.Page(c, res.model, docs, present)
-	if err != nil || res.AfterList == nil {
-		return page, err
+	// Every doc the caller may list, read at most once: the list's
+	// universe when the indexes cannot answer, or when AfterList asks.
+	var all []api.Doc
+	loadAll := func() ([]api.Doc, error) {
+		if all != nil {
+			return all, nil
+		}
+		docs, err := r.All(c, res, scope)
+		if err != nil {
+			return nil, err
+		}
+		if docs, err = r.Confine(c, res.model, docs); err != nil {
+			return nil, err
+		}
+		if docs == nil {
+			docs = []api.Doc{}
+		}
+		all = docs
+		return all, nil
 	}
-	return res.AfterList(c, docs, page)
+	page, err := r.listFromIndexes(c, res, scope, present)
+	if err != nil {
+		return nil, err
+	}
+	if page == nil {
+		docs, err := loadAll()
+		if err != nil {
+			return nil, err
+		}
+		if page, err = r.Page(c, res.model, slices.Clone(docs), present); err != nil {
+			return nil, err
+		}
+	}
+	if res.AfterList == nil {
+		return page, nil
+	}
+	return res.AfterList(c, loadAll, page)
+}
+
+// listFromIndexes serves a list of a listed collection from its indexes,
+// or answers nil when they cannot (see ListIndexed).
+func (r *Registry) listFromIndexes(c *Ctx, res *Resource, scope []string, present func(api.Doc) (api.Doc, error)) (any, error) {
+	if res.List == nil {
+		return nil, nil
+	}
+	lq, aerr := api.ParseList(c.R.URL.Query(), ListSpec(c.Op, res.model))
+	if aerr != nil {
+		return nil, aerr
+	}
+	extra, ok := r.confinementFilters(c, res)
+	if !ok {
+		return nil, nil
+	}
+	lq.Filters = append(lq.Filters, extra...)
+	docs, meta, ok, err := r.ListIndexed(c, res, scope, lq)
+	if err != nil || !ok {
+		return nil, err
+	}
+	// The confinement filters are what Confine keeps; checking the page
+	// again costs nothing and keeps a mistake from showing anything.
+	confined, err := r.Confine(c, res.model, docs)
+	if err != nil || len(confined) != len(docs) {
+		return nil, err
+	}
+	for i, d := range docs {
+		if present != nil {
+			if docs[i], err = present(d); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return api.NewPage(res.model, docs, meta), nil
 }
 
 // readOnlyFrom copies the read-only fields of old into doc (they are kept
@@ -435,6 +507,7 @@ func (r *Registry) Replace(c *Ctx, res *Resource, scope []string, old *Entity, d
 	r.count(tx, res.Counts, res.Scope, scope, old.Doc, -1)
 	r.count(tx, res.Counts, res.Scope, scope, doc, +1)
 	it := res.Item(scope, doc, old.Item.Version)
+	tx.Knows(old.Item)
 	if old.Item.Stock != nil && it.Stock != nil && inventoryUntouched(old.Doc, doc) {
 		// Keep the live stock figure when the write did not set it.
 		it.Stock = old.Item.Stock
@@ -519,6 +592,18 @@ type Tx struct {
 	counts  []countOp
 	// after runs once the writes are committed.
 	after []func()
+	// known are entities as the Tx read them (for the index changes of
+	// their writes; see indexwrites.go).
+	known map[store.Key]*store.Item
+}
+
+// Knows records an item as read, so its write or delete in the Tx need not
+// read it again to keep the list indexes.
+func (t *Tx) Knows(it store.Item) {
+	if t.known == nil {
+		t.known = map[store.Key]*store.Item{}
+	}
+	t.known[store.Key{PK: it.PK, SK: it.SK}] = &it
 }
 
 func (t *Tx) add(op store.Op, meaning error) {
@@ -557,6 +642,7 @@ func (t *Tx) Delete(k store.Key) bool {
 // deleteRead adds the delete of an item as it was read: the transaction
 // fails if the item changed or went since.
 func (t *Tx) deleteRead(it store.Item) bool {
+	t.Knows(it)
 	return t.deleteOp(store.Op{Delete: &store.Key{PK: it.PK, SK: it.SK}, Cond: store.IfVersion, Version: it.Version})
 }
 
@@ -579,6 +665,7 @@ func (t *Tx) DeleteFound(c *Ctx, qs ...store.Query) error {
 			return err
 		}
 		for _, it := range items {
+			t.Knows(it)
 			t.Delete(store.Key{PK: it.PK, SK: it.SK})
 		}
 	}
@@ -626,8 +713,16 @@ func (t *Tx) AddOr(op store.Op, err error) { t.add(op, err) }
 // write) stays a store.ErrConflict, which makes the request try again.
 func (t *Tx) Commit(c *Ctx) error {
 	ops, meta := t.materialize()
-	for start := 0; start < len(ops); start += 100 {
-		if err := t.transact(c, ops, meta, start); err != nil {
+	groups, err := c.Reg.indexGroups(c, t, ops)
+	if err != nil {
+		var ce *store.ConflictError
+		if errors.As(err, &ce) {
+			return t.failed(ce.Index)
+		}
+		return err
+	}
+	for _, b := range packGroups(groups) {
+		if err := t.transact(c, b, meta); err != nil {
 			return err
 		}
 	}
@@ -662,6 +757,7 @@ func (r *Registry) DeleteScopedUnder(c *Ctx, tx *Tx, param, id string, each func
 			return err
 		}
 		for _, it := range items {
+			tx.Knows(it)
 			tx.Delete(store.Key{PK: it.PK, SK: it.SK})
 			if each != nil {
 				each(it)

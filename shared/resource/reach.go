@@ -312,6 +312,25 @@ func (r *Registry) Confine(c *Ctx, m *contract.Model, docs []api.Doc) ([]api.Doc
 	return out, nil
 }
 
+// confinementFilters are the filters that keep a list of res to what the
+// caller reaches, for lists served from indexes; ok is false when no
+// filter can say it (the list then reads the collection and Confines it).
+func (r *Registry) confinementFilters(c *Ctx, res *Resource) ([]api.Filter, bool) {
+	switch {
+	case c.unconfined():
+		return nil, true
+	case companyScope(res.Scope) >= 0:
+		return nil, true // the path named the caller's own company
+	case !res.hasReach():
+		return nil, c.pathConfined
+	}
+	rc := res.Reach
+	if len(rc.Owners) == 1 && rc.Owners[0] != "ID" && len(rc.Viewers) == 0 && rc.Sees == nil {
+		return []api.Filter{api.EqualFilter(api.ListSpec{Model: res.model}, rc.Owners[0], c.P.CompanyID)}, true
+	}
+	return nil, false
+}
+
 // --- writes ----------------------------------------------------------------
 
 // fillOwner gives a new doc whose owner the body leaves empty its

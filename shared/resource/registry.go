@@ -139,6 +139,8 @@ type Route struct {
 type Registry struct {
 	handlers    map[string]Handler
 	resources   map[string]*Resource
+	// listedKinds are the collections keeping list indexes, by stored kind.
+	listedKinds map[string]*Resource
 	assignments []*Assignment
 	routes      []Route
 	deps        *Deps
@@ -182,7 +184,7 @@ func (r *Registry) SetTokenCheck(f TokenCheck) { r.tokenCheck = f }
 
 // NewRegistry makes an empty registry serving with deps.
 func NewRegistry(deps *Deps) *Registry {
-	return &Registry{handlers: map[string]Handler{}, resources: map[string]*Resource{}, marketplaceOnly: map[string]bool{}, status: map[string]int{}, deps: deps}
+	return &Registry{handlers: map[string]Handler{}, resources: map[string]*Resource{}, listedKinds: map[string]*Resource{}, marketplaceOnly: map[string]bool{}, status: map[string]int{}, deps: deps}
 }
 
 // Context is the engine context for work done outside an HTTP request (an

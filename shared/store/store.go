@@ -69,7 +69,16 @@ type Item struct {
 	// its spec assignments), each stored as its own numeric attribute so
 	// a Count op can change it atomically without rewriting the doc.
 	Counts map[string]int64
+	// Tally is a counter item's value (see Op.Tally).
+	Tally int64
+	// Index lists the list-index entries an entity holds (see
+	// resource.Listing): what a change or delete of it must remove.
+	Index []string
 }
+
+// IndexItemType is the Type of list-index items (see resource.Listing):
+// compact copies of entities, not entities.
+const IndexItemType = "Ix"
 
 // Cond is a write precondition.
 type Cond int
@@ -105,18 +114,30 @@ type Op struct {
 	// the item does not exist: a count never creates an item.
 	Count  *Key
 	Counts map[string]int64
-	Cond   Cond
+	// Tally adds Amount to the counter item at Tally (creating it at 0):
+	// the kept size of a collection or of one of its indexes.
+	Tally *Key
+	Cond  Cond
 }
 
 // Key identifies an item.
 type Key struct{ PK, SK string }
 
-// Query selects items of one partition of the table or of an index.
+// Query selects items of one partition of the table or of an index, in
+// sort-key order. The sort-key conditions combine (their intersection).
 type Query struct {
 	Index    string // "" for the table, else "GSI1" / "GSI2"
 	PK       string
 	SKPrefix string // optional begins_with on the sort key
-	Limit    int    // 0 = all
+	// After and Min/Max bound the sort key: SK > After, SK >= Min,
+	// SK <= Max (each optional).
+	After, Min, Max string
+	// Desc reads in descending sort-key order.
+	Desc  bool
+	Limit int // 0 = all
+	// KeysOnly reads only the keys (and the ID attribute): an index walk
+	// that fetches only its page's documents.
+	KeysOnly bool
 }
 
 // Store is the persistence port.
@@ -137,4 +158,10 @@ type Store interface {
 	Transact(ctx context.Context, ops []Op) error
 	// Increment atomically adds delta to a named counter and returns the new value.
 	Increment(ctx context.Context, k Key, delta int64) (int64, error)
+	// Count counts the items a query selects, stopping at its Limit when
+	// it has one.
+	Count(ctx context.Context, q Query) (int, error)
+	// Tallies reads counter items (Tally ops, Increment); a missing one
+	// reads 0.
+	Tallies(ctx context.Context, keys []Key) (map[Key]int64, error)
 }

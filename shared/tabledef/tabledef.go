@@ -67,6 +67,12 @@ const (
 	// inventory, so order submit can decrement it conditionally inside a
 	// transaction. The doc's Inventory.QuantityAvailable is filled from it.
 	AttrStock = "Q"
+	// AttrTally is a counter item's value: the kept size of a collection
+	// or of one of its list indexes, added to atomically.
+	AttrTally = "C"
+	// AttrIndex is the set of list-index entries an entity of a listed
+	// collection holds (its index items and the tallies counting it).
+	AttrIndex = "X"
 	// AttrCountPrefix starts the name of each count an entity keeps of
 	// other items (N_SpecCount on a product): a numeric attribute changed
 	// by an atomic ADD in the transaction that creates or deletes a counted

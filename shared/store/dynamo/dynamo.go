@@ -40,12 +40,42 @@ type Store struct {
 	Calls CallCounter
 }
 
-// CallCounter counts requests made through the adapter.
-type CallCounter struct{ n int64 }
+// CallCounter counts requests made through the adapter, and the items and
+// bytes they read: the figures benchmarks report per operation.
+type CallCounter struct{ n, items, bytes, docs int64 }
 
 func (c *CallCounter) add()     { atomicAdd(&c.n, 1) }
 func (c *CallCounter) N() int64 { return atomicLoad(&c.n) }
-func (c *CallCounter) Reset()   { atomicStore(&c.n, 0) }
+
+// Items, Bytes and Docs are the items read, their size, and how many of
+// them were whole documents (rather than keys, counters or list-index
+// items).
+func (c *CallCounter) Items() int64 { return atomicLoad(&c.items) }
+func (c *CallCounter) Bytes() int64 { return atomicLoad(&c.bytes) }
+func (c *CallCounter) Docs() int64  { return atomicLoad(&c.docs) }
+
+func (c *CallCounter) Reset() {
+	atomicStore(&c.n, 0)
+	atomicStore(&c.items, 0)
+	atomicStore(&c.bytes, 0)
+	atomicStore(&c.docs, 0)
+}
+
+// read counts items read.
+func (c *CallCounter) read(items []map[string]types.AttributeValue) {
+	var b, docs int64
+	for _, m := range items {
+		b += int64(itemSize(m))
+		if _, ok := m[td.AttrDoc]; ok && str(m, td.AttrType) != store.IndexItemType {
+			docs++
+		}
+	}
+	atomicAdd(&c.items, int64(len(items)))
+	atomicAdd(&c.bytes, b)
+	atomicAdd(&c.docs, docs)
+}
+
+const tallyAttr = td.AttrTally
 
 // New wraps a client and table name.
 func New(api API, table string) *Store { return &Store{api: api, table: table} }
@@ -98,6 +128,9 @@ func toAttrs(it store.Item) map[string]types.AttributeValue {
 	for name, v := range it.Counts {
 		m[td.AttrCountPrefix+name] = n(v)
 	}
+	if len(it.Index) > 0 {
+		m[td.AttrIndex] = &types.AttributeValueMemberSS{Value: it.Index}
+	}
 	return m
 }
 
@@ -124,6 +157,10 @@ func FromAttrs(m map[string]types.AttributeValue) store.Item {
 	it.Version, _ = num(m, td.AttrVersion)
 	if q, ok := num(m, td.AttrStock); ok {
 		it.Stock = &q
+	}
+	it.Tally, _ = num(m, td.AttrTally)
+	if v, ok := m[td.AttrIndex].(*types.AttributeValueMemberSS); ok {
+		it.Index = v.Value
 	}
 	for k := range m {
 		if name, ok := strings.CutPrefix(k, td.AttrCountPrefix); ok {
@@ -241,6 +278,7 @@ func (st *Store) Get(ctx context.Context, k store.Key) (store.Item, error) {
 	if out.Item == nil {
 		return store.Item{}, store.ErrNotFound
 	}
+	st.Calls.read([]map[string]types.AttributeValue{out.Item})
 	return FromAttrs(out.Item), nil
 }
 
@@ -288,7 +326,49 @@ func (st *Store) Delete(ctx context.Context, k store.Key, cond store.Cond) error
 	return err
 }
 
-func (st *Store) Query(ctx context.Context, q store.Query) ([]store.Item, error) {
+// keyCondition builds a query's key condition: the partition, and the
+// intersection of the sort-key bounds as one DynamoDB condition.
+func keyCondition(q store.Query, pkName, skName string) (string, map[string]string, map[string]types.AttributeValue, bool) {
+	expr := "#pk = :pk"
+	names := map[string]string{"#pk": pkName}
+	vals := map[string]types.AttributeValue{":pk": s(q.PK)}
+	lo, hi := q.Min, q.Max
+	if q.After != "" && q.After+"\x00" > lo {
+		lo = q.After + "\x00" // SK > a is SK >= a+"\x00" for strings
+	}
+	if q.SKPrefix != "" {
+		if q.SKPrefix > lo {
+			lo = q.SKPrefix
+		}
+		if end := q.SKPrefix + "\U0010FFFF"; hi == "" || end < hi {
+			hi = end
+		}
+	}
+	if lo != "" && hi != "" && lo > hi {
+		return "", nil, nil, false // an empty range
+	}
+	switch {
+	case q.SKPrefix != "" && lo == q.SKPrefix && hi == q.SKPrefix+"\U0010FFFF":
+		expr += " AND begins_with(#sk, :lo)"
+		vals[":lo"] = s(q.SKPrefix)
+	case lo != "" && hi != "":
+		expr += " AND #sk BETWEEN :lo AND :hi"
+		vals[":lo"], vals[":hi"] = s(lo), s(hi)
+	case lo != "":
+		expr += " AND #sk >= :lo"
+		vals[":lo"] = s(lo)
+	case hi != "":
+		expr += " AND #sk <= :hi"
+		vals[":hi"] = s(hi)
+	}
+	if len(vals) > 1 {
+		names["#sk"] = skName
+	}
+	return expr, names, vals, true
+}
+
+// queryInput is a query's request, or nil when no item can match.
+func (st *Store) queryInput(q store.Query) (*dynamodb.QueryInput, error) {
 	pkName, skName := td.PK, td.SK
 	var index *string
 	for _, ix := range td.Definition.Indexes {
@@ -302,18 +382,37 @@ func (st *Store) Query(ctx context.Context, q store.Query) ([]store.Item, error)
 	if q.PK == "" || len(q.PK) > store.MaxPartitionKeyBytes || len(q.SKPrefix) > store.MaxSortKeyBytes {
 		return nil, nil // no item has such a key
 	}
-	expr := "#pk = :pk"
-	names := map[string]string{"#pk": pkName}
-	vals := map[string]types.AttributeValue{":pk": s(q.PK)}
-	if q.SKPrefix != "" {
-		expr += " AND begins_with(#sk, :sk)"
-		names["#sk"] = skName
-		vals[":sk"] = s(q.SKPrefix)
+	expr, names, vals, ok := keyCondition(q, pkName, skName)
+	if !ok {
+		return nil, nil
 	}
 	in := &dynamodb.QueryInput{TableName: &st.table, IndexName: index, KeyConditionExpression: &expr,
 		ExpressionAttributeNames: names, ExpressionAttributeValues: vals}
 	if index == nil {
 		in.ConsistentRead = aws.Bool(true)
+	}
+	if q.Desc {
+		in.ScanIndexForward = aws.Bool(false)
+	}
+	if q.KeysOnly {
+		attrs := []string{td.PK, td.SK, td.AttrID}
+		if index != nil {
+			attrs = append(attrs, pkName, skName)
+		}
+		proj := make([]string, len(attrs))
+		for i, a := range attrs {
+			names["#k"+strconv.Itoa(i)] = a
+			proj[i] = "#k" + strconv.Itoa(i)
+		}
+		in.ProjectionExpression = aws.String(strings.Join(proj, ", "))
+	}
+	return in, nil
+}
+
+func (st *Store) Query(ctx context.Context, q store.Query) ([]store.Item, error) {
+	in, err := st.queryInput(q)
+	if in == nil || err != nil {
+		return nil, err
 	}
 	var items []store.Item
 	for {
@@ -325,6 +424,7 @@ func (st *Store) Query(ctx context.Context, q store.Query) ([]store.Item, error)
 		if err != nil {
 			return nil, err
 		}
+		st.Calls.read(out.Items)
 		for _, m := range out.Items {
 			items = append(items, FromAttrs(m))
 		}
@@ -333,6 +433,45 @@ func (st *Store) Query(ctx context.Context, q store.Query) ([]store.Item, error)
 		}
 		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
+}
+
+func (st *Store) Count(ctx context.Context, q store.Query) (int, error) {
+	limit := q.Limit
+	q.Limit, q.KeysOnly = 0, false
+	in, err := st.queryInput(q)
+	if in == nil || err != nil {
+		return 0, err
+	}
+	in.Select = types.SelectCount
+	n := 0
+	for {
+		if limit > 0 {
+			in.Limit = aws.Int32(int32(limit - n))
+		}
+		st.Calls.add()
+		out, err := st.api.Query(ctx, in)
+		if err != nil {
+			return 0, err
+		}
+		n += int(out.Count)
+		if out.LastEvaluatedKey == nil || (limit > 0 && n >= limit) {
+			return n, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+// Tallies reads counter items, a missing one as 0.
+func (st *Store) Tallies(ctx context.Context, keys []store.Key) (map[store.Key]int64, error) {
+	got, err := st.BatchGet(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[store.Key]int64, len(keys))
+	for _, k := range keys {
+		out[k] = got[k].Tally
+	}
+	return out, nil
 }
 
 func (st *Store) BatchGet(ctx context.Context, keys []store.Key) (map[store.Key]store.Item, error) {
@@ -355,6 +494,7 @@ func (st *Store) BatchGet(ctx context.Context, keys []store.Key) (map[store.Key]
 			if err != nil {
 				return nil, err
 			}
+			st.Calls.read(res.Responses[st.table])
 			for _, m := range res.Responses[st.table] {
 				it := FromAttrs(m)
 				out[store.Key{PK: it.PK, SK: it.SK}] = it
@@ -400,6 +540,14 @@ func (st *Store) Transact(ctx context.Context, ops []store.Op) error {
 				ExpressionAttributeValues: map[string]types.AttributeValue{":a": n(op.Amount), ":one": n(1)}}})
 		case op.Count != nil:
 			items = append(items, types.TransactWriteItem{Update: countUpdate(st.table, *op.Count, op.Counts)})
+		case op.Tally != nil:
+			if err := checkKey(*op.Tally); err != nil {
+				return err
+			}
+			items = append(items, types.TransactWriteItem{Update: &types.Update{TableName: &st.table, Key: keyAttrs(*op.Tally),
+				UpdateExpression:          aws.String("ADD #c :d SET T = :t"),
+				ExpressionAttributeNames:  map[string]string{"#c": tallyAttr},
+				ExpressionAttributeValues: map[string]types.AttributeValue{":d": n(op.Amount), ":t": s("Counter")}}})
 		}
 	}
 	st.Calls.add()
@@ -446,12 +594,12 @@ func (st *Store) Increment(ctx context.Context, k store.Key, delta int64) (int64
 	st.Calls.add()
 	out, err := st.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &st.table, Key: keyAttrs(k),
 		UpdateExpression:          aws.String("ADD #c :d SET T = :t"),
-		ExpressionAttributeNames:  map[string]string{"#c": "C"},
+		ExpressionAttributeNames:  map[string]string{"#c": tallyAttr},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": n(delta), ":t": s("Counter")},
 		ReturnValues:              types.ReturnValueUpdatedNew})
 	if err != nil {
 		return 0, err
 	}
-	v, _ := num(out.Attributes, "C")
+	v, _ := num(out.Attributes, tallyAttr)
 	return v, nil
 }

@@ -1,0 +1,142 @@
+package catalog_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/apptest"
+	"github.com/ordercloud-serverless/occ/shared/contract"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+)
+
+// Product lists are served from the collection's indexes. Each query here
+// is answered twice: by the API, and by filtering, searching, sorting and
+// paging every product's document in the test; the two must agree on the
+// items, their order and the meta. The products are built to reach every
+// plan: equality filters on fields and xp (lists, numbers, nested), word
+// search (with entities holding more words than the index keeps), sorts,
+// ID ranges, and rows leaving fields out.
+func TestProductListsMatchFilteringEveryDocument(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	admin := e.AdminToken()
+	rng := rand.New(rand.NewPCG(7, 9))
+	colors := []string{"red", "Red", "blue", "green"}
+	words := []string{"lamp", "lantern", "shirt", "shirts", "desk", "red", "oak", "steel", "blue"}
+	for i := range 60 {
+		id := fmt.Sprintf("p%02d", i)
+		name := words[rng.IntN(len(words))] + " " + words[rng.IntN(len(words))]
+		if i%13 == 0 {
+			name = "0 " + name // sorts first
+		}
+		xp := map[string]any{"color": colors[rng.IntN(len(colors))], "size": rng.IntN(5),
+			"tags": []any{words[rng.IntN(4)], words[4+rng.IntN(4)]}, "dims": map[string]any{"w": rng.IntN(3)}}
+		if i%7 == 0 {
+			xp["size"] = fmt.Sprint(rng.IntN(5)) // a number as text
+		}
+		if i%11 == 0 {
+			for k := range 20 { // more xp paths than the index keeps
+				xp[fmt.Sprintf("k%02d", k)] = k
+			}
+		}
+		desc := "plain " + words[rng.IntN(len(words))]
+		if i%9 == 0 {
+			var long []string
+			for k := range 60 { // more words than the index keeps
+				long = append(long, fmt.Sprintf("word%d", k))
+			}
+			desc = strings.Join(long, " ")
+		}
+		body := map[string]any{"ID": id, "Name": name, "Description": desc, "Active": rng.IntN(3) > 0, "xp": xp}
+		if i%5 == 0 {
+			body["Inventory"] = map[string]any{"Enabled": true, "QuantityAvailable": i}
+		}
+		apptest.Must(t, e, "POST", "/v1/products", admin, body, 201)
+	}
+	// Some change after they are created: indexes follow.
+	apptest.Must(t, e, "PATCH", "/v1/products/p03", admin, map[string]any{"Name": "oak lamp", "xp": map[string]any{"color": "blue"}}, 200)
+	apptest.Must(t, e, "PATCH", "/v1/products/p04", admin, map[string]any{"Active": false}, 200)
+	apptest.Must(t, e, "DELETE", "/v1/products/p05", admin, nil, 204)
+
+	var docs []api.Doc
+	for i := range 60 {
+		r := e.Do("GET", fmt.Sprintf("/v1/products/p%02d", i), admin, nil)
+		if r.Status == 200 {
+			var d api.Doc
+			dec := json.NewDecoder(strings.NewReader(r.Raw))
+			dec.UseNumber()
+			if err := dec.Decode(&d); err != nil {
+				t.Fatal(err)
+			}
+			docs = append(docs, d)
+		}
+	}
+	op, _ := contract.Op("Products.List")
+	spec := resource.ListSpec(op, contract.ModelByName("Product"))
+	queries := []string{
+		"", "page=2&pageSize=7", "pageSize=100", "page=9&pageSize=7",
+		"sortBy=!ID", "sortBy=ID&ID=>p20", "sortBy=ID&ID=>p20&pageSize=5&page=2", "ID=<p10", "ID=<=p10&sortBy=!ID", "ID=p1*",
+		"Active=true", "Active=false", "Active=true&pageSize=5&page=3", "Active=true&sortBy=!ID",
+		"xp.color=red", "xp.Color=RED", "xp.color=red|blue", "xp.size=3", "xp.size=3&pageSize=3&page=2", "xp.size>2",
+		"xp.tags=lamp", "xp.tags=lamp|shirt", "xp.color=!red", "xp.dims.w=2", "xp.k05=5", "xp.nothing=1",
+		"sortBy=Name", "sortBy=!Name", "sortBy=!Name&page=2&pageSize=5", "sortBy=Name,ID", "sortBy=!Name,!ID",
+		"Name=*lamp*", "Name=oak lamp", "Name=>m", "Name=>m&sortBy=Name",
+		"search=lamp", "search=lam", "search=lamp red&searchType=AllTermsAnyField", "search=lamp red&searchType=AllTermsSameField",
+		"search=shirts", "search=lamp&sortBy=Name", "search=lamp&Active=true", "search=lamp&searchOn=Name", "search=zzz",
+		"search=word41", "search=word4&pageSize=3&page=2", "search=lamp&searchType=ExactPhrase", "search=p1",
+		"Active=true&xp.color=red", "Active=true&sortBy=!Name", "xp.color=red&sortBy=Name", "Active=true&xp.color=red&search=oak",
+		"Inventory.Enabled=true", "SpecCount=0", "Active=true&ID=>p30",
+	}
+	for _, q := range queries {
+		vals, _ := url.ParseQuery(q)
+		lq, aerr := api.ParseList(vals, spec)
+		if aerr != nil {
+			t.Fatalf("%s: %v", q, aerr)
+		}
+		want, meta := lq.Apply(slices.Clone(docs))
+		r := apptest.Must(t, e, "GET", "/v1/products?"+vals.Encode(), admin, nil, 200)
+		got := apptest.IDs(r)
+		var wantIDs []string
+		for _, d := range want {
+			wantIDs = append(wantIDs, api.Str(d, "ID"))
+		}
+		if !slices.Equal(got, wantIDs) {
+			t.Errorf("%s:\n got %v\nwant %v", q, got, wantIDs)
+		}
+		if r.S("Meta.TotalCount") != fmt.Sprint(meta.TotalCount) || r.S("Meta.TotalPages") != fmt.Sprint(meta.TotalPages) ||
+			r.S("Meta.ItemRange.0") != fmt.Sprint(meta.ItemRange[0]) || r.S("Meta.ItemRange.1") != fmt.Sprint(meta.ItemRange[1]) {
+			t.Errorf("%s: meta %s, want %+v", q, r.Raw[:min(len(r.Raw), 160)], meta)
+		}
+	}
+}
+
+// The storefront's common lists read their page, not the collection.
+func TestProductListsReadTheirPage(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	admin := e.AdminToken()
+	for i := range 150 {
+		apptest.Must(t, e, "POST", "/v1/products", admin, map[string]any{"ID": fmt.Sprintf("p%03d", i),
+			"Name": fmt.Sprintf("item %d", i), "Active": i%3 > 0, "xp": map[string]any{"color": []string{"red", "blue"}[i%2]}}, 201)
+	}
+	for _, q := range []string{"", "pageSize=20&page=3", "Active=true", "xp.color=red", "sortBy=!Name", "search=item", "sortBy=ID&ID=>p100"} {
+		e.Store.Calls.Reset()
+		r := apptest.Must(t, e, "GET", "/v1/products?"+q, admin, nil, 200)
+		if n := len(apptest.IDs(r)); n == 0 {
+			t.Fatalf("%s: no items", q)
+		}
+		// Documents: the page's. The rest are tallies and index keys.
+		if docs := e.Store.Calls.Docs(); docs > 20 {
+			t.Errorf("%s: read %d documents for a page of 20", q, docs)
+		}
+		if items := e.Store.Calls.Items(); q != "search=item" && items > 100 {
+			t.Errorf("%s: read %d items", q, items)
+		}
+	}
+}

@@ -1,0 +1,985 @@
+package resource
+
+import (
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// Serving a list from a collection's indexes (see Listing). Three plans,
+// from cheapest:
+//
+//   - key page: no search, at most one equality filter, ID order — a
+//     Query with Limit on the collection's partition (or the filter's
+//     partitions), TotalCount from the tallies (or counted over an ID
+//     range); only the page's documents are read;
+//   - sorted page: sorted on an indexed field, optionally within a range
+//     of it — a Query with Limit on the field's sort partition;
+//   - candidates: anything else — the items of the most selective index
+//     (an equality partition, a range of a sort partition, the search's
+//     word matches, else a whole sort partition), each carrying a compact
+//     row on which the query's filters and sort are evaluated; documents
+//     are read for the page, and for candidates whose row leaves out a
+//     field the query needs.
+//
+// Every plan answers exactly what filtering every document would (the
+// same items, TotalCount and order); what no plan can answer exactly (a
+// phrase search, a field Present computes, more candidate documents than
+// maxDocFetch) is answered by reading the collection.
+
+// maxDocFetch bounds the documents a list reads to evaluate candidates.
+const maxDocFetch = 2000
+
+// ListIndexed serves a list of res in scope from its indexes: the page's
+// documents (as stored, not presented) and the page's meta. ok is false
+// when the indexes cannot answer the query exactly; the caller then reads
+// the collection.
+func (r *Registry) ListIndexed(c *Ctx, res *Resource, scope []string, lq api.ListQuery) ([]api.Doc, api.Meta, bool, error) {
+	if res.List == nil {
+		return nil, api.Meta{}, false, nil
+	}
+	l := &lister{c: c, res: res, scope: scope, base: res.PK(scope...), lq: lq, shards: res.List.shards()}
+	return l.run()
+}
+
+type lister struct {
+	c      *Ctx
+	res    *Resource
+	scope  []string
+	base   string
+	lq     api.ListQuery
+	shards []string
+
+	tallies map[store.Key]int64
+}
+
+// eqFilter is a filter an equality partition answers: its entities are
+// those of the partitions of keys.
+type eqFilter struct {
+	field string
+	keys  []string
+	xp    bool
+}
+
+// bounds limit a sort key: SK > after, min <= SK <= max.
+type bounds struct{ after, min, max string }
+
+func (b bounds) empty() bool { return b == bounds{} }
+
+// plan is what a query asks of the indexes.
+type plan struct {
+	eqs      []eqFilter
+	idRange  bounds
+	ranges   map[string]bounds // by sorted field
+	residual bool              // filters no index answers
+	sortMode string            // "id", "field", "memory"
+	sortBy   string
+	desc     bool
+}
+
+func (l *lister) run() ([]api.Doc, api.Meta, bool, error) {
+	p, ok := l.plan()
+	if !ok {
+		return nil, api.Meta{}, false, nil
+	}
+	if err := l.readTallies(p); err != nil {
+		return nil, api.Meta{}, false, err
+	}
+	search := l.lq.Search != ""
+	switch {
+	case !search && !p.residual && len(p.ranges) == 0 && len(p.eqs) <= 1 && p.sortMode == "id" && l.keyPageExact(p):
+		return l.keyPage(p)
+	case !search && !p.residual && len(p.eqs) == 0 && p.idRange.empty() && p.sortMode == "field" && onlyRange(p.ranges, p.sortBy):
+		return l.sortedPage(p)
+	}
+	return l.candidates(p)
+}
+
+func onlyRange(ranges map[string]bounds, field string) bool {
+	for f := range ranges {
+		if f != field {
+			return false
+		}
+	}
+	return true
+}
+
+// plan classifies the query's filters and sort; ok is false when the
+// indexes cannot answer it.
+func (l *lister) plan() (plan, bool) {
+	lst := l.res.List
+	p := plan{ranges: map[string]bounds{}}
+	for _, f := range l.lq.Filters {
+		if l.computed(f.Path) {
+			return p, false
+		}
+	}
+	for _, k := range l.lq.SortBy {
+		if l.computed(k.Path) {
+			return p, false
+		}
+	}
+	if l.lq.Search != "" {
+		switch l.lq.SearchType {
+		case "AnyTerm", "AllTermsAnyField", "AllTermsSameField":
+		default:
+			return p, false // phrases match inside words
+		}
+		if !lst.Search {
+			return p, false
+		}
+		fields := l.res.searchFields()
+		for _, f := range l.lq.SearchOn {
+			if !slices.Contains(fields, f) {
+				return p, false
+			}
+		}
+	}
+	singles := map[string]string{} // field → its one key, for pairs
+	for _, f := range l.lq.Filters {
+		switch {
+		case l.equalIndexed(f.Path) && equalKeysOf(f) != nil:
+			keys := equalKeysOf(f)
+			xp := strings.HasPrefix(f.Path, "xp.")
+			field := f.Path
+			if xp {
+				field = strings.ToLower(f.Path)
+			}
+			p.eqs = append(p.eqs, eqFilter{field: field, keys: keys, xp: xp})
+			if len(keys) == 1 && !xp {
+				singles[field] = keys[0]
+			}
+		case f.Path == "ID" && rangeOf(f, "ID", "") != nil:
+			b := *rangeOf(f, "ID", "")
+			p.idRange = intersect(p.idRange, b)
+		case slices.Contains(lst.Sorted, f.Path) && rangeOf(f, f.Path, f.Type()) != nil:
+			p.ranges[f.Path] = intersect(p.ranges[f.Path], *rangeOf(f, f.Path, f.Type()))
+		default:
+			p.residual = true
+		}
+	}
+	// A pair index answers two single-key filters at once.
+	for _, pair := range lst.Equal {
+		a, b, isPair := strings.Cut(pair, "+")
+		ka, okA := singles[a]
+		kb, okB := singles[b]
+		if !isPair || !okA || !okB {
+			continue
+		}
+		p.eqs = slices.DeleteFunc(p.eqs, func(e eqFilter) bool { return e.field == a || e.field == b })
+		p.eqs = append(p.eqs, eqFilter{field: pair, keys: []string{ka + keySep + kb}})
+		break
+	}
+	switch {
+	case len(l.lq.SortBy) == 0:
+		p.sortMode = "id"
+		if l.lq.Search != "" {
+			p.sortMode = "memory"
+		}
+	case len(l.lq.SortBy) == 1 && l.lq.SortBy[0].Path == "ID":
+		p.sortMode, p.desc = "id", l.lq.SortBy[0].Desc
+	case len(l.lq.SortBy) == 1 && slices.Contains(lst.Sorted, l.lq.SortBy[0].Path):
+		p.sortMode, p.sortBy, p.desc = "field", l.lq.SortBy[0].Path, l.lq.SortBy[0].Desc
+	default:
+		p.sortMode = "memory"
+	}
+	return p, true
+}
+
+func (l *lister) computed(path string) bool {
+	head, _, _ := strings.Cut(path, ".")
+	for _, c := range l.res.List.Computed {
+		if strings.EqualFold(c, head) {
+			return true
+		}
+	}
+	return false
+}
+
+// equalIndexed reports whether a filter path has an equality index.
+func (l *lister) equalIndexed(path string) bool {
+	lst := l.res.List
+	if strings.HasPrefix(path, "xp.") {
+		return lst.XP && strings.Count(path, ".") <= maxXPDepth
+	}
+	return slices.Contains(lst.Equal, path)
+}
+
+// equalKeysOf are the equality keys a filter's alternatives match (nil
+// when some alternative is not an equality).
+func equalKeysOf(f api.Filter) []string {
+	var out []string
+	for _, a := range f.Alts {
+		keys, ok := api.FilterEqualKeys(a, f.Type())
+		if !ok {
+			return nil
+		}
+		for _, k := range keys {
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	if out == nil {
+		out = []string{} // matches nothing, answered by no partition
+	}
+	return out
+}
+
+// rangeOf turns a one-alternative comparison filter into sort-key bounds
+// (nil when it is not one). ID bounds compare IDs themselves.
+func rangeOf(f api.Filter, path, typ string) *bounds {
+	if len(f.Alts) != 1 {
+		return nil
+	}
+	a := f.Alts[0]
+	if a.Negate || a.Op == "=" {
+		return nil
+	}
+	key, suffixLo, suffixHi := a.Value, "", ""
+	if path != "ID" {
+		k, ok := api.OrderBound(a.Value, typ)
+		if !ok {
+			return nil
+		}
+		// A sort key is the value's key, keySep, the ID: a value's items
+		// sort after the bare key and before key+"\x02".
+		key, suffixLo, suffixHi = k, "\x02", "\x00"
+	}
+	var b bounds
+	switch a.Op {
+	case ">":
+		if path == "ID" {
+			b.after = key
+		} else {
+			b.min = key + suffixLo
+		}
+	case ">=":
+		b.min = key
+	case "<":
+		if path == "ID" {
+			if key == "" || key[len(key)-1] >= 0x80 {
+				return nil
+			}
+			b.max = lowerThan(key)
+		} else {
+			b.max = key + suffixHi
+		}
+	case "<=":
+		if path == "ID" {
+			b.max = key
+		} else {
+			b.max = key + "\x02"
+		}
+	default:
+		return nil
+	}
+	if path != "ID" && b.min == "" {
+		b.min = "1" // nulls never meet a comparison
+	}
+	return &b
+}
+
+// lowerThan is an inclusive bound for keys below key (an ASCII-ending
+// one): key with its last byte lowered, then the greatest character — no
+// ID holds U+10FFFF.
+func lowerThan(key string) string {
+	if key == "" {
+		return ""
+	}
+	b := []byte(key)
+	last := b[len(b)-1]
+	if last == 0 {
+		return string(b[:len(b)-1])
+	}
+	b[len(b)-1] = last - 1
+	return string(b) + "\U0010FFFF"
+}
+
+func intersect(a, b bounds) bounds {
+	if b.after > a.after {
+		a.after = b.after
+	}
+	if b.min > a.min {
+		a.min = b.min
+	}
+	if b.max != "" && (a.max == "" || b.max < a.max) {
+		a.max = b.max
+	}
+	return a
+}
+
+// --- tallies ---------------------------------------------------------------
+
+// readTallies reads every count the plan may use, in one BatchGetItem.
+func (l *lister) readTallies(p plan) error {
+	entries := []string{entAll}
+	for _, e := range p.eqs {
+		for _, k := range e.keys {
+			entries = append(entries, entEqual+sep+e.field+sep+k)
+		}
+		if !strings.Contains(e.field, "+") {
+			entries = append(entries, entList+sep+e.field)
+		}
+		if e.xp {
+			entries = append(entries, entXPOver)
+		}
+	}
+	if l.lq.Search != "" {
+		entries = append(entries, entTermsOver)
+	}
+	var keys []store.Key
+	for _, e := range entries {
+		keys = append(keys, tallyKeys(l.base, e)...)
+	}
+	got, err := l.c.Deps.Store.Tallies(l.c, keys)
+	l.tallies = got
+	return err
+}
+
+// tally is an entry's count.
+func (l *lister) tally(entry string) int {
+	n := int64(0)
+	for _, k := range tallyKeys(l.base, entry) {
+		n += l.tallies[k]
+	}
+	return int(max(n, 0))
+}
+
+// eqSize is how many entities an equality filter's partitions hold
+// (counting an entity in two of them twice).
+func (l *lister) eqSize(e eqFilter) int {
+	n := 0
+	for _, k := range e.keys {
+		n += l.tally(entEqual + sep + e.field + sep + k)
+	}
+	return n
+}
+
+// keyPageExact reports whether the key page's count and items are exact:
+// an equality filter on xp needs no overflow entity, and one spanning
+// several partitions needs no entity to sit in two of them.
+func (l *lister) keyPageExact(p plan) bool {
+	if len(p.eqs) == 0 {
+		return true
+	}
+	e := p.eqs[0]
+	if e.xp && l.tally(entXPOver) > 0 {
+		return false
+	}
+	return len(e.keys) <= 1 || strings.Contains(e.field, "+") || l.tally(entList+sep+e.field) == 0
+}
+
+// --- reading partitions ----------------------------------------------------
+
+// readMerged reads partitions (one per shard, or per key and shard) in
+// sort-key order as one ordered list, each item once (by ID), up to limit
+// items (0: all).
+func (l *lister) readMerged(pks []string, b bounds, prefix string, desc bool, limit int, keysOnly bool) ([]store.Item, error) {
+	lists := make([][]store.Item, len(pks))
+	errs := make([]error, len(pks))
+	var wg sync.WaitGroup
+	for i, pk := range pks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lists[i], errs[i] = l.c.Deps.Store.Query(l.c, store.Query{PK: pk, After: b.after, Min: b.min, Max: b.max,
+				SKPrefix: prefix, Desc: desc, Limit: limit, KeysOnly: keysOnly})
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	var all []store.Item
+	for _, list := range lists {
+		all = append(all, list...)
+	}
+	if len(lists) > 1 {
+		sort.SliceStable(all, func(i, j int) bool {
+			if desc {
+				return all[i].SK > all[j].SK
+			}
+			return all[i].SK < all[j].SK
+		})
+		seen := map[string]bool{}
+		all = slices.DeleteFunc(all, func(it store.Item) bool {
+			dup := seen[it.ID]
+			seen[it.ID] = true
+			return dup
+		})
+	}
+	if limit > 0 && len(all) > limit {
+		all = all[:limit]
+	}
+	return all, nil
+}
+
+// countIn counts the items of partitions within bounds.
+func (l *lister) countIn(pks []string, b bounds) (int, error) {
+	n := 0
+	for _, pk := range pks {
+		got, err := l.c.Deps.Store.Count(l.c, store.Query{PK: pk, After: b.after, Min: b.min, Max: b.max})
+		if err != nil {
+			return 0, err
+		}
+		n += got
+	}
+	return n, nil
+}
+
+func (l *lister) basePKs() []string {
+	out := make([]string, len(l.shards))
+	for i, s := range l.shards {
+		out[i] = l.base + s
+	}
+	return out
+}
+
+func (l *lister) eqPKs(e eqFilter) []string {
+	var out []string
+	for _, k := range e.keys {
+		for _, s := range l.shards {
+			out = append(out, eqPK(l.base, e.field, k)+s)
+		}
+	}
+	return out
+}
+
+func (l *lister) sortPKs(field string) []string {
+	out := make([]string, len(l.shards))
+	for i, s := range l.shards {
+		out[i] = sortPK(l.base, field) + s
+	}
+	return out
+}
+
+// fetch reads the documents of ids, in order; ok is false when one has
+// gone (an index ahead of a delete the request cannot see).
+func (l *lister) fetch(ids []string) ([]api.Doc, bool, error) {
+	keys := make([]store.Key, len(ids))
+	for i, id := range ids {
+		keys[i] = l.res.Key(l.scope, id)
+	}
+	got, err := batchGet(l.c, keys)
+	if err != nil {
+		return nil, false, err
+	}
+	docs := make([]api.Doc, 0, len(ids))
+	for _, k := range keys {
+		it, ok := got[k]
+		if !ok {
+			return nil, false, nil
+		}
+		d, err := DecodeItem(it)
+		if err != nil {
+			return nil, false, err
+		}
+		docs = append(docs, d)
+	}
+	return docs, true, nil
+}
+
+// batchGet reads keys in parallel BatchGetItems of 100.
+func batchGet(c *Ctx, keys []store.Key) (map[store.Key]store.Item, error) {
+	if len(keys) <= 100 {
+		return c.Deps.Store.BatchGet(c, keys)
+	}
+	var mu sync.Mutex
+	out := make(map[store.Key]store.Item, len(keys))
+	var firstErr error
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for start := 0; start < len(keys); start += 100 {
+		chunk := keys[start:min(start+100, len(keys))]
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			got, err := c.Deps.Store.BatchGet(c, chunk)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			for k, v := range got {
+				out[k] = v
+			}
+		}()
+	}
+	wg.Wait()
+	return out, firstErr
+}
+
+// --- plans -----------------------------------------------------------------
+
+// keyPage reads a page in ID order from the collection's partition or an
+// equality filter's partitions.
+func (l *lister) keyPage(p plan) ([]api.Doc, api.Meta, bool, error) {
+	pks := l.basePKs()
+	total := l.tally(entAll)
+	if len(p.eqs) == 1 {
+		pks = l.eqPKs(p.eqs[0])
+		total = l.eqSize(p.eqs[0])
+	}
+	if !p.idRange.empty() {
+		n, err := l.countIn(pks, p.idRange)
+		if err != nil {
+			return nil, api.Meta{}, false, err
+		}
+		total = n
+	}
+	meta, start, end := l.lq.PageOf(total)
+	if start >= end {
+		return []api.Doc{}, meta, true, nil
+	}
+	if len(pks) == 1 && len(p.eqs) == 0 && start == 0 {
+		// The first page of one partition holding the documents: one Query.
+		items, err := l.c.Deps.Store.Query(l.c, store.Query{PK: pks[0], After: p.idRange.after, Min: p.idRange.min,
+			Max: p.idRange.max, Desc: p.desc, Limit: end})
+		if err != nil {
+			return nil, api.Meta{}, false, err
+		}
+		docs := make([]api.Doc, 0, len(items))
+		for _, it := range items {
+			d, err := DecodeItem(it)
+			if err != nil {
+				return nil, api.Meta{}, false, err
+			}
+			docs = append(docs, d)
+		}
+		return docs, meta, len(docs) == end-start, nil
+	}
+	items, err := l.readMerged(pks, p.idRange, "", p.desc, end, true)
+	if err != nil {
+		return nil, api.Meta{}, false, err
+	}
+	if len(items) < end {
+		return nil, api.Meta{}, false, nil // the count and the index disagree
+	}
+	return l.page(ids(items[start:end]), meta)
+}
+
+func ids(items []store.Item) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.ID
+	}
+	return out
+}
+
+func (l *lister) page(ids []string, meta api.Meta) ([]api.Doc, api.Meta, bool, error) {
+	docs, ok, err := l.fetch(ids)
+	return docs, meta, ok, err
+}
+
+// sortedPage reads a page in the order of a sorted field, optionally
+// within a range of it.
+func (l *lister) sortedPage(p plan) ([]api.Doc, api.Meta, bool, error) {
+	pks := l.sortPKs(p.sortBy)
+	b := p.ranges[p.sortBy]
+	total := l.tally(entAll)
+	if !b.empty() {
+		n, err := l.countIn(pks, b)
+		if err != nil {
+			return nil, api.Meta{}, false, err
+		}
+		total = n
+	}
+	meta, start, end := l.lq.PageOf(total)
+	if start >= end {
+		return []api.Doc{}, meta, true, nil
+	}
+	items, err := l.readMerged(pks, b, "", p.desc, end, true)
+	if err != nil {
+		return nil, api.Meta{}, false, err
+	}
+	if len(items) < end {
+		return nil, api.Meta{}, false, nil
+	}
+	if p.desc {
+		// Equal values keep ID order (as lists sort them), which a
+		// descending read reverses: read the rest of the last value's
+		// items, then order each value's items by ID.
+		last := sortValue(items[len(items)-1].SK)
+		rest, err := l.readMerged(pks, bounds{}, last+keySep, false, 0, true)
+		if err != nil {
+			return nil, api.Meta{}, false, err
+		}
+		seen := map[string]bool{}
+		for _, it := range items {
+			seen[it.ID] = true
+		}
+		for _, it := range rest {
+			if !seen[it.ID] {
+				items = append(items, it)
+			}
+		}
+		sort.SliceStable(items, func(i, j int) bool {
+			vi, vj := sortValue(items[i].SK), sortValue(items[j].SK)
+			if vi != vj {
+				return vi > vj
+			}
+			return items[i].ID < items[j].ID
+		})
+	}
+	return l.page(ids(items[start:end]), meta)
+}
+
+// sortValue is the value part of a sort item's key.
+func sortValue(sk string) string {
+	i := strings.LastIndex(sk, keySep)
+	if i < 0 {
+		return sk
+	}
+	return sk[:i]
+}
+
+// cand is an entity a candidates plan considers.
+type cand struct {
+	id    string
+	row   api.Doc // from its index item (nil: read the document)
+	doc   api.Doc
+	score float64
+}
+
+// candidates reads the most selective index's items and evaluates the
+// query on their rows.
+func (l *lister) candidates(p plan) ([]api.Doc, api.Meta, bool, error) {
+	search := l.lq.Search != ""
+	var scores map[string]float64
+	if search {
+		var ok bool
+		var err error
+		if scores, ok, err = l.searchScores(); err != nil || !ok {
+			return nil, api.Meta{}, ok, err
+		}
+	}
+	cands := map[string]*cand{}
+	addItems := func(items []store.Item) error {
+		for _, it := range items {
+			if _, ok := cands[it.ID]; ok {
+				continue
+			}
+			var row api.Doc
+			if len(it.Doc) > 0 {
+				d, err := api.DecodeDoc(it.Doc)
+				if err != nil {
+					return err
+				}
+				row = d
+			}
+			cands[it.ID] = &cand{id: it.ID, row: row}
+		}
+		return nil
+	}
+	// The driver: the smallest equality filter, else a range of a sorted
+	// field, else the search's matches, else a whole sort partition.
+	var best *eqFilter
+	for i := range p.eqs {
+		if best == nil || l.eqSize(p.eqs[i]) < l.eqSize(*best) {
+			best = &p.eqs[i]
+		}
+	}
+	rangeField := ""
+	for f := range p.ranges {
+		rangeField = f
+	}
+	switch {
+	case best != nil && !(search && len(scores) <= maxDocFetch && len(scores)*4 < l.eqSize(*best)):
+		items, err := l.readMerged(l.eqPKs(*best), p.idRange, "", false, 0, false)
+		if err != nil {
+			return nil, api.Meta{}, false, err
+		}
+		if err := addItems(items); err != nil {
+			return nil, api.Meta{}, false, err
+		}
+		if best.xp && l.tally(entXPOver) > 0 {
+			if err := l.addOverflow(cands, entXPOver); err != nil {
+				return nil, api.Meta{}, false, err
+			}
+		}
+	case rangeField != "" && !(search && len(scores) <= maxDocFetch):
+		items, err := l.readMerged(l.sortPKs(rangeField), p.ranges[rangeField], "", false, 0, false)
+		if err != nil {
+			return nil, api.Meta{}, false, err
+		}
+		if err := addItems(items); err != nil {
+			return nil, api.Meta{}, false, err
+		}
+	case search:
+		for id := range scores {
+			cands[id] = &cand{id: id}
+		}
+	case len(l.res.List.Sorted) > 0:
+		items, err := l.readMerged(l.sortPKs(l.res.List.Sorted[0]), bounds{}, "", false, 0, false)
+		if err != nil {
+			return nil, api.Meta{}, false, err
+		}
+		if err := addItems(items); err != nil {
+			return nil, api.Meta{}, false, err
+		}
+	default:
+		return nil, api.Meta{}, false, nil
+	}
+	if search {
+		for id, c := range cands {
+			if s := scores[id]; s > 0 {
+				c.score = s
+			} else {
+				delete(cands, id)
+			}
+		}
+	}
+	// Read the documents of candidates whose row cannot answer.
+	paths := l.neededPaths()
+	var need []string
+	for _, c := range cands {
+		if len(paths) > 0 && (c.row == nil || !rowAnswers(c.row, paths)) {
+			need = append(need, c.id)
+		}
+	}
+	if len(need) > maxDocFetch {
+		return nil, api.Meta{}, false, nil
+	}
+	if len(need) > 0 {
+		sort.Strings(need)
+		keys := make([]store.Key, len(need))
+		for i, id := range need {
+			keys[i] = l.res.Key(l.scope, id)
+		}
+		got, err := batchGet(l.c, keys)
+		if err != nil {
+			return nil, api.Meta{}, false, err
+		}
+		for i, id := range need {
+			it, ok := got[keys[i]]
+			if !ok {
+				delete(cands, id) // gone since its index item was read
+				continue
+			}
+			d, err := DecodeItem(it)
+			if err != nil {
+				return nil, api.Meta{}, false, err
+			}
+			cands[id].doc = d
+		}
+	}
+	kept := make([]*cand, 0, len(cands))
+	for _, c := range cands {
+		src := c.row
+		if c.doc != nil {
+			src = c.doc
+		}
+		if len(paths) == 0 || l.lq.Matches(src) {
+			kept = append(kept, c)
+		}
+	}
+	l.order(kept)
+	meta, start, end := l.lq.PageOf(len(kept))
+	if start >= end {
+		return []api.Doc{}, meta, true, nil
+	}
+	window := kept[start:end]
+	var fetchIDs []string
+	for _, c := range window {
+		if c.doc == nil {
+			fetchIDs = append(fetchIDs, c.id)
+		}
+	}
+	fetched, ok, err := l.fetch(fetchIDs)
+	if err != nil || !ok {
+		return nil, api.Meta{}, false, err
+	}
+	byID := map[string]api.Doc{}
+	for _, d := range fetched {
+		byID[api.Str(d, "ID")] = d
+	}
+	docs := make([]api.Doc, len(window))
+	for i, c := range window {
+		if c.doc != nil {
+			docs[i] = c.doc
+		} else {
+			docs[i] = byID[c.id]
+		}
+	}
+	return docs, meta, true, nil
+}
+
+// addOverflow adds the entities of an overflow partition as candidates
+// whose documents are read.
+func (l *lister) addOverflow(cands map[string]*cand, kind string) error {
+	pks := make([]string, len(l.shards))
+	for i, s := range l.shards {
+		pks[i] = overPK(l.base, kind) + s
+	}
+	items, err := l.readMerged(pks, bounds{}, "", false, 0, true)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		cands[it.ID] = &cand{id: it.ID}
+	}
+	return nil
+}
+
+// neededPaths are the paths the query's filters and sort read.
+func (l *lister) neededPaths() []string {
+	var out []string
+	for _, f := range l.lq.Filters {
+		out = append(out, f.Path)
+	}
+	for _, k := range l.lq.SortBy {
+		out = append(out, k.Path)
+	}
+	return out
+}
+
+func rowAnswers(row api.Doc, paths []string) bool {
+	for _, p := range paths {
+		if !rowHas(row, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// order sorts candidates as lists do: by the query's sort keys (equal
+// values in ID order), else by search score, then ID.
+func (l *lister) order(kept []*cand) {
+	sort.Slice(kept, func(i, j int) bool { return kept[i].id < kept[j].id })
+	src := func(c *cand) api.Doc {
+		if c.doc != nil {
+			return c.doc
+		}
+		return c.row
+	}
+	sort.SliceStable(kept, func(i, j int) bool {
+		for _, k := range l.lq.SortBy {
+			a, _ := api.Get(src(kept[i]), k.Path)
+			b, _ := api.Get(src(kept[j]), k.Path)
+			if c := api.CompareValues(k.Path, a, b); c != 0 {
+				return (c < 0) != k.Desc
+			}
+		}
+		if len(l.lq.SortBy) == 0 && l.lq.Search != "" && kept[i].score != kept[j].score {
+			return kept[i].score > kept[j].score
+		}
+		return false
+	})
+}
+
+// searchScores scores every entity the search matches, from the word
+// index (and, for entities with more words than it holds, their
+// documents); ok is false when that would read more than maxDocFetch
+// documents.
+func (l *lister) searchScores() (map[string]float64, bool, error) {
+	fields := l.res.searchFields()
+	bit := make([]uint, len(l.lq.SearchOn))
+	for i, f := range l.lq.SearchOn {
+		bit[i] = uint(slices.Index(fields, f))
+	}
+	terms := l.lq.SearchTerms()
+	masks := map[string]map[string]uint64{} // word → id → fields
+	for _, term := range terms {
+		for _, w := range term {
+			if _, done := masks[w]; done {
+				continue
+			}
+			m := map[string]uint64{}
+			masks[w] = m
+			pks := make([]string, len(l.shards))
+			for i, s := range l.shards {
+				pks[i] = termPK(l.base, w) + s
+			}
+			items, err := l.readAll(pks, w)
+			if err != nil {
+				return nil, false, err
+			}
+			for _, it := range items {
+				v, _ := strconv.ParseUint(string(it.Doc), 16, 64)
+				m[it.ID] |= v
+			}
+		}
+	}
+	ids := map[string]bool{}
+	for _, m := range masks {
+		for id := range m {
+			ids[id] = true
+		}
+	}
+	scores := map[string]float64{}
+	for id := range ids {
+		s := l.lq.SearchScore(func(term []string, field int) bool {
+			if len(term) == 0 {
+				return false
+			}
+			for _, w := range term {
+				if masks[w][id]&(1<<bit[field]) == 0 {
+					return false
+				}
+			}
+			return true
+		})
+		if s > 0 {
+			scores[id] = s
+		}
+	}
+	if l.tally(entTermsOver) > 0 {
+		over := map[string]*cand{}
+		if err := l.addOverflow(over, entTermsOver); err != nil {
+			return nil, false, err
+		}
+		if len(over) > maxDocFetch {
+			return nil, false, nil
+		}
+		var oids []string
+		for id := range over {
+			oids = append(oids, id)
+		}
+		sort.Strings(oids)
+		keys := make([]store.Key, len(oids))
+		for i, id := range oids {
+			keys[i] = l.res.Key(l.scope, id)
+		}
+		got, err := batchGet(l.c, keys)
+		if err != nil {
+			return nil, false, err
+		}
+		for i, id := range oids {
+			delete(scores, id) // its document's score is the exact one
+			if it, ok := got[keys[i]]; ok {
+				d, err := DecodeItem(it)
+				if err != nil {
+					return nil, false, err
+				}
+				if s := l.lq.Score(d); s > 0 {
+					scores[id] = s
+				}
+			}
+		}
+	}
+	return scores, true, nil
+}
+
+// readAll reads every item of partitions whose sort key starts with
+// prefix.
+func (l *lister) readAll(pks []string, prefix string) ([]store.Item, error) {
+	var out []store.Item
+	for _, pk := range pks {
+		items, err := l.c.Deps.Store.Query(l.c, store.Query{PK: pk, SKPrefix: prefix})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+	}
+	return out, nil
+}
+
