@@ -10,6 +10,7 @@ import (
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 	streamtypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 
+	"github.com/ordercloud-serverless/occ/shared/store"
 	td "github.com/ordercloud-serverless/occ/shared/tabledef"
 )
 
@@ -50,8 +51,9 @@ type StreamRecord struct {
 // SkippedTypes are entity types whose changes are not published: internal
 // items that are not entities (counters carry T but no document; username,
 // promotion-code and facet-path reservations, refresh tokens, token
-// revocations and the bootstrap marker are bookkeeping).
-var SkippedTypes = map[string]bool{"Counter": true, "Username": true, "RefreshToken": true, "Marketplace": true,
+// revocations and the bootstrap marker are bookkeeping; list-index items
+// are compact copies of entities whose own change is published).
+var SkippedTypes = map[string]bool{store.IndexItemType: true, "Counter": true, "Username": true, "RefreshToken": true, "Marketplace": true,
 	"OrderShipment": true, "TokenRevocation": true, "PromotionCode": true, "ProductFacetPath": true}
 
 // FromLambdaRecord converts a record of a Lambda DynamoDB stream event.

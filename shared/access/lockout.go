@@ -80,8 +80,12 @@ func (a *Access) editUser(c *resource.Ctx, ref UserRef, change func(u api.Doc) b
 		if !change(doc) {
 			return nil
 		}
-		_, err = c.Deps.Store.Put(c, res.Item(scope, doc, e.Item.Version), store.IfVersion)
-		return err
+		// Through a Tx, like every entity write, so its list indexes stay
+		// whole (only unlisted fields change here).
+		tx := &resource.Tx{}
+		tx.Knows(e.Item)
+		tx.Put(res.Item(scope, doc, e.Item.Version), store.IfVersion)
+		return tx.Commit(c)
 	})
 }
 

@@ -13,7 +13,8 @@ import (
 
 func (a *Access) declareAdminUsers(r *resource.Registry) {
 	a.Admin = &UserKind{Kind: "AdminUser", UserType: auth.Admin}
-	a.Admin.Users = r.Add(&resource.Resource{Name: "AdminUsers", Model: "User", Kind: "AdminUser", ObjectType: "User", IDParam: "userID"})
+	a.Admin.Users = r.Add(&resource.Resource{Name: "AdminUsers", Model: "User", Kind: "AdminUser", ObjectType: "User", IDParam: "userID",
+		List: UserListing()})
 	a.Admin.Groups = r.Add(&resource.Resource{Name: "AdminUserGroups", Model: "UserGroup", Kind: "AdminUserGroup", ObjectType: "UserGroup",
 		IDParam: "userGroupID"})
 	a.Admin.Members = r.AddAssignment(&resource.Assignment{Resource: "AdminUserGroups", Save: "SaveUserAssignment",
@@ -21,6 +22,15 @@ func (a *Access) declareAdminUsers(r *resource.Registry) {
 		Key:  []string{"UserGroupID", "UserID"},
 		Refs: []resource.Ref{{Field: "UserGroupID", Resource: "AdminUserGroups"}, {Field: "UserID", Resource: "AdminUsers"}}})
 	a.AddUserKind(r, a.Admin)
+}
+
+// UserListing is how lists of users (admin, buyer and supplier alike) are
+// served: by the company's partition in ID order, Active as a filter,
+// sorted by name or email, searched by words; AvailableRoles is computed
+// for the page only.
+func UserListing() *resource.Listing {
+	return &resource.Listing{Equal: []string{"Active"}, XP: true, Sorted: []string{"LastName", "FirstName", "Email"},
+		Search: true, Computed: []string{"AvailableRoles"}}
 }
 
 // usernameKey is the item that reserves a username across the marketplace

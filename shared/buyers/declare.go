@@ -42,7 +42,7 @@ func Declare(r *resource.Registry, acc *access.Access) *Buyers {
 
 	b.Buyers = r.Add(&resource.Resource{Name: "Buyers", Model: "Buyer", IDParam: "buyerID", BeforeDelete: b.deleteBuyer,
 		Reach: resource.Reach{Owners: []string{"ID"}}})
-	b.Users = r.Add(&resource.Resource{Name: "Users", Model: "User", Kind: "BuyerUser", ObjectType: "User", IDParam: "userID",
+	b.Users = r.Add(&resource.Resource{Name: "Users", Model: "User", Kind: "BuyerUser", ObjectType: "User", IDParam: "userID", List: access.UserListing(),
 		Scope: buyerScope, Parents: underBuyer, Reach: resource.Reach{Owners: []string{"CompanyID"}}})
 	b.UserGroups = r.Add(&resource.Resource{Name: "UserGroups", Model: "UserGroup", Kind: "BuyerUserGroup", ObjectType: "UserGroup",
 		IDParam: "userGroupID", Scope: buyerScope, Parents: underBuyer})

@@ -12,7 +12,7 @@ func (cat *Catalog) declareProducts(r *resource.Registry) {
 	cat.Products = r.Add(&resource.Resource{Name: "Products", Model: "Product", IDParam: "productID",
 		Prepare: cat.prepareProduct, BeforeDelete: cat.deleteProduct,
 		Reach: resource.Reach{Owners: []string{"OwnerID"}, Sees: cat.supplierMaySell},
-		List: &resource.Listing{Equal: []string{"Active", "OwnerID"}, XP: true, Sorted: []string{"Name"}, Search: true},
+		List:  &resource.Listing{Equal: []string{"Active", "OwnerID"}, XP: true, Sorted: []string{"Name"}, Search: true},
 		Refs: []resource.Ref{{Field: "DefaultPriceScheduleID", Resource: "PriceSchedules"},
 			{Field: "DefaultSupplierID", Resource: "Suppliers"}},
 		// The admin product list reports facets too (premium search serves

@@ -1,10 +1,11 @@
 package orders
 
 import (
+	"slices"
+
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/auth"
 	"github.com/ordercloud-serverless/occ/shared/resource"
-	"github.com/ordercloud-serverless/occ/shared/store"
 )
 
 // The HTTP bindings: each reads the path and the body, calls the service
@@ -93,19 +94,24 @@ func (s *Service) shipHTTP(c *resource.Ctx) (any, error) {
 	return orderCall(c, func(d Direction) (api.Doc, error) { return s.Ship(c, c.P, d, c.Param("orderID"), shipment) })
 }
 
-// listHTTP lists the orders the caller sees from the direction: a buyer's
-// through its company's index, everyone else's from the collection.
+// listHTTP lists the orders the caller sees from the direction.
 func (s *Service) listHTTP(c *resource.Ctx) (any, error) {
 	d, err := dir(c)
 	if err != nil {
 		return nil, err
 	}
-	q := store.Query{PK: s.Orders.PK()}
-	if c.P.UserType == auth.Buyer {
-		q = store.Query{Index: "GSI2", PK: "OrderFromCompany#" + c.P.CompanyID}
+	filters, none := perspective(c, d)
+	if b := c.Query("buyerID"); b != "" {
+		filters = append(filters, api.EqualFilter(orderSpec, "FromCompanyID", b))
 	}
-	return s.pageOrders(c, q, func(o api.Doc) bool {
+	if sup := c.Query("supplierID"); sup != "" {
+		filters = append(filters, api.EqualFilter(orderSpec, "ToCompanyID", sup))
+	}
+	return s.listOrders(c, append(filters, dateRange(c)...), none, func(o api.Doc) bool {
 		if b := c.Query("buyerID"); b != "" && api.Str(o, "FromCompanyID") != b {
+			return false
+		}
+		if sup := c.Query("supplierID"); sup != "" && api.Str(o, "ToCompanyID") != sup {
 			return false
 		}
 		return canSee(c, d, o) && inDateRange(c, o)
@@ -114,9 +120,51 @@ func (s *Service) listHTTP(c *resource.Ctx) (any, error) {
 
 // meListOrdersHTTP lists the caller's own orders (Me.ListOrders).
 func (s *Service) meListOrdersHTTP(c *resource.Ctx) (any, error) {
-	return s.pageOrders(c, store.Query{Index: "GSI1", PK: "OrderFromUser#" + c.P.UserID}, func(o api.Doc) bool {
-		return api.Str(o, "FromCompanyID") == c.P.CompanyID && inDateRange(c, o)
+	filters := []api.Filter{api.EqualFilter(orderSpec, "FromCompanyID", c.P.CompanyID), api.EqualFilter(orderSpec, "FromUserID", c.P.UserID)}
+	return s.listOrders(c, append(filters, dateRange(c)...), false, func(o api.Doc) bool {
+		return api.Str(o, "FromCompanyID") == c.P.CompanyID && api.Str(o, "FromUserID") == c.P.UserID && inDateRange(c, o)
 	})
+}
+
+var orderSpec = api.ListSpec{Model: orderModel}
+
+// perspective are the filters keeping an order list to what canSee lets
+// the caller see from d; none is true when it sees no order that way.
+func perspective(c *resource.Ctx, d Direction) (filters []api.Filter, none bool) {
+	p := c.P
+	switch p.UserType {
+	case auth.Buyer:
+		if d == Incoming {
+			return nil, true
+		}
+		filters = append(filters, api.EqualFilter(orderSpec, "FromCompanyID", p.CompanyID))
+		if !slices.ContainsFunc([]string{"OrderAdmin", "OrderReader"}, p.Has) {
+			filters = append(filters, api.EqualFilter(orderSpec, "FromUserID", p.UserID))
+		}
+	case auth.Admin:
+		if d == Outgoing {
+			filters = append(filters, api.EqualFilter(orderSpec, "FromCompanyID", c.MarketplaceID()))
+		}
+	default:
+		if d == Outgoing {
+			return nil, true
+		}
+		filters = append(filters, api.EqualFilter(orderSpec, "ToCompanyID", p.CompanyID))
+	}
+	return filters, false
+}
+
+// dateRange turns the from and to parameters of order lists into filters
+// on DateCreated.
+func dateRange(c *resource.Ctx) []api.Filter {
+	var out []api.Filter
+	if from := api.Time(c.Query("from")); from != nil {
+		out = append(out, api.RangeFilter(orderSpec, "DateCreated", ">=", api.FormatTime(*from)))
+	}
+	if to := api.Time(c.Query("to")); to != nil {
+		out = append(out, api.RangeFilter(orderSpec, "DateCreated", "<=", api.FormatTime(*to)))
+	}
+	return out
 }
 
 // inDateRange applies the from and to parameters of order lists to
@@ -132,22 +180,31 @@ func inDateRange(c *resource.Ctx, d api.Doc) bool {
 	return true
 }
 
-func (s *Service) pageOrders(c *resource.Ctx, q store.Query, keep func(api.Doc) bool) (any, error) {
-	items, err := c.Deps.Store.Query(c, q)
+// listOrders serves an order list from the orders' indexes, with filters
+// saying what the caller sees (and keep, the same as a check of one
+// order); when the indexes cannot answer the query it reads every order.
+func (s *Service) listOrders(c *resource.Ctx, filters []api.Filter, none bool, keep func(api.Doc) bool) (any, error) {
+	lq, aerr := api.ParseList(c.R.URL.Query(), resource.ListSpec(c.Op, orderModel))
+	if aerr != nil {
+		return nil, aerr
+	}
+	if none {
+		meta, _, _ := lq.PageOf(0)
+		return api.NewPage(orderModel, nil, meta), nil
+	}
+	lq.Filters = append(lq.Filters, filters...)
+	docs, meta, ok, err := c.Reg.ListIndexed(c, s.Orders, nil, lq)
 	if err != nil {
 		return nil, err
 	}
-	var docs []api.Doc
-	for _, it := range items {
-		d, err := api.DecodeDoc(it.Doc)
-		if err != nil {
-			return nil, err
-		}
-		if keep(d) {
-			docs = append(docs, d)
-		}
+	if ok && !slices.ContainsFunc(docs, func(d api.Doc) bool { return !keep(d) }) {
+		return api.NewPage(orderModel, docs, meta), nil
 	}
-	return c.Reg.Page(c, orderModel, docs, nil)
+	all, err := c.Reg.All(c, s.Orders, nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.Reg.Page(c, orderModel, slices.DeleteFunc(all, func(d api.Doc) bool { return !keep(d) }), nil)
 }
 
 func (s *Service) addLineHTTP(c *resource.Ctx) (any, error) {
@@ -207,7 +264,20 @@ func (s *Service) listLinesHTTP(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines, err := s.Lines(c, c.P, d, c.Param("orderID"))
+	o, err := s.load(c, d, c.Param("orderID"))
+	if err != nil {
+		return nil, err
+	}
+	lq, aerr := api.ParseList(c.R.URL.Query(), resource.ListSpec(c.Op, lineItemModel))
+	if aerr != nil {
+		return nil, aerr
+	}
+	scope := []string{api.Str(o.Doc, "ID")}
+	docs, meta, ok, err := c.Reg.ListIndexed(c, s.LineItems, scope, lq)
+	if err != nil || ok {
+		return api.NewPage(lineItemModel, docs, meta), err
+	}
+	lines, err := s.lines(c, scope[0])
 	if err != nil {
 		return nil, err
 	}

@@ -26,9 +26,16 @@ func (s *Service) changeLines(c *resource.Ctx, dir Direction, orderID string, ch
 			if !commerce.Editable(api.Str(o, "Status")) {
 				return errNotEditable("Line items")
 			}
-			lines, err := s.lines(c, api.Str(o, "ID"))
+			items, err := c.Deps.Store.Query(c, store.Query{PK: s.LineItems.PK(api.Str(o, "ID"))})
 			if err != nil {
 				return err
+			}
+			lines := make([]api.Doc, len(items))
+			for i, it := range items {
+				if lines[i], err = resource.DecodeItem(it); err != nil {
+					return err
+				}
+				tx.Knows(it) // rewritten lines keep their indexes without reading them again
 			}
 			return change(o, lines, tx)
 		})

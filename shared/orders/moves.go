@@ -14,16 +14,13 @@ import (
 // the new buyer (Unsubmitted, or All), and refuses the move while one of
 // its orders is open or awaiting approval.
 func (s *Service) moveUserOrders(c *resource.Ctx, m buyers.UserMove, tx *resource.Tx) error {
-	items, err := c.Deps.Store.Query(c, store.Query{Index: "GSI1", PK: "OrderFromUser#" + m.UserID})
+	orders, err := c.Reg.Matching(c, s.Orders, nil, api.EqualFilter(orderSpec, "FromCompanyID", m.From),
+		api.EqualFilter(orderSpec, "FromUserID", m.UserID))
 	if err != nil {
 		return err
 	}
-	for _, it := range items {
-		d, err := api.DecodeDoc(it.Doc)
-		if err != nil {
-			return err
-		}
-		if api.Str(d, "FromCompanyID") != m.From {
+	for _, d := range orders {
+		if api.Str(d, "FromCompanyID") != m.From || api.Str(d, "FromUserID") != m.UserID {
 			continue
 		}
 		status := api.Str(d, "Status")
@@ -33,7 +30,7 @@ func (s *Service) moveUserOrders(c *resource.Ctx, m buyers.UserMove, tx *resourc
 		if m.Orders == "None" || (m.Orders == "Unsubmitted" && status != commerce.Unsubmitted) {
 			continue
 		}
-		// The index's copy may lag: move the stored order itself, as read.
+		// Move the stored order itself, as read (a row is only a copy).
 		e, err := c.Reg.Load(c, s.Orders, nil, api.Str(d, "ID"))
 		if err != nil {
 			return err

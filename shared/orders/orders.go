@@ -36,12 +36,9 @@ func ParseDirection(s string) (Direction, error) {
 	return "", api.RouteNotFound()
 }
 
-// orderItem is an order's item: GSI1 (by user, from the resource) and GSI2
-// (by buying company) find it.
+// orderItem is an order's item.
 func (s *Service) orderItem(d api.Doc, version int64) store.Item {
-	it := s.Orders.Item(nil, d, version)
-	it.GSI2PK, it.GSI2SK = "OrderFromCompany#"+api.Str(d, "FromCompanyID"), api.Str(d, "ID")
-	return it
+	return s.Orders.Item(nil, d, version)
 }
 
 // canSee applies OrderCloud's order perspectives: buyers see their
@@ -87,6 +84,7 @@ func (s *Service) update(c *resource.Ctx, dir Direction, id string, change func(
 	}
 	doc := api.Clone(e.Doc)
 	tx := &resource.Tx{}
+	tx.Knows(e.Item)
 	if err := change(doc, tx); err != nil {
 		return nil, err
 	}

@@ -177,7 +177,7 @@ func (r *Registry) indexGroups(c *Ctx, t *Tx, ops []store.Op) ([]opGroup, error)
 			op.Put = &it
 		}
 		g := opGroup{ops: []store.Op{op}, src: []int{i}, tallies: map[store.Key]int64{}}
-		indexChanges(&g, tg.base, tg.res.List.shard(tg.key.SK), tg.key.SK, oldEntries, newEntries, row)
+		indexChanges(&g, tg.res.List, tg.base, tg.res.List.shard(tg.key.SK), tg.key.SK, oldEntries, newEntries, row)
 		groups[i] = g
 	}
 	return groups, nil
@@ -186,19 +186,19 @@ func (r *Registry) indexGroups(c *Ctx, t *Tx, ops []store.Op) ([]opGroup, error)
 // indexChanges adds to g the writes taking an entity's index from the old
 // entries to the new ones: items added, removed, or rewritten because the
 // row they carry changed; tallies moved by one.
-func indexChanges(g *opGroup, base, shard, id string, old, neu []string, row []byte) {
+func indexChanges(g *opGroup, l *Listing, base, shard, id string, old, neu []string, row []byte) {
 	rowChanged := rowHash(old) != rowHash(neu)
 	// Entries can differ while naming one item (a word now in another
 	// field): that item is rewritten, not also deleted.
 	written := map[store.Key]bool{}
 	for _, e := range neu {
 		had := slices.Contains(old, e)
-		if had && !(rowChanged && carriesRow(e)) {
+		if had && !(rowChanged && l.carriesRow(e)) {
 			continue
 		}
 		if k, ok := indexItemKey(base, shard, id, e); ok {
 			written[k] = true
-			it := store.Item{PK: k.PK, SK: k.SK, Type: store.IndexItemType, ID: id, Doc: indexDoc(e, row)}
+			it := store.Item{PK: k.PK, SK: k.SK, Type: store.IndexItemType, ID: id, Doc: l.indexDoc(e, row)}
 			g.ops = append(g.ops, store.Op{Put: &it})
 			g.src = append(g.src, -1)
 		}
@@ -220,7 +220,10 @@ func indexChanges(g *opGroup, base, shard, id string, old, neu []string, row []b
 	}
 }
 
-func carriesRow(e string) bool { return e[:1] == entEqual || e[:1] == entSort }
+// carriesRow reports whether an entry's item holds the entity's row.
+func (l *Listing) carriesRow(e string) bool {
+	return e[:1] == entSort || (e[:1] == entEqual && !l.SparseRows)
+}
 
 func rowHash(entries []string) string {
 	for _, e := range entries {
@@ -233,11 +236,11 @@ func rowHash(entries []string) string {
 
 // indexDoc is what an index item holds: the row (equality and sort
 // items), the field mask (words), nothing (overflow).
-func indexDoc(e string, row []byte) []byte {
-	switch e[:1] {
-	case entEqual, entSort:
+func (l *Listing) indexDoc(e string, row []byte) []byte {
+	switch {
+	case l.carriesRow(e):
 		return row
-	case entTerm:
+	case e[:1] == entTerm:
 		parts := strings.Split(e, sep)
 		return []byte(parts[2])
 	}

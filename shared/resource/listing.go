@@ -52,6 +52,13 @@ type Listing struct {
 	// Computed are fields Present adds to a doc that are never stored;
 	// lists that filter or sort on them read every document.
 	Computed []string
+	// SparseRows keeps rows in the sort partitions only, for collections
+	// whose entities change often (orders, at every line item): a change
+	// then rewrites one index item per sorted field instead of one per
+	// equality key too. Lists combining an equality filter with other
+	// conditions read the candidates' documents (or a sort partition's
+	// rows) instead.
+	SparseRows bool
 }
 
 // Bounds of what one entity puts in the indexes: with the entity and its
@@ -72,14 +79,14 @@ const (
 // tally that counts it).
 const (
 	sep          = "\x1f"
-	entAll       = "*"  // the collection (tally only; the entity item is the key)
-	entEqual     = "e"  // e␟field␟key: in the field's equality partition
-	entList      = "a"  // a␟field: the entity holds a list at field (tally only)
-	entSort      = "s"  // s␟field␟orderkey: in the field's sort partition
-	entTerm      = "t"  // t␟word␟mask: a word and the fields holding it
-	entTermsOver = "T"  // T: words beyond maxTerms (overflow partition)
-	entXPOver    = "X"  // X: xp beyond what is indexed (overflow partition)
-	entRow       = "r"  // r␟hash: the row the index items carry (no item)
+	entAll       = "*" // the collection (tally only; the entity item is the key)
+	entEqual     = "e" // e␟field␟key: in the field's equality partition
+	entList      = "a" // a␟field: the entity holds a list at field (tally only)
+	entSort      = "s" // s␟field␟orderkey: in the field's sort partition
+	entTerm      = "t" // t␟word␟mask: a word and the fields holding it
+	entTermsOver = "T" // T: words beyond maxTerms (overflow partition)
+	entXPOver    = "X" // X: xp beyond what is indexed (overflow partition)
+	entRow       = "r" // r␟hash: the row the index items carry (no item)
 	keySep       = "\x01"
 )
 

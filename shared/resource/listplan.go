@@ -1,6 +1,7 @@
 package resource
 
 import (
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -140,9 +141,23 @@ func (l *lister) plan() (plan, bool) {
 			}
 		}
 	}
-	singles := map[string]string{} // field → its one key, for pairs
-	for _, f := range l.lq.Filters {
+	// Each filter is answered by an index (an equality partition, an ID
+	// or sort-key range) or left to rows. A pair index answers two
+	// one-key filters at once, one of which may have no index alone.
+	type single struct {
+		at  int // the filter's position
+		key string
+	}
+	singles := map[string]single{}
+	answered := make([]bool, len(l.lq.Filters))
+	for i, f := range l.lq.Filters {
 		switch {
+		case !l.equalIndexed(f.Path) && l.inPair(f.Path):
+			if keys := equalKeysOf(f); len(f.Alts) == 1 && len(keys) == 1 {
+				if _, dup := singles[f.Path]; !dup {
+					singles[f.Path] = single{i, keys[0]}
+				}
+			}
 		case l.equalIndexed(f.Path) && equalKeysOf(f) != nil:
 			keys := equalKeysOf(f)
 			xp := strings.HasPrefix(f.Path, "xp.")
@@ -151,30 +166,33 @@ func (l *lister) plan() (plan, bool) {
 				field = strings.ToLower(f.Path)
 			}
 			p.eqs = append(p.eqs, eqFilter{field: field, keys: keys, xp: xp})
-			if len(keys) == 1 && !xp {
-				singles[field] = keys[0]
+			answered[i] = true
+			if _, dup := singles[field]; len(keys) == 1 && !xp && !dup {
+				singles[field] = single{i, keys[0]}
 			}
 		case f.Path == "ID" && rangeOf(f, "ID", "") != nil:
-			b := *rangeOf(f, "ID", "")
-			p.idRange = intersect(p.idRange, b)
+			p.idRange = intersect(p.idRange, *rangeOf(f, "ID", ""))
+			answered[i] = true
 		case slices.Contains(lst.Sorted, f.Path) && rangeOf(f, f.Path, f.Type()) != nil:
 			p.ranges[f.Path] = intersect(p.ranges[f.Path], *rangeOf(f, f.Path, f.Type()))
-		default:
-			p.residual = true
+			answered[i] = true
 		}
 	}
-	// A pair index answers two single-key filters at once.
 	for _, pair := range lst.Equal {
 		a, b, isPair := strings.Cut(pair, "+")
-		ka, okA := singles[a]
-		kb, okB := singles[b]
+		sa, okA := singles[a]
+		sb, okB := singles[b]
 		if !isPair || !okA || !okB {
 			continue
 		}
-		p.eqs = slices.DeleteFunc(p.eqs, func(e eqFilter) bool { return e.field == a || e.field == b })
-		p.eqs = append(p.eqs, eqFilter{field: pair, keys: []string{ka + keySep + kb}})
+		p.eqs = slices.DeleteFunc(p.eqs, func(e eqFilter) bool {
+			return (e.field == a && len(e.keys) == 1 && e.keys[0] == sa.key) || (e.field == b && len(e.keys) == 1 && e.keys[0] == sb.key)
+		})
+		p.eqs = append(p.eqs, eqFilter{field: pair, keys: []string{sa.key + keySep + sb.key}})
+		answered[sa.at], answered[sb.at] = true, true
 		break
 	}
+	p.residual = slices.Contains(answered, false)
 	switch {
 	case len(l.lq.SortBy) == 0:
 		p.sortMode = "id"
@@ -189,6 +207,16 @@ func (l *lister) plan() (plan, bool) {
 		p.sortMode = "memory"
 	}
 	return p, true
+}
+
+// inPair reports whether a field is part of a pair index.
+func (l *lister) inPair(field string) bool {
+	for _, e := range l.res.List.Equal {
+		if a, b, ok := strings.Cut(e, "+"); ok && (a == field || b == field) {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *lister) computed(path string) bool {
@@ -692,9 +720,13 @@ func (l *lister) candidates(p plan) ([]api.Doc, api.Meta, bool, error) {
 	for f := range p.ranges {
 		rangeField = f
 	}
+	sparse := l.res.List.SparseRows
+	if best != nil && sparse && l.eqSize(*best) > maxDocFetch {
+		best = nil // too many documents to read: a sort partition's rows instead
+	}
 	switch {
 	case best != nil && !(search && len(scores) <= maxDocFetch && len(scores)*4 < l.eqSize(*best)):
-		items, err := l.readMerged(l.eqPKs(*best), p.idRange, "", false, 0, false)
+		items, err := l.readMerged(l.eqPKs(*best), p.idRange, "", false, 0, sparse)
 		if err != nil {
 			return nil, api.Meta{}, false, err
 		}
@@ -983,3 +1015,17 @@ func (l *lister) readAll(pks []string, prefix string) ([]store.Item, error) {
 	return out, nil
 }
 
+// Matching returns every entity of res in scope that filters match (whole
+// documents), read through the indexes when they can say which.
+func (r *Registry) Matching(c *Ctx, res *Resource, scope []string, filters ...api.Filter) ([]api.Doc, error) {
+	lq := api.ListQuery{Page: 1, PageSize: math.MaxInt32, SearchType: "AnyTerm", Filters: filters}
+	docs, _, ok, err := r.ListIndexed(c, res, scope, lq)
+	if err != nil || ok {
+		return docs, err
+	}
+	all, err := r.All(c, res, scope)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(d api.Doc) bool { return !lq.Matches(d) }), nil
+}

@@ -137,8 +137,8 @@ type Route struct {
 
 // Registry holds every handler and declaration.
 type Registry struct {
-	handlers    map[string]Handler
-	resources   map[string]*Resource
+	handlers  map[string]Handler
+	resources map[string]*Resource
 	// listedKinds are the collections keeping list indexes, by stored kind.
 	listedKinds map[string]*Resource
 	assignments []*Assignment

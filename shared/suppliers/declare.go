@@ -57,7 +57,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers) *Suppli
 	// A supplier user sees the buyers it sells to.
 	b.Buyers.AlsoSees(s.sellsTo)
 
-	s.Users = r.Add(&resource.Resource{Name: "SupplierUsers", Model: "User", Kind: "SupplierUser", ObjectType: "User", IDParam: "userID",
+	s.Users = r.Add(&resource.Resource{Name: "SupplierUsers", Model: "User", Kind: "SupplierUser", ObjectType: "User", IDParam: "userID", List: access.UserListing(),
 		Scope: scope, Parents: underSupplier, Ops: []string{"Get", "Create", "Save", "Patch", "Delete"},
 		Reach: resource.Reach{Owners: []string{"CompanyID"}}})
 	r.Handle("SupplierUsers.List", s.listSupplierUsers)
