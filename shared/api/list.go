@@ -54,6 +54,16 @@ func EqualFilter(spec ListSpec, path, value string) Filter {
 	return Filter{Path: canon, typ: typ, Alts: []Cond{{Op: "=", Value: value}}}
 }
 
+// AnyOf is a filter "path=v1|v2|…" on values taken as they are (no
+// wildcards or operators); with no values it matches nothing.
+func AnyOf(path string, values []string) Filter {
+	f := Filter{Path: path, Alts: []Cond{}}
+	for _, v := range values {
+		f.Alts = append(f.Alts, Cond{Op: "=", Value: v})
+	}
+	return f
+}
+
 // RangeFilter is a filter "path<op>value" (op "<", ">", "<=" or ">=").
 func RangeFilter(spec ListSpec, path, op, value string) Filter {
 	canon, typ, _ := spec.resolve(path)

@@ -10,13 +10,14 @@ import (
 
 func (cat *Catalog) declareCatalogs(r *resource.Registry) {
 	cat.Catalogs = r.Add(&resource.Resource{Name: "Catalogs", Model: "Catalog", IDParam: "catalogID", BeforeDelete: cat.deleteCatalog,
-		Reach: ownedByOwnerID})
+		Reach: ownedByOwnerID, Prepare: func(_ *resource.Ctx, old, doc api.Doc, _ *resource.Tx) error { stampGen(old, doc); return nil }})
 	cat.CatalogAssignments = r.AddAssignment(&resource.Assignment{Resource: "Catalogs", Save: "SaveAssignment", Delete: "DeleteAssignment",
-		List: "ListAssignments", Model: "CatalogAssignment", Key: []string{"CatalogID", "BuyerID"},
+		List: "ListAssignments", Model: "CatalogAssignment", Key: []string{"CatalogID", "BuyerID"}, IndexBy: []string{"BuyerID"},
 		Refs:  []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "BuyerID", Resource: "Buyers"}},
 		Reach: []string{"CatalogID"}})
 	cat.ProductCatalogAssignments = r.AddAssignment(&resource.Assignment{Resource: "Catalogs", Save: "SaveProductAssignment",
 		Delete: "DeleteProductAssignment", List: "ListProductAssignments", Model: "ProductCatalogAssignment", Key: []string{"CatalogID", "ProductID"},
+		IndexBy: []string{"ProductID"},
 		Refs:  []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "ProductID", Resource: "Products"}},
 		Reach: []string{"CatalogID"}})
 	cat.declareCategories(r)
@@ -38,6 +39,7 @@ func (cat *Catalog) prepareBuyer(c *resource.Ctx, old, doc api.Doc, tx *resource
 		}
 		cat := api.Complete(catalogs.ContractModel(), api.Doc{"ID": catID, "OwnerID": c.MarketplaceID(), "Name": doc["Name"],
 			"Description": "Default catalog for " + api.Str(doc, "Name"), "Active": true})
+		stampGen(nil, cat)
 		tx.Put(catalogs.Item(nil, cat, 0), store.IfAbsent)
 		doc["DefaultCatalogID"] = catID
 	} else if _, err := c.Reg.Load(c, catalogs, nil, catID); err != nil {

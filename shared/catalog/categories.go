@@ -9,7 +9,6 @@ import (
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/commerce"
 	"github.com/ordercloud-serverless/occ/shared/resource"
-	"github.com/ordercloud-serverless/occ/shared/store"
 )
 
 // categoryRef is an assignment's category, in the catalog of the path.
@@ -28,7 +27,7 @@ func (cat *Catalog) declareCategories(r *resource.Registry) {
 	cat.CategoryProductAssignments = r.AddAssignment(&resource.Assignment{Resource: "Categories", Save: "SaveProductAssignment",
 		Delete: "DeleteProductAssignment", List: "ListProductAssignments", Model: "CategoryProductAssignment", Scope: []string{"catalogID"},
 		Key: []string{"CategoryID", "ProductID"}, Refs: []resource.Ref{{Field: "ProductID", Resource: "Products"}, categoryRef},
-		Prepare: cat.prepareCategoryProduct})
+		IndexBy: []string{"ProductID"}})
 }
 
 // listCategories serves Categories.List: the engine's list limited to the
@@ -90,6 +89,7 @@ func parseDepth(depth string, def int) (int, error) {
 }
 
 func (cat *Catalog) prepareCategory(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
+	stampGen(old, doc)
 	parent := api.Str(doc, "ParentID")
 	if parent == "" {
 		return nil
@@ -107,11 +107,4 @@ func (cat *Catalog) prepareCategory(c *resource.Ctx, old, doc api.Doc, tx *resou
 		id = api.Str(p.Doc, "ParentID")
 	}
 	return nil
-}
-
-func (cat *Catalog) prepareCategoryProduct(c *resource.Ctx, doc api.Doc) error {
-	// Assigning a product to a category puts it in the category's catalog.
-	asg := api.Doc{"CatalogID": c.Param("catalogID"), "ProductID": doc["ProductID"]}
-	_, err := c.Deps.Store.Put(c, cat.ProductCatalogAssignments.Item(asg), store.Always)
-	return err
 }

@@ -80,6 +80,7 @@ func Declare(r *resource.Registry, acc *access.Access, m *marketplace.Marketplac
 	cat.declareDiscounts(r)
 	cat.declareCollections(r)
 	cat.declareVisibility(r)
+	cat.membershipHooks()
 
 	// What the catalog keeps of buyers: a buyer gets a default catalog,
 	// and its collections go with it; a user's collections go with them.

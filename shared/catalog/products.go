@@ -12,7 +12,8 @@ func (cat *Catalog) declareProducts(r *resource.Registry) {
 	cat.Products = r.Add(&resource.Resource{Name: "Products", Model: "Product", IDParam: "productID",
 		Prepare: cat.prepareProduct, BeforeDelete: cat.deleteProduct,
 		Reach: resource.Reach{Owners: []string{"OwnerID"}, Sees: cat.supplierMaySell},
-		List:  &resource.Listing{Equal: []string{"Active", "OwnerID"}, XP: true, Sorted: []string{"Name"}, Search: true},
+		// Active+_vis lists what a buyer user sees (see membership.go).
+		List: &resource.Listing{Equal: []string{"Active", "OwnerID", "Active+" + fieldVisible}, XP: true, Sorted: []string{"Name"}, Search: true},
 		Refs: []resource.Ref{{Field: "DefaultPriceScheduleID", Resource: "PriceSchedules"},
 			{Field: "DefaultSupplierID", Resource: "Suppliers"}},
 		// The admin product list reports facets too (premium search serves
@@ -21,7 +22,7 @@ func (cat *Catalog) declareProducts(r *resource.Registry) {
 			return cat.listWithFacets(c, productModel, all, page)
 		}})
 	cat.ProductAssignments = r.AddAssignment(&resource.Assignment{Resource: "Products", Save: "SaveAssignment", Delete: "DeleteAssignment",
-		List: "ListAssignments", Model: "ProductAssignment", Key: []string{"ProductID", "BuyerID", "UserGroupID"},
+		List: "ListAssignments", Model: "ProductAssignment", Key: []string{"ProductID", "BuyerID", "UserGroupID"}, IndexBy: []string{"BuyerID"},
 		Refs: []resource.Ref{{Field: "ProductID", Resource: "Products"}, {Field: "BuyerID", Resource: "Buyers"},
 			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}},
 			{Field: "PriceScheduleID", Resource: "PriceSchedules"}},
@@ -70,20 +71,17 @@ func (cat *Catalog) prepareProductAssignment(c *resource.Ctx, doc api.Doc) error
 // productInBuyerCatalog requires a product to sit in a catalog assigned to
 // the buyer before it can be assigned to the buyer's parties.
 func (cat *Catalog) productInBuyerCatalog(c *resource.Ctx, productID, buyerID string) error {
-	cas, err := c.Reg.AllAssignments(c, cat.CatalogAssignments)
+	cas, err := c.Reg.AssignmentsWith(c, cat.CatalogAssignments, "BuyerID", buyerID)
 	if err != nil {
 		return err
 	}
-	pcas, err := c.Reg.AllAssignments(c, cat.ProductCatalogAssignments)
+	pcas, err := c.Reg.AssignmentsWith(c, cat.ProductCatalogAssignments, "ProductID", productID)
 	if err != nil {
 		return err
 	}
 	for _, ca := range cas {
-		if api.Str(ca, "BuyerID") != buyerID {
-			continue
-		}
 		for _, pa := range pcas {
-			if api.Str(pa, "ProductID") == productID && api.Str(pa, "CatalogID") == api.Str(ca, "CatalogID") {
+			if api.Str(pa, "CatalogID") == api.Str(ca, "CatalogID") {
 				return nil
 			}
 		}

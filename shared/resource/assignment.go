@@ -53,8 +53,26 @@ type Assignment struct {
 	// Counts are the counts each assignment counts towards (a spec-product
 	// assignment towards its product's SpecCount); see Counter.
 	Counts []Counter
+	// IndexBy are up to two fields (not the first key field, which the
+	// table's sort key already orders) whose values find assignments
+	// through the table's indexes GSI1 and GSI2, across scopes: a buyer's
+	// catalog assignments, a product's catalogs. See AssignmentsWith.
+	IndexBy []string
+	// OnSave and OnDelete add to an assignment's transaction the writes
+	// that keep what other entities hold of it (a product's catalogs).
+	// old is the assignment saved over (nil when new). cause is "" for a
+	// delete asked for, else the resource whose entity's delete cascades
+	// to it.
+	OnSave   func(c *Ctx, tx *Tx, old, doc api.Doc) error
+	OnDelete func(c *Ctx, tx *Tx, doc api.Doc, cause string) error
 
 	model *contract.Model
+}
+
+// indexPK is the GSI partition of the assignments of a whose field holds
+// value, in every scope.
+func (a *Assignment) indexPK(field, value string) string {
+	return a.PK() + "#" + field + "=" + value
 }
 
 // Ref is a field that references an entity of a resource.
@@ -239,7 +257,7 @@ func (r *Registry) saveAssignment(c *Ctx, a *Assignment) error {
 // counts change only when it is new (or its counted fields changed).
 func (r *Registry) putAssignment(c *Ctx, a *Assignment, doc api.Doc, scope []string) error {
 	it := a.Item(doc, scope...)
-	if len(a.Counts) == 0 {
+	if len(a.Counts) == 0 && a.OnSave == nil {
 		_, err := c.Deps.Store.Put(c, it, store.Always)
 		return err
 	}
@@ -254,6 +272,8 @@ func (r *Registry) putAssignment(c *Ctx, a *Assignment, doc api.Doc, scope []str
 		r.count(tx, a.Counts, a.Scope, scope, doc, +1)
 	case err != nil:
 		return err
+	case len(a.Counts) == 0:
+		put.Version, cond = old.Version, store.IfVersion
 	case a.countedByKey():
 		// Its key fixes what it counts towards, so replacing it changes no
 		// count: it only has to still exist (it was counted then), and
@@ -268,6 +288,17 @@ func (r *Registry) putAssignment(c *Ctx, a *Assignment, doc api.Doc, scope []str
 		r.count(tx, a.Counts, a.Scope, scope, oldDoc, -1)
 		r.count(tx, a.Counts, a.Scope, scope, doc, +1)
 	}
+	if a.OnSave != nil {
+		var oldDoc api.Doc
+		if old.Doc != nil {
+			if oldDoc, err = api.DecodeDoc(old.Doc); err != nil {
+				return err
+			}
+		}
+		if err := a.OnSave(c, tx, oldDoc, doc); err != nil {
+			return err
+		}
+	}
 	tx.Lead(store.Op{Put: &put, Cond: cond}, nil)
 	return tx.Commit(c)
 }
@@ -277,7 +308,74 @@ func (a *Assignment) Item(doc api.Doc, scope ...string) store.Item {
 	api.Complete(a.model, doc)
 	b, _ := json.Marshal(doc)
 	sk := a.SK(doc)
-	return store.Item{PK: a.PK(scope...), SK: sk, Type: strings.TrimPrefix(a.PK(), "Asg#"), ID: sk, Doc: b}
+	it := store.Item{PK: a.PK(scope...), SK: sk, Type: strings.TrimPrefix(a.PK(), "Asg#"), ID: sk, Doc: b}
+	for i, f := range a.IndexBy {
+		v, _ := doc[f].(string)
+		if v == "" {
+			continue
+		}
+		pk, isk := a.indexPK(f, v), it.PK+"|"+sk
+		if i == 0 {
+			it.GSI1PK, it.GSI1SK = pk, isk
+		} else {
+			it.GSI2PK, it.GSI2SK = pk, isk
+		}
+	}
+	return it
+}
+
+// AssignmentsWith returns the assignments of a (in every scope) whose
+// field holds value: one Query of the table when field is the first key
+// field of an unscoped assignment, of an index when a is indexed by it;
+// else every assignment of the kind is read (in scope).
+func (r *Registry) AssignmentsWith(c *Ctx, a *Assignment, field, value string, scope ...string) ([]api.Doc, error) {
+	es, err := r.assignmentsWith(c, a, field, value, scope...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.Doc, len(es))
+	for i, e := range es {
+		out[i] = e.Doc
+	}
+	return out, nil
+}
+
+func (r *Registry) assignmentsWith(c *Ctx, a *Assignment, field, value string, scope ...string) ([]Entity, error) {
+	if value == "" {
+		return nil, nil
+	}
+	var q store.Query
+	switch i := slices.Index(a.IndexBy, field); {
+	case field == a.Key[0] && (len(a.Scope) == 0 || len(scope) == len(a.Scope)):
+		q = store.Query{PK: a.PK(scope...), SKPrefix: value + "|"}
+		if len(a.Key) == 1 {
+			q = store.Query{PK: a.PK(scope...), Min: value, Max: value}
+		}
+	case i == 0:
+		q = store.Query{Index: "GSI1", PK: a.indexPK(field, value)}
+	case i == 1:
+		q = store.Query{Index: "GSI2", PK: a.indexPK(field, value)}
+	default:
+		es, err := r.assignmentEntities(c, a, scope...)
+		return slices.DeleteFunc(es, func(e Entity) bool { return e.Doc[field] != value }), err
+	}
+	items, err := c.Deps.Store.Query(c, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entity, 0, len(items))
+	for _, it := range items {
+		d, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return nil, err
+		}
+		// An index copy may lag a delete: keep what still exists as read
+		// (the caller writes conditioned on the item it reads back).
+		if d[field] == value && (len(scope) == 0 || strings.HasPrefix(it.PK, a.PK(scope...))) {
+			out = append(out, Entity{Doc: d, Item: it})
+		}
+	}
+	return out, nil
 }
 
 // writableModel is the model with every field writable: assignment fields
@@ -362,7 +460,7 @@ func (r *Registry) deleteAssignment(c *Ctx, a *Assignment) error {
 	}
 	scope := a.scopeValues(c)
 	k := store.Key{PK: a.PK(scope...), SK: a.SK(doc)}
-	if len(a.Counts) == 0 {
+	if len(a.Counts) == 0 && a.OnDelete == nil {
 		return c.Deps.Store.Delete(c, k, store.Always)
 	}
 	// A counted assignment is deleted as read, so a concurrent delete of
@@ -381,6 +479,11 @@ func (r *Registry) deleteAssignment(c *Ctx, a *Assignment) error {
 	tx := &Tx{}
 	tx.deleteRead(old)
 	r.count(tx, a.Counts, a.Scope, scope, oldDoc, -1)
+	if a.OnDelete != nil {
+		if err := a.OnDelete(c, tx, oldDoc, ""); err != nil {
+			return err
+		}
+	}
 	return tx.Commit(c)
 }
 
@@ -480,31 +583,55 @@ func (r *Registry) CascadeAssignments(c *Ctx, res *Resource, scope []string, id 
 			if ref.Resource != res.Name {
 				continue
 			}
-			scopes, err := r.cascadeScopes(c, a, scope)
-			if err != nil {
-				return err
+			var scopes [][]string
+			if len(a.Scope) > 0 && len(scope) == 0 && slices.Contains(a.IndexBy, ref.Field) {
+				scopes = [][]string{nil} // one index query finds them in every scope
+			} else {
+				var err error
+				if scopes, err = r.cascadeScopes(c, a, scope); err != nil {
+					return err
+				}
 			}
 			for _, ascope := range scopes {
-				es, err := r.assignmentEntities(c, a, ascope...)
+				es, err := r.assignmentsWith(c, a, ref.Field, id, ascope...)
 				if err != nil {
 					return err
 				}
 				for _, e := range es {
+					escope := ascope
+					if escope == nil && len(a.Scope) > 0 {
+						escope = a.scopeOf(e.Item.PK)
+					}
 					if e.Doc[ref.Field] != id {
 						continue
 					}
-					if len(a.Counts) == 0 {
-						tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
-					} else if tx.deleteRead(e.Item) {
+					queued := false
+					if len(a.Counts) == 0 && a.OnDelete == nil {
+						queued = tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
+					} else if queued = tx.deleteRead(e.Item); queued {
 						// As read, so a concurrent delete of the same
 						// assignment cannot count it off twice.
-						r.count(tx, a.Counts, a.Scope, ascope, e.Doc, -1)
+						r.count(tx, a.Counts, a.Scope, escope, e.Doc, -1)
+					}
+					if queued && a.OnDelete != nil {
+						if err := a.OnDelete(c, tx, e.Doc, res.Name); err != nil {
+							return err
+						}
 					}
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// scopeOf reads an assignment's scope values from its partition key.
+func (a *Assignment) scopeOf(pk string) []string {
+	rest, ok := strings.CutPrefix(pk, a.PK()+"#")
+	if !ok {
+		return nil
+	}
+	return strings.SplitN(rest, "#", len(a.Scope))
 }
 
 // cascadeScopes lists the partitions of a that may reference an entity

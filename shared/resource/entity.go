@@ -700,6 +700,17 @@ func (res *Resource) AlsoBeforeDelete(hook func(c *Ctx, doc api.Doc, tx *Tx) err
 	}
 }
 
+// Queued returns the item a put in the Tx writes at k (nil when none), so
+// that two changes to one entity in a transaction write it once.
+func (t *Tx) Queued(k store.Key) *store.Item {
+	for _, op := range t.Ops {
+		if op.Put != nil && op.Put.PK == k.PK && op.Put.SK == k.SK {
+			return op.Put
+		}
+	}
+	return nil
+}
+
 // Add appends a raw op.
 func (t *Tx) Add(op store.Op) { t.add(op, nil) }
 

@@ -339,8 +339,8 @@ func (res *Resource) row(doc api.Doc, stockTracked bool) []byte {
 	omitted = append(omitted, res.List.Computed...)
 	for k, v := range doc {
 		switch {
-		case strings.HasPrefix(k, "_"):
-			continue
+		case strings.HasPrefix(k, "_") && !res.List.equalField(k):
+			continue // internal, unless an index reads it
 		case k == "Inventory" && stockTracked:
 			omitted = append(omitted, k)
 			continue
@@ -380,6 +380,19 @@ func (res *Resource) row(doc api.Doc, stockTracked bool) []byte {
 	}
 	b, _ := json.Marshal(r)
 	return b
+}
+
+// equalField reports whether a field has an equality index, alone or in a
+// pair.
+func (l *Listing) equalField(field string) bool {
+	for _, e := range l.Equal {
+		for _, part := range strings.Split(e, "+") {
+			if part == field {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rowOmitted is the row's list of fields left out.

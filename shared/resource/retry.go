@@ -28,6 +28,17 @@ const (
 // Retry runs attempt until it does not fail with a bare conflict, backing
 // off with jitter, for up to retryBudget; then it answers 409 Conflict.
 func Retry[T any](ctx context.Context, attempt func() (T, error)) (T, error) {
+	return retry(ctx, retryBudget, attempt)
+}
+
+// RetryFor is RetryDo with its own budget, for writes that contend for one
+// hot item by design (an order's line items).
+func RetryFor(ctx context.Context, budget time.Duration, attempt func() error) error {
+	_, err := retry(ctx, budget, func() (struct{}, error) { return struct{}{}, attempt() })
+	return err
+}
+
+func retry[T any](ctx context.Context, retryBudget time.Duration, attempt func() (T, error)) (T, error) {
 	start := time.Now()
 	delay := retryBaseDelay
 	for {
