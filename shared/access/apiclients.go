@@ -132,12 +132,12 @@ func (a *Access) clientAllows(c *resource.Ctx, client api.Doc, ref UserRef) (boo
 		}
 	}
 	field := map[string]string{"BuyerUser": "BuyerID", "SupplierUser": "SupplierID"}[ref.Kind]
-	docs, err := c.Reg.AllAssignments(c, a.ApiClientAssignments)
+	docs, err := c.Reg.AssignmentsWith(c, a.ApiClientAssignments, "ApiClientID", api.Str(client, "ID"))
 	if err != nil {
 		return false, err
 	}
 	for _, d := range docs {
-		if api.Str(d, "ApiClientID") == api.Str(client, "ID") && api.Str(d, field) == ref.Company {
+		if api.Str(d, field) == ref.Company {
 			return true, nil
 		}
 	}

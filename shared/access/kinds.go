@@ -81,7 +81,7 @@ func (a *Access) UserGroups(c *resource.Ctx, ref UserRef) ([]string, error) {
 	if k.Companies != nil {
 		scope = []string{ref.Company}
 	}
-	docs, err := c.Reg.AllAssignments(c, k.Members, scope...)
+	docs, err := c.Reg.AssignmentsWith(c, k.Members, "UserID", ref.UserID, scope...)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ func (a *Access) declareProfiles(r *resource.Registry) {
 	a.SecurityProfiles = r.Add(&resource.Resource{Name: "SecurityProfiles", Model: "SecurityProfile", IDParam: "securityProfileID"})
 	a.SecurityProfileAssignments = r.AddAssignment(&resource.Assignment{Resource: "SecurityProfiles", Save: "SaveAssignment",
 		Delete: "DeleteAssignment", List: "ListAssignments", Model: "SecurityProfileAssignment",
-		Key: []string{"SecurityProfileID", "BuyerID", "SupplierID", "UserGroupID", "UserID"},
+		Key: []string{"SecurityProfileID", "BuyerID", "SupplierID", "UserGroupID", "UserID"}, IndexBy: []string{"BuyerID", "SupplierID"},
 		Refs: []resource.Ref{{Field: "SecurityProfileID", Resource: "SecurityProfiles"}, {Field: "BuyerID", Resource: "Buyers"},
 			{Field: "SupplierID", Resource: "Suppliers"},
 			{Field: "UserID", Resource: "Users", ScopeFields: []string{"BuyerID"}},
@@ -68,11 +68,17 @@ func (a *Access) userProfiles(c *resource.Ctx, ref UserRef) ([]api.Doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	docs, err := c.Reg.AllAssignments(c, a.SecurityProfileAssignments)
+	k := a.kinds[ref.Kind]
+	// The assignments of the user's company (its index), or the
+	// marketplace's own (no buyer, no supplier) for admin users.
+	field := "BuyerID"
+	if k != nil && k.Companies != nil {
+		field = k.CompanyField
+	}
+	docs, err := c.Reg.AssignmentsWith(c, a.SecurityProfileAssignments, field, ref.Company)
 	if err != nil {
 		return nil, err
 	}
-	k := a.kinds[ref.Kind]
 	var keys []store.Key
 	for _, d := range docs {
 		buyer, supplier, user, group := api.Str(d, "BuyerID"), api.Str(d, "SupplierID"), api.Str(d, "UserID"), api.Str(d, "UserGroupID")

@@ -19,7 +19,7 @@ func (a *Access) declareAdminUsers(r *resource.Registry) {
 		IDParam: "userGroupID"})
 	a.Admin.Members = r.AddAssignment(&resource.Assignment{Resource: "AdminUserGroups", Save: "SaveUserAssignment",
 		Delete: "DeleteUserAssignment", List: "ListUserAssignments", Model: "UserGroupAssignment", Kind: "AdminUserGroupAssignment",
-		Key:  []string{"UserGroupID", "UserID"},
+		Key: []string{"UserGroupID", "UserID"}, IndexBy: []string{"UserID"},
 		Refs: []resource.Ref{{Field: "UserGroupID", Resource: "AdminUserGroups"}, {Field: "UserID", Resource: "AdminUsers"}}})
 	a.AddUserKind(r, a.Admin)
 }

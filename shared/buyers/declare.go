@@ -48,7 +48,7 @@ func Declare(r *resource.Registry, acc *access.Access) *Buyers {
 		IDParam: "userGroupID", Scope: buyerScope, Parents: underBuyer})
 	b.Members = r.AddAssignment(&resource.Assignment{Resource: "UserGroups", Save: "SaveUserAssignment", Delete: "DeleteUserAssignment",
 		List: "ListUserAssignments", Model: "UserGroupAssignment", Kind: "BuyerUserGroupAssignment", Scope: buyerScope,
-		Key: []string{"UserGroupID", "UserID"},
+		Key: []string{"UserGroupID", "UserID"}, IndexBy: []string{"UserID"},
 		Refs: []resource.Ref{{Field: "UserGroupID", Resource: "UserGroups", ScopeParams: buyerScope},
 			{Field: "UserID", Resource: "Users", ScopeParams: buyerScope}}})
 	b.BuyerGroups = r.Add(&resource.Resource{Name: "BuyerGroups", Model: "BuyerGroup", IDParam: "buyerGroupID"})

@@ -19,7 +19,7 @@ func (cat *Catalog) declareBundles(r *resource.Registry) {
 			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}},
 		Party: true, Reach: []string{"BundleID"}})
 	cat.BundleProductAssignments = r.AddAssignment(&resource.Assignment{Resource: "Bundles", Save: "SaveProductAssignment",
-		Delete: "DeleteProductAssignment", List: "ListProductAssignments", Model: "BundleProductAssignment", Key: []string{"BundleID", "ProductID"},
+		Delete: "DeleteProductAssignment", List: "ListProductAssignments", Model: "BundleProductAssignment", Key: []string{"BundleID", "ProductID"}, IndexBy: []string{"ProductID"},
 		Refs:    []resource.Ref{{Field: "BundleID", Resource: "Bundles"}, {Field: "ProductID", Resource: "Products"}},
 		Prepare: cat.prepareBundleProduct, Reach: []string{"BundleID"}})
 	cat.BundleCatalogAssignments = r.AddAssignment(&resource.Assignment{Resource: "Catalogs", Save: "SaveBundleAssignment",
@@ -39,11 +39,7 @@ func (cat *Catalog) declareBundles(r *resource.Registry) {
 
 // bundleProducts lists the product assignments of one bundle.
 func (cat *Catalog) bundleProducts(c *resource.Ctx, bundleID string) ([]api.Doc, error) {
-	all, err := c.Reg.AllAssignments(c, cat.BundleProductAssignments)
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(all, func(d api.Doc) bool { return api.Str(d, "BundleID") != bundleID }), nil
+	return c.Reg.AssignmentsWith(c, cat.BundleProductAssignments, "BundleID", bundleID)
 }
 
 // prepareBundleProduct keeps a bundle's products of its owner, and a
@@ -85,15 +81,12 @@ func (cat *Catalog) prepareBundleProduct(c *resource.Ctx, doc api.Doc) error {
 }
 
 func (cat *Catalog) refuseBundledProductDelete(c *resource.Ctx, doc api.Doc) error {
-	all, err := c.Reg.AllAssignments(c, cat.BundleProductAssignments)
+	all, err := c.Reg.AssignmentsWith(c, cat.BundleProductAssignments, "ProductID", api.Str(doc, "ID"))
 	if err != nil {
 		return err
 	}
-	for _, a := range all {
-		if api.Str(a, "ProductID") == api.Str(doc, "ID") {
-			return api.E(http.StatusBadRequest, "Product.CannotDeleteProductAssingedToBundle",
-				map[string]any{"BundleID": a["BundleID"]})
-		}
+	if len(all) > 0 {
+		return api.E(http.StatusBadRequest, "Product.CannotDeleteProductAssingedToBundle", map[string]any{"BundleID": all[0]["BundleID"]})
 	}
 	return nil
 }

@@ -18,8 +18,8 @@ func (cat *Catalog) declareCatalogs(r *resource.Registry) {
 	cat.ProductCatalogAssignments = r.AddAssignment(&resource.Assignment{Resource: "Catalogs", Save: "SaveProductAssignment",
 		Delete: "DeleteProductAssignment", List: "ListProductAssignments", Model: "ProductCatalogAssignment", Key: []string{"CatalogID", "ProductID"},
 		IndexBy: []string{"ProductID"},
-		Refs:  []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "ProductID", Resource: "Products"}},
-		Reach: []string{"CatalogID"}})
+		Refs:    []resource.Ref{{Field: "CatalogID", Resource: "Catalogs"}, {Field: "ProductID", Resource: "Products"}},
+		Reach:   []string{"CatalogID"}})
 	cat.declareCategories(r)
 }
 

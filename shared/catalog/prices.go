@@ -3,7 +3,6 @@ package catalog
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
@@ -67,11 +66,11 @@ func (cat *Catalog) priceScheduleInUse(c *resource.Ctx, old, doc api.Doc) error 
 	if !currencyChanged && !cleared {
 		return nil
 	}
-	asg, err := c.Reg.AllAssignments(c, cat.ProductAssignments)
+	asg, err := c.Reg.AssignmentsWith(c, cat.ProductAssignments, "PriceScheduleID", api.Str(doc, "ID"))
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(asg, func(a api.Doc) bool { return api.Str(a, "PriceScheduleID") == api.Str(doc, "ID") }) {
+	if len(asg) == 0 {
 		return nil
 	}
 	switch {

@@ -22,7 +22,7 @@ func (cat *Catalog) declareProducts(r *resource.Registry) {
 			return cat.listWithFacets(c, productModel, all, page)
 		}})
 	cat.ProductAssignments = r.AddAssignment(&resource.Assignment{Resource: "Products", Save: "SaveAssignment", Delete: "DeleteAssignment",
-		List: "ListAssignments", Model: "ProductAssignment", Key: []string{"ProductID", "BuyerID", "UserGroupID"}, IndexBy: []string{"BuyerID"},
+		List: "ListAssignments", Model: "ProductAssignment", Key: []string{"ProductID", "BuyerID", "UserGroupID"}, IndexBy: []string{"BuyerID", "PriceScheduleID"},
 		Refs: []resource.Ref{{Field: "ProductID", Resource: "Products"}, {Field: "BuyerID", Resource: "Buyers"},
 			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}},
 			{Field: "PriceScheduleID", Resource: "PriceSchedules"}},

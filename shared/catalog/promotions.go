@@ -16,7 +16,7 @@ func (cat *Catalog) declarePromotions(r *resource.Registry) {
 	cat.Promotions = r.Add(&resource.Resource{Name: "Promotions", Model: "Promotion", IDParam: "promotionID",
 		Prepare: preparePromotion, BeforeDelete: deletePromotionCode, Reach: ownedByOwnerID})
 	cat.PromotionAssignments = r.AddAssignment(&resource.Assignment{Resource: "Promotions", Save: "SaveAssignment", Delete: "DeleteAssignment",
-		List: "ListAssignments", Model: "PromotionAssignment", Key: []string{"PromotionID", "BuyerID", "UserGroupID"},
+		List: "ListAssignments", Model: "PromotionAssignment", Key: []string{"PromotionID", "BuyerID", "UserGroupID"}, IndexBy: []string{"BuyerID"},
 		Refs: []resource.Ref{{Field: "PromotionID", Resource: "Promotions"}, {Field: "BuyerID", Resource: "Buyers"},
 			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}}},
 		Party: true, Reach: []string{"PromotionID"}})
@@ -104,13 +104,13 @@ func (cat *Catalog) myPromotions(c *resource.Ctx) ([]api.Doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	asg, err := c.Reg.AllAssignments(c, cat.PromotionAssignments)
+	asg, err := c.Reg.AssignmentsWith(c, cat.PromotionAssignments, "BuyerID", party.BuyerID)
 	if err != nil {
 		return nil, err
 	}
 	assigned := map[string]bool{}
 	for _, a := range asg {
-		if api.Str(a, "BuyerID") == party.BuyerID && party.ReachedBy(api.Str(a, "UserGroupID"), "") {
+		if party.ReachedBy(api.Str(a, "UserGroupID"), "") {
 			assigned[api.Str(a, "PromotionID")] = true
 		}
 	}

@@ -40,11 +40,7 @@ func (cat *Catalog) supplierMaySell(c *resource.Ctx, product api.Doc) (bool, err
 
 // productSuppliers lists the product's ProductSupplier relationships.
 func (cat *Catalog) productSuppliers(c *resource.Ctx, productID string) ([]api.Doc, error) {
-	docs, err := c.Reg.AllAssignments(c, cat.ProductSuppliers)
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(docs, func(d api.Doc) bool { return api.Str(d, "ProductID") != productID }), nil
+	return c.Reg.AssignmentsWith(c, cat.ProductSuppliers, "ProductID", productID)
 }
 
 func (cat *Catalog) listProductSuppliers(c *resource.Ctx) (any, error) {
@@ -178,7 +174,7 @@ func (cat *Catalog) sellerPriceSchedule(c *resource.Ctx, p api.Doc, supplierID, 
 		d, _ := presentPriceSchedule(c, e.Doc)
 		return api.Complete(priceScheduleModel, d), true
 	}
-	asgs, err := c.Reg.AllAssignments(c, cat.ProductAssignments)
+	asgs, err := c.Reg.AssignmentsWith(c, cat.ProductAssignments, "ProductID", api.Str(p, "ID"))
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func (cat *Catalog) declareSpecs(r *resource.Registry) {
 		OpIDs: map[string]string{"Get": "Specs.GetOption", "List": "Specs.ListOptions", "Create": "Specs.CreateOption",
 			"Save": "Specs.SaveOption", "Patch": "Specs.PatchOption", "Delete": "Specs.DeleteOption"}})
 	cat.SpecProductAssignments = r.AddAssignment(&resource.Assignment{Resource: "Specs", Save: "SaveProductAssignment",
-		Delete: "DeleteProductAssignment", List: "ListProductAssignments", Model: "SpecProductAssignment", Key: []string{"SpecID", "ProductID"},
+		Delete: "DeleteProductAssignment", List: "ListProductAssignments", Model: "SpecProductAssignment", Key: []string{"SpecID", "ProductID"}, IndexBy: []string{"ProductID"},
 		Refs:    []resource.Ref{{Field: "SpecID", Resource: "Specs"}, {Field: "ProductID", Resource: "Products"}},
 		Prepare: cat.prepareSpecProductAssignment, Reach: []string{"SpecID", "ProductID"},
 		Counts: []resource.Counter{{Field: "SpecCount", Resource: "Products", By: "ProductID"}}})
@@ -157,7 +157,7 @@ func (cat *Catalog) prepareSpecProductAssignment(c *resource.Ctx, doc api.Doc) e
 // productSpecs returns the specs assigned to a product, presented, with
 // the assignment's DefaultValue/DefaultOptionID overriding the spec's.
 func (cat *Catalog) productSpecs(c *resource.Ctx, productID string) ([]api.Doc, error) {
-	asgs, err := c.Reg.AllAssignments(c, cat.SpecProductAssignments)
+	asgs, err := c.Reg.AssignmentsWith(c, cat.SpecProductAssignments, "ProductID", productID)
 	if err != nil {
 		return nil, err
 	}

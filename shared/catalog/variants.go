@@ -167,7 +167,7 @@ type variantSpecs struct {
 
 func (cat *Catalog) loadVariantSpecs(c *resource.Ctx, productID string) (variantSpecs, error) {
 	vs := variantSpecs{specs: map[string]api.Doc{}, options: map[string]api.Doc{}}
-	asgs, err := c.Reg.AllAssignments(c, cat.SpecProductAssignments)
+	asgs, err := c.Reg.AssignmentsWith(c, cat.SpecProductAssignments, "ProductID", productID)
 	if err != nil {
 		return vs, err
 	}

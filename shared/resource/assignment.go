@@ -310,10 +310,9 @@ func (a *Assignment) Item(doc api.Doc, scope ...string) store.Item {
 	sk := a.SK(doc)
 	it := store.Item{PK: a.PK(scope...), SK: sk, Type: strings.TrimPrefix(a.PK(), "Asg#"), ID: sk, Doc: b}
 	for i, f := range a.IndexBy {
+		// Empty values are indexed too: "no buyer" is how marketplace-level
+		// assignments are found.
 		v, _ := doc[f].(string)
-		if v == "" {
-			continue
-		}
 		pk, isk := a.indexPK(f, v), it.PK+"|"+sk
 		if i == 0 {
 			it.GSI1PK, it.GSI1SK = pk, isk
@@ -341,7 +340,7 @@ func (r *Registry) AssignmentsWith(c *Ctx, a *Assignment, field, value string, s
 }
 
 func (r *Registry) assignmentsWith(c *Ctx, a *Assignment, field, value string, scope ...string) ([]Entity, error) {
-	if value == "" {
+	if value == "" && !slices.Contains(a.IndexBy, field) {
 		return nil, nil
 	}
 	var q store.Query
@@ -371,7 +370,7 @@ func (r *Registry) assignmentsWith(c *Ctx, a *Assignment, field, value string, s
 		}
 		// An index copy may lag a delete: keep what still exists as read
 		// (the caller writes conditioned on the item it reads back).
-		if d[field] == value && (len(scope) == 0 || strings.HasPrefix(it.PK, a.PK(scope...))) {
+		if api.Str(d, field) == value && (len(scope) == 0 || strings.HasPrefix(it.PK, a.PK(scope...))) {
 			out = append(out, Entity{Doc: d, Item: it})
 		}
 	}

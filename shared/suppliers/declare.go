@@ -66,7 +66,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers) *Suppli
 	// The group and the user are looked up under the path's supplier.
 	s.Members = r.AddAssignment(&resource.Assignment{Resource: "SupplierUserGroups", Save: "SaveUserAssignment", Delete: "DeleteUserAssignment",
 		List: "ListUserAssignments", Model: "UserGroupAssignment", Kind: "SupplierUserGroupAssignment", Scope: scope,
-		Key: []string{"UserGroupID", "UserID"},
+		Key: []string{"UserGroupID", "UserID"}, IndexBy: []string{"UserID"},
 		Refs: []resource.Ref{{Field: "UserGroupID", Resource: "SupplierUserGroups", ScopeParams: scope},
 			{Field: "UserID", Resource: "SupplierUsers", ScopeParams: scope}}})
 	s.Addresses = r.Add(&resource.Resource{Name: "SupplierAddresses", Model: "Address", Kind: "SupplierAddress", ObjectType: "Address",

@@ -49,14 +49,10 @@ func (s *Suppliers) loadSupplier(c *resource.Ctx, id string) (*resource.Entity, 
 // supplierBuyers lists the SupplierBuyer relationships, all of them or
 // those of one supplier.
 func (s *Suppliers) supplierBuyers(c *resource.Ctx, supplierID string) ([]api.Doc, error) {
-	docs, err := c.Reg.AllAssignments(c, s.SupplierBuyers)
-	if err != nil {
-		return nil, err
-	}
 	if supplierID == "" {
-		return docs, nil
+		return c.Reg.AllAssignments(c, s.SupplierBuyers)
 	}
-	return slices.DeleteFunc(docs, func(d api.Doc) bool { return api.Str(d, "SupplierID") != supplierID }), nil
+	return c.Reg.AssignmentsWith(c, s.SupplierBuyers, "SupplierID", supplierID)
 }
 
 // listSupplierBuyers lists the buyers a supplier may sell to, as
