@@ -47,9 +47,10 @@ type Config struct {
 
 // App is the assembled API.
 type App struct {
-	reg    *resource.Registry
-	deps   *resource.Deps
-	access *access.Access
+	reg     *resource.Registry
+	deps    *resource.Deps
+	access  *access.Access
+	catalog *catalog.Catalog
 }
 
 // New assembles the App.
@@ -63,12 +64,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	deps := &resource.Deps{Store: cfg.Store, Signer: auth.NewSigner(key), Marketplace: cfg.Marketplace}
 	a := &App{reg: resource.NewRegistry(deps), deps: deps}
-	a.access = declare(a.reg)
+	a.access, a.catalog = declare(a.reg)
 	return a, nil
 }
 
 // declare declares every domain on r, in the order their imports flow.
-func declare(r *resource.Registry) *access.Access {
+func declare(r *resource.Registry) (*access.Access, *catalog.Catalog) {
 	acc := access.Declare(r)
 	m := marketplace.Declare(r)
 	b := buyers.Declare(r, acc)
@@ -79,7 +80,7 @@ func declare(r *resource.Registry) *access.Access {
 	if err := r.Check(); err != nil {
 		panic(err)
 	}
-	return acc
+	return acc, cat
 }
 
 // ConfigFromEnv reads the configuration: OC_TABLE_NAME,

@@ -140,6 +140,13 @@ type Query struct {
 	KeysOnly bool
 }
 
+// Scanner reads every item of the table, a page at a time. It is for
+// offline tools (the upgrade that backfills list indexes), never for a
+// request: no request reads the whole table.
+type Scanner interface {
+	Scan(ctx context.Context, each func(page []Item) error) error
+}
+
 // Store is the persistence port.
 //
 // Keys no item can have (empty, or over DynamoDB's limits) are not errors

@@ -30,6 +30,7 @@ type API interface {
 	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	BatchGetItem(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
 	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+	Scan(context.Context, *dynamodb.ScanInput, ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
 }
 
 // Store is the DynamoDB adapter.
@@ -430,6 +431,31 @@ func (st *Store) Query(ctx context.Context, q store.Query) ([]store.Item, error)
 		}
 		if out.LastEvaluatedKey == nil || (q.Limit > 0 && len(items) >= q.Limit) {
 			return items, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+// Scan reads the whole table a page at a time (store.Scanner; offline
+// tools only).
+func (st *Store) Scan(ctx context.Context, each func(page []store.Item) error) error {
+	in := &dynamodb.ScanInput{TableName: &st.table, ConsistentRead: aws.Bool(true)}
+	for {
+		st.Calls.add()
+		out, err := st.api.Scan(ctx, in)
+		if err != nil {
+			return err
+		}
+		st.Calls.read(out.Items)
+		page := make([]store.Item, len(out.Items))
+		for i, m := range out.Items {
+			page[i] = FromAttrs(m)
+		}
+		if err := each(page); err != nil {
+			return err
+		}
+		if out.LastEvaluatedKey == nil {
+			return nil
 		}
 		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
