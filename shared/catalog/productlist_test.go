@@ -140,3 +140,42 @@ func TestProductListsReadTheirPage(t *testing.T) {
 		}
 	}
 }
+
+// Products.List narrows to a catalog, or a category of it, by catalogID and
+// categoryID.
+func TestProductListByCatalogAndCategory(t *testing.T) {
+	t.Parallel()
+	s := apptest.NewShop(t)
+	e, admin := s.E, s.Admin
+	apptest.PriceSchedule(t, e, admin, "list", nil, 1, 10)
+	apptest.Must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": "other", "Name": "Other", "Active": true}, 201)
+	apptest.Must(t, e, "POST", "/v1/catalogs/other/categories", admin, map[string]any{"ID": "c1", "Name": "One", "Active": true}, 201)
+	for i := range 6 {
+		id := fmt.Sprintf("p%d", i)
+		apptest.Product(t, e, admin, id, "list", nil)
+		if i%2 == 0 {
+			apptest.InCatalog(t, e, admin, "other", id)
+		}
+		if i%3 == 0 {
+			apptest.Must(t, e, "POST", "/v1/catalogs/other/categories/productassignments", admin, map[string]any{"CategoryID": "c1", "ProductID": id}, 204)
+		}
+	}
+	for q, want := range map[string][]string{
+		"catalogID=other":                     {"p0", "p2", "p3", "p4"},
+		"catalogID=other&categoryID=c1":       {"p0", "p3"},
+		"catalogID=other&sortBy=!ID":          {"p4", "p3", "p2", "p0"},
+		"catalogID=b1":                        {},
+		"catalogID=other&categoryID=c1&ID=p3": {"p3"},
+	} {
+		r := apptest.Must(t, e, "GET", "/v1/products?"+q, admin, nil, 200)
+		if got := apptest.IDs(r); !slices.Equal(got, want) || r.S("Meta.TotalCount") != fmt.Sprint(len(want)) {
+			t.Errorf("%s: %v (TotalCount %s), want %v", q, got, r.S("Meta.TotalCount"), want)
+		}
+	}
+	apptest.WantErr(t, e.Do("GET", "/v1/products?catalogID=nope", admin, nil), 404, "NotFound")
+	// Removing a product from the catalog takes it off the list.
+	apptest.Must(t, e, "DELETE", "/v1/catalogs/other/productassignments/p2", admin, nil, 204)
+	if got := apptest.IDs(apptest.Must(t, e, "GET", "/v1/products?catalogID=other", admin, nil, 200)); !slices.Equal(got, []string{"p0", "p3", "p4"}) {
+		t.Errorf("after removing p2: %v", got)
+	}
+}

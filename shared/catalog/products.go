@@ -13,7 +13,9 @@ func (cat *Catalog) declareProducts(r *resource.Registry) {
 		Prepare: cat.prepareProduct, BeforeDelete: cat.deleteProduct,
 		Reach: resource.Reach{Owners: []string{"OwnerID"}, Sees: cat.supplierMaySell},
 		// Active+_vis lists what a buyer user sees (see membership.go).
-		List: &resource.Listing{Equal: []string{"Active", "OwnerID", "Active+" + fieldVisible}, XP: true, Sorted: []string{"Name"}, Search: true},
+		List: &resource.Listing{Equal: []string{"Active", "OwnerID", fieldCatalogs, fieldCategories, "Active+" + fieldVisible},
+			XP: true, Sorted: []string{"Name"}, Search: true},
+		ListFilters: cat.productListFilters,
 		Refs: []resource.Ref{{Field: "DefaultPriceScheduleID", Resource: "PriceSchedules"},
 			{Field: "DefaultSupplierID", Resource: "Suppliers"}},
 		// The admin product list reports facets too (premium search serves
@@ -27,6 +29,31 @@ func (cat *Catalog) declareProducts(r *resource.Registry) {
 			{Field: "UserGroupID", Resource: "UserGroups", ScopeFields: []string{"BuyerID"}},
 			{Field: "PriceScheduleID", Resource: "PriceSchedules"}},
 		Prepare: cat.prepareProductAssignment, Party: true, Reach: []string{"ProductID"}})
+}
+
+// productListFilters reads Products.List's catalogID and categoryID: the
+// products in a catalog, or in a category of it (as memberships say).
+func (cat *Catalog) productListFilters(c *resource.Ctx) ([]api.Filter, error) {
+	catalogID, categoryID := c.Query("catalogID"), c.Query("categoryID")
+	if catalogID == "" {
+		if categoryID != "" {
+			return nil, api.E(http.StatusBadRequest, "List.InvalidProperty", map[string]any{"Property": "categoryID",
+				"Message": "categoryID needs catalogID"})
+		}
+		return nil, nil
+	}
+	catalog, err := c.Reg.Load(c, cat.Catalogs, nil, catalogID)
+	if err != nil {
+		return nil, err
+	}
+	if categoryID == "" {
+		return []api.Filter{api.AnyOf(fieldCatalogs, []string{memberKey(catalog.Doc)})}, nil
+	}
+	category, err := c.Reg.Load(c, cat.Categories, []string{catalogID}, categoryID)
+	if err != nil {
+		return nil, err
+	}
+	return []api.Filter{api.AnyOf(fieldCategories, []string{memberKey(catalog.Doc) + "|" + memberKey(category.Doc)})}, nil
 }
 
 // deleteProduct takes a product's variant data with it, unless a bundle

@@ -64,6 +64,9 @@ type Resource struct {
 	// List declares the indexes its lists are served from (nil: lists
 	// read the collection's partition); see Listing.
 	List *Listing
+	// ListFilters turns a list's own query parameters (Products.List's
+	// catalogID) into filters, applied like the query's.
+	ListFilters func(c *Ctx) ([]api.Filter, error)
 
 	// AfterList may reshape the List response (page); all reads every doc
 	// the caller may list (as stored), before filters and paging, for a
@@ -346,7 +349,14 @@ func (r *Registry) list(c *Ctx, res *Resource) (any, error) {
 		all = docs
 		return all, nil
 	}
-	page, err := r.listFromIndexes(c, res, scope, present)
+	var own []api.Filter
+	if res.ListFilters != nil {
+		var err error
+		if own, err = res.ListFilters(c); err != nil {
+			return nil, err
+		}
+	}
+	page, err := r.listFromIndexes(c, res, scope, own, present)
 	if err != nil {
 		return nil, err
 	}
@@ -354,6 +364,10 @@ func (r *Registry) list(c *Ctx, res *Resource) (any, error) {
 		docs, err := loadAll()
 		if err != nil {
 			return nil, err
+		}
+		if own != nil {
+			lq := api.ListQuery{Filters: own}
+			docs = slices.DeleteFunc(slices.Clone(docs), func(d api.Doc) bool { return !lq.Matches(d) })
 		}
 		if page, err = r.Page(c, res.model, slices.Clone(docs), present); err != nil {
 			return nil, err
@@ -367,7 +381,7 @@ func (r *Registry) list(c *Ctx, res *Resource) (any, error) {
 
 // listFromIndexes serves a list of a listed collection from its indexes,
 // or answers nil when they cannot (see ListIndexed).
-func (r *Registry) listFromIndexes(c *Ctx, res *Resource, scope []string, present func(api.Doc) (api.Doc, error)) (any, error) {
+func (r *Registry) listFromIndexes(c *Ctx, res *Resource, scope []string, own []api.Filter, present func(api.Doc) (api.Doc, error)) (any, error) {
 	if res.List == nil {
 		return nil, nil
 	}
@@ -379,7 +393,7 @@ func (r *Registry) listFromIndexes(c *Ctx, res *Resource, scope []string, presen
 	if !ok {
 		return nil, nil
 	}
-	lq.Filters = append(lq.Filters, extra...)
+	lq.Filters = append(append(lq.Filters, extra...), own...)
 	docs, meta, ok, err := r.ListIndexed(c, res, scope, lq)
 	if err != nil || !ok {
 		return nil, err
