@@ -114,10 +114,12 @@ func Body(e *Error) map[string]any {
 }
 
 // Coded is an error that carries the contract's code for itself: a domain
-// rule refusing what was asked (commerce.Refusal).
+// rule refusing what was asked (commerce.Refusal). The method is named so
+// that no other library's errors match by accident (the AWS SDK's carry an
+// ErrorCode method, and a DynamoDB outage is no 400).
 type Coded interface {
 	error
-	ErrorCode() string
+	ContractCode() string
 }
 
 // Refused is the 400 for a domain refusal, with data; other errors pass
@@ -125,7 +127,7 @@ type Coded interface {
 func Refused(err error, data any) error {
 	var coded Coded
 	if errors.As(err, &coded) {
-		return E(http.StatusBadRequest, coded.ErrorCode(), data)
+		return E(http.StatusBadRequest, coded.ContractCode(), data)
 	}
 	return err
 }
@@ -140,7 +142,7 @@ func AsError(err error) *Error {
 	}
 	var coded Coded
 	if errors.As(err, &coded) {
-		return E(http.StatusBadRequest, coded.ErrorCode(), nil)
+		return E(http.StatusBadRequest, coded.ContractCode(), nil)
 	}
 	slog.Error("unhandled error", "err", err)
 	return E(http.StatusInternalServerError, "ServerError", nil)

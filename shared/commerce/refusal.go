@@ -6,5 +6,6 @@ type Refusal string
 
 func (r Refusal) Error() string { return string(r) }
 
-// ErrorCode is the contract's code for the refusal.
-func (r Refusal) ErrorCode() string { return string(r) }
+// ContractCode is the contract's code for the refusal. (Not ErrorCode:
+// the AWS SDK's errors have that method, and they are no refusals.)
+func (r Refusal) ContractCode() string { return string(r) }

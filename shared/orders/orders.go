@@ -194,7 +194,7 @@ func (s *Service) Delete(ctx context.Context, p *auth.Principal, dir Direction, 
 		return err
 	}
 	if api.Str(e.Doc, "Status") != commerce.Unsubmitted && p.UserType == auth.Buyer {
-		return api.E(http.StatusBadRequest, commerce.ErrCannotSubmit.ErrorCode(), nil).WithMessage("Only unsubmitted orders can be deleted.")
+		return api.E(http.StatusBadRequest, commerce.ErrCannotSubmit.ContractCode(), nil).WithMessage("Only unsubmitted orders can be deleted.")
 	}
 	tx := &resource.Tx{}
 	tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
@@ -246,5 +246,5 @@ func applyTotals(order api.Doc, lines []api.Doc) {
 
 // errNotEditable refuses a change a submitted order no longer takes.
 func errNotEditable(what string) error {
-	return api.E(http.StatusBadRequest, commerce.ErrCannotSubmit.ErrorCode(), nil).WithMessage(what + " can only change on an unsubmitted order.")
+	return api.E(http.StatusBadRequest, commerce.ErrCannotSubmit.ContractCode(), nil).WithMessage(what + " can only change on an unsubmitted order.")
 }
