@@ -75,10 +75,14 @@ func (a *Access) userProfiles(c *resource.Ctx, ref UserRef) ([]api.Doc, error) {
 	if k != nil && k.Companies != nil {
 		field = k.CompanyField
 	}
-	docs, err := c.Reg.AssignmentsWith(c, a.SecurityProfileAssignments, field, ref.Company)
+	// Once per request: a list page presents many users of one company.
+	v, err := c.Memo("profile-assignments#"+field+"#"+ref.Company, func() (any, error) {
+		return c.Reg.AssignmentsWith(c, a.SecurityProfileAssignments, field, ref.Company)
+	})
 	if err != nil {
 		return nil, err
 	}
+	docs := v.([]api.Doc)
 	var keys []store.Key
 	for _, d := range docs {
 		buyer, supplier, user, group := api.Str(d, "BuyerID"), api.Str(d, "SupplierID"), api.Str(d, "UserID"), api.Str(d, "UserGroupID")
@@ -93,7 +97,40 @@ func (a *Access) userProfiles(c *resource.Ctx, ref UserRef) ([]api.Doc, error) {
 			keys = append(keys, store.Key{PK: a.SecurityProfiles.PK(), SK: api.Str(d, "SecurityProfileID")})
 		}
 	}
-	return loadDocs(c, keys)
+	return a.profilesAt(c, keys)
+}
+
+// profilesAt reads security profiles, each once per request.
+func (a *Access) profilesAt(c *resource.Ctx, keys []store.Key) ([]api.Doc, error) {
+	var missing []store.Key
+	for _, k := range keys {
+		if _, ok := c.Recall("profile#" + k.SK); !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		got, err := c.Deps.Store.BatchGet(c, missing)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range missing {
+			var d api.Doc
+			if it, ok := got[k]; ok {
+				if d, err = api.DecodeDoc(it.Doc); err != nil {
+					return nil, err
+				}
+			}
+			c.Remember("profile#"+k.SK, d)
+		}
+	}
+	var out []api.Doc
+	for _, k := range keys {
+		v, _ := c.Recall("profile#" + k.SK)
+		if d, _ := v.(api.Doc); d != nil {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // loadDocs reads the items at keys as docs.

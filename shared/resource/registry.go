@@ -71,6 +71,20 @@ func (c *Ctx) Memo(key string, f func() (any, error)) (any, error) {
 	return v, nil
 }
 
+// Recall returns what Memo or Remember kept under key.
+func (c *Ctx) Recall(key string) (any, bool) {
+	v, ok := c.memo[key]
+	return v, ok
+}
+
+// Remember keeps v under key for the rest of the request.
+func (c *Ctx) Remember(key string, v any) {
+	if c.memo == nil {
+		c.memo = map[string]any{}
+	}
+	c.memo[key] = v
+}
+
 // Param is a path parameter ("" outside an HTTP request).
 func (c *Ctx) Param(name string) string {
 	if c.R == nil {
