@@ -38,8 +38,18 @@ test-journey: deps
 test-infra:
 	$(GO) test -count=1 ./infra/... ./shared/deploy/...
 
+# The scale benchmark (shared/app/bench_test.go): list and read requests
+# against DynamoDB Local at 1,000 and 50,000 products and orders, seeded
+# through the API (most of the time goes there: about 45 minutes in all on
+# 2 cores). BENCH_SIZES=1000 measures one size only (any comma-separated
+# sizes work). The raw output goes to .bench/bench.txt, then the results
+# are printed as a Markdown table (scripts/benchtable).
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 20x ./shared/app/
+	@mkdir -p .bench && rm -f .bench/failed
+	($(GO) run ./scripts/withdynamo $(GO) test -run '^$$' -bench . -benchtime 20x -timeout 90m ./shared/app/ 2>&1 \
+		|| touch .bench/failed) | tee .bench/bench.txt
+	@test ! -e .bench/failed
+	@$(GO) run ./scripts/benchtable < .bench/bench.txt
 
 build:
 	rm -rf $(BUILD_DIR)
