@@ -43,10 +43,11 @@ test-infra:
 # through the API (most of the time goes there: about 45 minutes in all on
 # 2 cores). BENCH_SIZES=1000 measures one size only (any comma-separated
 # sizes work). The raw output goes to .bench/bench.txt, then the results
-# are printed as a Markdown table (scripts/benchtable).
+# are printed as a Markdown table (scripts/benchtable). DynamoDB Local
+# holds the data in memory: its heap is 6g here (OC_DYNAMODB_HEAP).
 bench: deps
 	@mkdir -p .bench && rm -f .bench/failed
-	($(GO) run ./scripts/withdynamo $(GO) test -run '^$$' -bench . -benchtime 20x -timeout 90m ./shared/app/ 2>&1 \
+	(OC_DYNAMODB_HEAP=$${OC_DYNAMODB_HEAP:-6g} $(GO) run ./scripts/withdynamo $(GO) test -run '^$$' -bench . -benchtime 20x -timeout 90m ./shared/app/ 2>&1 \
 		|| touch .bench/failed) | tee .bench/bench.txt
 	@test ! -e .bench/failed
 	@$(GO) run ./scripts/benchtable < .bench/bench.txt
