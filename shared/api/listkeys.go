@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ordercloud-serverless/occ/shared/contract"
 )
 
 // Index keys of list values. A collection's list indexes (resource
@@ -96,7 +98,7 @@ func FilterEqualKeys(c Cond, typ string) (keys []string, ok bool) {
 		return nil, false
 	}
 	base := strings.TrimSuffix(typ, "?")
-	text := base == "" || base == "string"
+	text := base == "" || base == "string" || contract.IsEnum(base) // enums are stored as their names
 	if text {
 		keys = append(keys, textKey(c.Value))
 	}

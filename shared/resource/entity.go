@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/contract"
@@ -404,14 +405,30 @@ func (r *Registry) listFromIndexes(c *Ctx, res *Resource, scope []string, own []
 	if err != nil || len(confined) != len(docs) {
 		return nil, err
 	}
-	for i, d := range docs {
-		if present != nil {
-			if docs[i], err = present(d); err != nil {
-				return nil, err
-			}
+	if present != nil {
+		if err := presentAll(docs, present); err != nil {
+			return nil, err
 		}
 	}
 	return api.NewPage(res.model, docs, meta), nil
+}
+
+// presentAll presents a page's docs, several at once: presenting may look
+// things up per item (a user's roles).
+func presentAll(docs []api.Doc, present func(api.Doc) (api.Doc, error)) error {
+	errs := make([]error, len(docs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, d := range docs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			docs[i], errs[i] = present(d)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // readOnlyFrom copies the read-only fields of old into doc (they are kept

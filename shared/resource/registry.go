@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/auth"
@@ -49,6 +50,7 @@ type Ctx struct {
 	// Status overrides the default success status when non-zero.
 	Status int
 	memo   map[string]any
+	memoMu sync.Mutex // a page's items may be presented at once
 	// pathConfined: the path named an entity the caller reaches, so
 	// items listed under it need no reach of their own (see Confine).
 	pathConfined bool
@@ -57,28 +59,29 @@ type Ctx struct {
 // Memo computes a value once per request (e.g. a collection that every
 // item of a list page is presented against).
 func (c *Ctx) Memo(key string, f func() (any, error)) (any, error) {
-	if v, ok := c.memo[key]; ok {
+	if v, ok := c.Recall(key); ok {
 		return v, nil
 	}
 	v, err := f()
 	if err != nil {
 		return nil, err
 	}
-	if c.memo == nil {
-		c.memo = map[string]any{}
-	}
-	c.memo[key] = v
+	c.Remember(key, v)
 	return v, nil
 }
 
 // Recall returns what Memo or Remember kept under key.
 func (c *Ctx) Recall(key string) (any, bool) {
+	c.memoMu.Lock()
+	defer c.memoMu.Unlock()
 	v, ok := c.memo[key]
 	return v, ok
 }
 
 // Remember keeps v under key for the rest of the request.
 func (c *Ctx) Remember(key string, v any) {
+	c.memoMu.Lock()
+	defer c.memoMu.Unlock()
 	if c.memo == nil {
 		c.memo = map[string]any{}
 	}
