@@ -21,7 +21,7 @@ import (
 // entity ID), so concurrent creates in one collection rarely contend for
 // one counter item (a transaction conflicts with another in flight on an
 // item it touches); reading a count reads them all in one BatchGetItem.
-// Changing it keeps counts right: a count is the sum of every shard.
+// Raising it keeps counts right: a count is the sum of every shard.
 const tallyShards = 8
 
 func tallyShard(id string) int {
