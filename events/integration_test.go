@@ -233,7 +233,7 @@ func TestUnroutedAndOrderEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, d = next(t, obs)
-	if p.Envelope.DetailType != "Order.Updated" || docField(t, d.New, "Status") != "Open" {
+	if p.Envelope.DetailType != "Order.Submitted" || docField(t, d.New, "Status") != "Open" {
 		t.Fatalf("order updated %s %+v", p.Envelope.DetailType, d)
 	}
 	checkDelivered(t, p, "OrderLifecycle")

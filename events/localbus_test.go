@@ -36,7 +36,10 @@ func TestRulesMatchTheirEvents(t *testing.T) {
 		{Source, "PriceSchedule.Updated", []string{"CatalogChanges"}},
 		{Source, "Catalog.Created", []string{"CatalogChanges"}},
 		{Source, "Category.Deleted", []string{"CatalogChanges"}},
-		{Source, "Order.Updated", []string{"OrderLifecycle"}},
+		{Source, "Order.Submitted", []string{"OrderLifecycle"}},
+		{Source, "Order.Approved", []string{"OrderLifecycle"}},
+		{Source, "OrderReturn.Completed", []string{"OrderLifecycle"}},
+		{Source, "Order.Updated", nil}, // a change without a status change
 		{Source, "Order.Created", nil},
 		{Source, "Order.Deleted", nil},
 		{Source, "User.Created", nil},
@@ -44,7 +47,7 @@ func TestRulesMatchTheirEvents(t *testing.T) {
 		{Source, "CatalogAssignment.Created", nil},     // likewise "Catalog."
 		{Source, "SpecProductAssignment.Created", nil}, // prefix, not substring
 		{"other.source", "Product.Created", nil},
-		{"other.source", "Order.Updated", nil},
+		{"other.source", "Order.Submitted", nil},
 	}
 	for _, c := range cases {
 		env := bus.Envelope(Event{Source: c.source, DetailType: c.detailType, Detail: json.RawMessage(`{"Type":"x","Change":"Created"}`)})
@@ -83,7 +86,7 @@ func TestLocalBusDeliversAndReports(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, ev)
-		if ev.DetailType == "Order.Updated" {
+		if ev.DetailType == "Order.Submitted" {
 			return errors.New("target down")
 		}
 		return nil
@@ -97,7 +100,7 @@ func TestLocalBusDeliversAndReports(t *testing.T) {
 	evs := []Event{
 		{ID: "a", Source: Source, DetailType: "Product.Created", Detail: json.RawMessage(`{"Type":"Product","Change":"Created"}`), Time: time.Unix(5, 0)},
 		{ID: "b", Source: Source, DetailType: "User.Created", Detail: json.RawMessage(`{"Type":"User","Change":"Created"}`)},
-		{ID: "c", Source: Source, DetailType: "Order.Updated", Detail: json.RawMessage(`{"Type":"Order","Change":"Updated"}`)},
+		{ID: "c", Source: Source, DetailType: "Order.Submitted", Detail: json.RawMessage(`{"Type":"Order","Change":"Updated"}`)},
 	}
 	failed, err := bus.Publish(context.Background(), evs)
 	if failed != nil || err != nil {

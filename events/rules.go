@@ -3,6 +3,8 @@
 // (as EventBridge rules) and applied by the local in-process bus.
 package events
 
+import "strings"
+
 // Source is the EventBridge source of every event the stream handler emits.
 const Source = "ordercloud.store"
 
@@ -35,6 +37,49 @@ type Detail struct {
 // DetailType is the EventBridge detail-type for a change of an entity type.
 func DetailType(entityType, change string) string { return entityType + "." + change }
 
+// Status transitions of orders and order returns, each published as its
+// own detail-type ("Order.Submitted") instead of a plain update, so rules
+// and integrations can route one step of the lifecycle.
+const (
+	Submitted            = "Submitted"            // Unsubmitted → Open
+	SubmittedForApproval = "SubmittedForApproval" // Unsubmitted → AwaitingApproval
+	Approved             = "Approved"             // AwaitingApproval → Open
+	Declined             = "Declined"             // → Declined
+	Canceled             = "Canceled"             // → Canceled
+	Completed            = "Completed"            // → Completed
+	Reopened             = "Reopened"             // Declined → Unsubmitted (resubmit allowed)
+)
+
+// lifecycleTypes are the entity types whose status changes are
+// transitions.
+var lifecycleTypes = map[string]bool{"Order": true, "OrderReturn": true}
+
+// Transition names a status change of a lifecycle entity ("" when the
+// status did not change, or the type has none).
+func Transition(entityType, from, to string) string {
+	if !lifecycleTypes[entityType] || from == to || to == "" {
+		return ""
+	}
+	switch to {
+	case "Open":
+		if from == "AwaitingApproval" {
+			return Approved
+		}
+		return Submitted
+	case "AwaitingApproval":
+		return SubmittedForApproval
+	case "Declined":
+		return Declined
+	case "Canceled":
+		return Canceled
+	case "Completed":
+		return Completed
+	case "Unsubmitted":
+		return Reopened
+	}
+	return ""
+}
+
 // Rule routes matching events to a target. Pattern is an EventBridge event
 // pattern (JSON); Target names a handler in Targets.
 type Rule struct {
@@ -52,12 +97,24 @@ const (
 	TargetIntegrations = "integrations"
 )
 
+// lifecyclePattern lists the transition detail-types of orders and
+// returns, for the OrderLifecycle rule.
+func lifecyclePattern() string {
+	var out []string
+	for _, typ := range []string{"Order", "OrderReturn"} {
+		for _, t := range []string{Submitted, SubmittedForApproval, Approved, Declined, Canceled, Completed, Reopened} {
+			out = append(out, `"`+typ+"."+t+`"`)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
 // Rules are the event routes of the system.
 var Rules = []Rule{
 	{
 		Name:        "OrderLifecycle",
-		Description: "Order status changes (submit, approve, cancel, complete) for order integrations.",
-		Pattern:     `{"source":["` + Source + `"],"detail-type":["Order.Updated"]}`,
+		Description: "Order and order return status changes (submitted, approved, declined, canceled, completed) for order integrations.",
+		Pattern:     `{"source":["` + Source + `"],"detail-type":[` + lifecyclePattern() + `]}`,
 		Target:      TargetIntegrations,
 	},
 	{

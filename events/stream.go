@@ -146,6 +146,15 @@ func doc(img Image) any {
 	return d
 }
 
+// statusOf reads the Status of an image's document ("" when none).
+func statusOf(img Image) string {
+	var d struct{ Status string }
+	if raw, ok := img[td.AttrDoc]; ok {
+		_ = json.Unmarshal([]byte(raw), &d)
+	}
+	return d.Status
+}
+
 // EventFor builds the event of a stream record. ok is false for records
 // that are not published (no entity type, a skipped type, an unknown
 // operation).
@@ -167,7 +176,13 @@ func EventFor(r StreamRecord) (ev Event, ok bool, err error) {
 	}
 	d := Detail{Type: typ, ID: img[td.AttrID], Change: change, PK: key(td.PK), SK: key(td.SK),
 		Old: doc(r.Old), New: doc(r.New)}
-	ev = Event{ID: r.EventID, Source: Source, DetailType: DetailType(typ, change), Time: r.Time}
+	detailType := DetailType(typ, change)
+	if change == Updated {
+		if t := Transition(typ, statusOf(r.Old), statusOf(r.New)); t != "" {
+			detailType = DetailType(typ, t)
+		}
+	}
+	ev = Event{ID: r.EventID, Source: Source, DetailType: detailType, Time: r.Time}
 	if r.SourceARN != "" {
 		ev.Resources = []string{r.SourceARN}
 	}

@@ -179,3 +179,25 @@ func TestEventForKeepsInvalidDocumentAsText(t *testing.T) {
 		t.Fatalf("detail %s", ev.Detail)
 	}
 }
+
+func TestStatusChangesAreTransitions(t *testing.T) {
+	for _, c := range []struct{ typ, from, to, want string }{
+		{"Order", "Unsubmitted", "Open", "Order.Submitted"},
+		{"Order", "Unsubmitted", "AwaitingApproval", "Order.SubmittedForApproval"},
+		{"Order", "AwaitingApproval", "Open", "Order.Approved"},
+		{"Order", "AwaitingApproval", "Declined", "Order.Declined"},
+		{"Order", "Open", "Canceled", "Order.Canceled"},
+		{"Order", "Open", "Completed", "Order.Completed"},
+		{"OrderReturn", "Open", "Completed", "OrderReturn.Completed"},
+		{"Order", "Open", "Open", "Order.Updated"},
+		{"Product", "a", "b", "Product.Updated"},
+	} {
+		rec := StreamRecord{EventName: "MODIFY", Keys: Image{"PK": "x", "SK": "y"},
+			Old: Image{"T": c.typ, "ID": "o1", "D": `{"Status":"` + c.from + `"}`},
+			New: Image{"T": c.typ, "ID": "o1", "D": `{"Status":"` + c.to + `"}`}}
+		ev, ok, err := EventFor(rec)
+		if err != nil || !ok || ev.DetailType != c.want {
+			t.Errorf("%s %s→%s: %q %v %v", c.typ, c.from, c.to, ev.DetailType, ok, err)
+		}
+	}
+}
