@@ -24,6 +24,9 @@ type Service struct {
 	access  *access.Access
 	buyers  *buyers.Buyers
 	catalog *catalog.Catalog
+
+	adjusters   []Adjuster
+	submitSteps []SubmitStep
 }
 
 var (
@@ -85,5 +88,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 
 	// A user moving to another buyer takes its orders as asked.
 	b.OnUserMove(s.moveUserOrders)
+	// Submitting takes the stock of tracked products.
+	s.OnSubmit(s.takeStock)
 	return s
 }

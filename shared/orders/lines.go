@@ -69,10 +69,10 @@ func (s *Service) AddLine(ctx context.Context, p *auth.Principal, dir Direction,
 			doc["ShippingAddress"], doc["ShippingAddressID"] = ship, ship["ID"]
 		}
 		api.Complete(lineItemModel, doc)
-		applyTotals(o, append(lines, doc))
+		all := append(lines, doc)
 		tx.PutOr(s.LineItems.Item([]string{api.Str(o, "ID")}, doc, 0), store.IfAbsent, api.IDExists("LineItem", api.Str(doc, "ID")))
 		saved = doc
-		return nil
+		return s.settle(c, o, all, tx)
 	})
 	return saved, err
 }
@@ -98,10 +98,9 @@ func (s *Service) ChangeLine(ctx context.Context, p *auth.Principal, dir Directi
 		if err := s.priceLine(c, o, doc, others); err != nil {
 			return err
 		}
-		applyTotals(o, append(others, doc))
 		tx.Put(s.LineItems.Item([]string{api.Str(o, "ID")}, doc, 0), store.Always)
 		saved = doc
-		return nil
+		return s.settle(c, o, append(others, doc), tx)
 	})
 	return saved, err
 }
@@ -114,9 +113,8 @@ func (s *Service) RemoveLine(ctx context.Context, p *auth.Principal, dir Directi
 		if i < 0 {
 			return api.NotFound("LineItem", lineID)
 		}
-		applyTotals(o, slices.Delete(lines, i, i+1))
 		tx.Delete(store.Key{PK: s.LineItems.PK(api.Str(o, "ID")), SK: lineID})
-		return nil
+		return s.settle(c, o, slices.Delete(lines, i, i+1), tx)
 	})
 }
 

@@ -180,8 +180,7 @@ func (s *Service) Patch(ctx context.Context, p *auth.Principal, dir Direction, i
 		if err := s.useAddresses(c, o, patch, lines, tx); err != nil {
 			return err
 		}
-		applyTotals(o, lines)
-		return nil
+		return s.settle(c, o, lines, tx)
 	})
 }
 

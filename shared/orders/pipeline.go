@@ -1,0 +1,64 @@
+package orders
+
+import (
+	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/resource"
+	"github.com/ordercloud-serverless/occ/shared/store"
+)
+
+// The order's extension points. Each part of the lifecycle (promotions,
+// approvals, payments, inventory, integrations) plugs in here instead of
+// editing the paths that change an order, so every path runs all of them.
+
+// An Adjuster recomputes what an order derives from its content after any
+// change (a promotion's discount on the order and its lines), before its
+// totals. It may change the order and the lines in place and returns the
+// lines it changed, which are written with the order.
+type Adjuster func(c *resource.Ctx, order api.Doc, lines []api.Doc) (changed []api.Doc, err error)
+
+// A SubmitStep takes part in submitting an order: it may refuse (an
+// unpaid order), decide the status (approval rules send it to
+// AwaitingApproval) and add writes to the submit's transaction (stock
+// taken, promotion redemptions), all committed at once.
+type SubmitStep func(c *resource.Ctx, sub *Submission) error
+
+// Submission is an order being submitted.
+type Submission struct {
+	Order api.Doc   // the order, being changed (Status set by the steps)
+	Lines []api.Doc // its line items
+	Tx    *resource.Tx
+}
+
+// Adjust adds an adjuster; adjusters run in the order added.
+func (s *Service) Adjust(a Adjuster) { s.adjusters = append(s.adjusters, a) }
+
+// OnSubmit adds a submit step; steps run in the order added.
+func (s *Service) OnSubmit(step SubmitStep) { s.submitSteps = append(s.submitSteps, step) }
+
+// settle brings an order to a consistent state after a change of it or its
+// lines: the adjusters, then the totals. Lines an adjuster changed are
+// written in tx (over any write of them already queued).
+func (s *Service) settle(c *resource.Ctx, order api.Doc, lines []api.Doc, tx *resource.Tx) error {
+	for _, adjust := range s.adjusters {
+		changed, err := adjust(c, order, lines)
+		if err != nil {
+			return err
+		}
+		for _, l := range changed {
+			s.putLine(tx, order, l)
+		}
+	}
+	applyTotals(order, lines)
+	return nil
+}
+
+// putLine queues the write of a line item, replacing a queued write of it.
+func (s *Service) putLine(tx *resource.Tx, order api.Doc, line api.Doc) {
+	it := s.LineItems.Item([]string{api.Str(order, "ID")}, line, 0)
+	if q := tx.Queued(store.Key{PK: it.PK, SK: it.SK}); q != nil {
+		it.Version = q.Version
+		*q = it
+		return
+	}
+	tx.Put(it, store.Always)
+}
