@@ -27,6 +27,9 @@ type Submission struct {
 	Order api.Doc   // the order, being changed (Status set by the steps)
 	Lines []api.Doc // its line items
 	Tx    *resource.Tx
+	// DryRun is set when the order is only validated: steps check what
+	// they can (stock enough now) and their writes are never committed.
+	DryRun bool
 }
 
 // Adjust adds an adjuster; adjusters run in the order added.

@@ -82,6 +82,10 @@ func (s *Service) takeStock(c *resource.Ctx, sub *Submission) error {
 		if it.Stock == nil || inv == nil {
 			continue
 		}
+		if sub.DryRun && inv["OrderCanExceed"] != true && *it.Stock < need[pid] {
+			return api.Refused(commerce.ErrInsufficientStock, map[string]any{"ProductID": pid,
+				"QuantityAvailable": *it.Stock, "QuantityRequested": need[pid]})
+		}
 		sub.Tx.AddOr(store.Op{Decrement: &store.Key{PK: it.PK, SK: it.SK}, Amount: need[pid], Floorless: inv["OrderCanExceed"] == true},
 			api.Refused(commerce.ErrInsufficientStock, map[string]any{"ProductID": pid,
 				"QuantityAvailable": *it.Stock, "QuantityRequested": need[pid]}))

@@ -36,6 +36,9 @@ import (
 // maxDocFetch bounds the documents a list reads to evaluate candidates.
 const maxDocFetch = 2000
 
+// maxTupleKeys bounds the key combinations a tuple index is read for.
+const maxTupleKeys = 256
+
 // ListIndexed serves a list of res in scope from its indexes: the page's
 // documents (as stored, not presented) and the page's meta. ok is false
 // when the indexes cannot answer the query exactly; the caller then reads
@@ -142,20 +145,21 @@ func (l *lister) plan() (plan, bool) {
 		}
 	}
 	// Each filter is answered by an index (an equality partition, an ID
-	// or sort-key range) or left to rows. A pair index answers two
-	// one-key filters at once, one of which may have no index alone.
-	type single struct {
-		at  int // the filter's position
-		key string
+	// or sort-key range) or left to rows. A tuple index ("A+B", "A+B+C")
+	// answers one equality filter on each of its fields at once, its keys
+	// the combinations of theirs; some of those fields have no index alone.
+	type keyed struct {
+		at   int // the filter's position
+		keys []string
 	}
-	singles := map[string]single{}
+	keyedBy := map[string]keyed{}
 	answered := make([]bool, len(l.lq.Filters))
 	for i, f := range l.lq.Filters {
 		switch {
 		case !l.equalIndexed(f.Path) && l.inPair(f.Path):
-			if keys := equalKeysOf(f); len(f.Alts) == 1 && len(keys) == 1 {
-				if _, dup := singles[f.Path]; !dup {
-					singles[f.Path] = single{i, keys[0]}
+			if keys := equalKeysOf(f); keys != nil {
+				if _, dup := keyedBy[f.Path]; !dup {
+					keyedBy[f.Path] = keyed{i, keys}
 				}
 			}
 		case l.equalIndexed(f.Path) && equalKeysOf(f) != nil:
@@ -167,8 +171,8 @@ func (l *lister) plan() (plan, bool) {
 			}
 			p.eqs = append(p.eqs, eqFilter{field: field, keys: keys, xp: xp})
 			answered[i] = true
-			if _, dup := singles[field]; len(keys) == 1 && !xp && !dup {
-				singles[field] = single{i, keys[0]}
+			if _, dup := keyedBy[field]; !xp && !dup {
+				keyedBy[field] = keyed{i, keys}
 			}
 		case f.Path == "ID" && rangeOf(f, "ID", "") != nil:
 			p.idRange = intersect(p.idRange, *rangeOf(f, "ID", ""))
@@ -178,19 +182,52 @@ func (l *lister) plan() (plan, bool) {
 			answered[i] = true
 		}
 	}
-	for _, pair := range lst.Equal {
-		a, b, isPair := strings.Cut(pair, "+")
-		sa, okA := singles[a]
-		sb, okB := singles[b]
-		if !isPair || !okA || !okB {
+	// The widest tuple whose fields are all filtered (fewest keys first
+	// among equals); its filters are then answered by it alone.
+	best, bestParts, bestKeys := "", 0, 0
+	for _, t := range lst.Equal {
+		parts := strings.Split(t, "+")
+		if len(parts) < 2 {
 			continue
 		}
+		n := 1
+		for _, part := range parts {
+			k, ok := keyedBy[part]
+			if !ok {
+				n = 0
+				break
+			}
+			n *= len(k.keys)
+		}
+		if n == 0 || n > maxTupleKeys {
+			continue
+		}
+		if len(parts) > bestParts || (len(parts) == bestParts && n < bestKeys) {
+			best, bestParts, bestKeys = t, len(parts), n
+		}
+	}
+	if best != "" {
+		parts := strings.Split(best, "+")
+		combos := []string{""}
+		for i, part := range parts {
+			k := keyedBy[part]
+			var next []string
+			for _, c := range combos {
+				for _, key := range k.keys {
+					if i > 0 {
+						key = c + keySep + key
+					}
+					next = append(next, key)
+				}
+			}
+			combos = next
+			answered[k.at] = true
+		}
 		p.eqs = slices.DeleteFunc(p.eqs, func(e eqFilter) bool {
-			return (e.field == a && len(e.keys) == 1 && e.keys[0] == sa.key) || (e.field == b && len(e.keys) == 1 && e.keys[0] == sb.key)
+			k, ok := keyedBy[e.field]
+			return ok && slices.Contains(parts, e.field) && slices.Equal(e.keys, k.keys)
 		})
-		p.eqs = append(p.eqs, eqFilter{field: pair, keys: []string{sa.key + keySep + sb.key}})
-		answered[sa.at], answered[sb.at] = true, true
-		break
+		p.eqs = append(p.eqs, eqFilter{field: best, keys: combos})
 	}
 	p.residual = slices.Contains(answered, false)
 	switch {
@@ -212,7 +249,7 @@ func (l *lister) plan() (plan, bool) {
 // inPair reports whether a field is part of a pair index.
 func (l *lister) inPair(field string) bool {
 	for _, e := range l.res.List.Equal {
-		if a, b, ok := strings.Cut(e, "+"); ok && (a == field || b == field) {
+		if parts := strings.Split(e, "+"); len(parts) > 1 && slices.Contains(parts, field) {
 			return true
 		}
 	}
@@ -400,7 +437,12 @@ func (l *lister) keyPageExact(p plan) bool {
 	if e.xp && l.tally(entXPOver) > 0 {
 		return false
 	}
-	return len(e.keys) <= 1 || strings.Contains(e.field, "+") || l.tally(entList+sep+e.field) == 0
+	if len(e.keys) <= 1 {
+		return true
+	}
+	// Several partitions: an entity holding a list may sit in two of them,
+	// and counting the union needs its items (tuples keep no list tally).
+	return !strings.Contains(e.field, "+") && l.tally(entList+sep+e.field) == 0
 }
 
 // --- reading partitions ----------------------------------------------------
