@@ -11,11 +11,12 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// MaxSteps bounds the work of one evaluation. Filters multiply work (a
-// filter inside items.any runs once per line item, and a filter inside that
-// once per element of a list), so the bound is on nodes evaluated, not on
-// the expression's size.
-const MaxSteps = 1_000_000
+// MaxSteps bounds the work of one evaluation, to some tens of milliseconds.
+// Filters multiply work (a filter inside items.any runs once per line item,
+// and a filter inside that once per element of a list), so the bound is on
+// nodes evaluated, not on the expression's size. A sensible rule over an
+// order of a thousand line items takes some tens of thousands of steps.
+const MaxSteps = 250_000
 
 // divPrecision is the number of decimal places a quotient keeps. Callers
 // round results to their currency; 20 places leave that rounding exact.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -209,9 +210,10 @@ func scan(src string) error {
 	// plus the prefix operators right before it, which stay open with it.
 	var open []int
 	depth, run := 0, 0
+	space := lex.Symbols()["Whitespace"]
 	for _, t := range toks {
 		switch v := strings.ToLower(t.Value); {
-		case t.EOF():
+		case t.EOF(), t.Type == space:
 		case v == "(":
 			open = append(open, run+1)
 			depth += run + 1
@@ -239,7 +241,7 @@ func describeAt(src string, offset int) string {
 	if offset >= len(src) {
 		return "at end of expression"
 	}
-	r := []rune(src[offset:])[0]
+	r, _ := utf8.DecodeRuneInString(src[offset:])
 	switch r {
 	case '\'':
 		return "(unterminated string)"
