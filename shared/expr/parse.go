@@ -169,9 +169,8 @@ var parser = participle.MustBuild[orCST](
 	participle.Lexer(lex),
 	participle.Elide("Whitespace"),
 	// Keywords are words, so "AND" and "And" are "and"; property names
-	// are matched without regard to case as well (see lookup).
+	// are matched without regard to case as well (see prop).
 	participle.CaseInsensitive("Ident"),
-	participle.UseLookahead(2),
 )
 
 // Parse parses an expression, resolves its names and functions, and returns
