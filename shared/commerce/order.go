@@ -33,6 +33,17 @@ func Submit(status string, lineItems int) (string, error) {
 	return Open, nil
 }
 
+// Submitted reports whether a status is a submitted order's as order
+// lists see it: Open, Completed, Canceled or Declined. Orders awaiting
+// approval are not (OrderCloud lists them with the unsubmitted ones).
+func Submitted(status string) bool {
+	switch status {
+	case Open, Completed, Canceled, Declined:
+		return true
+	}
+	return false
+}
+
 // Editable reports whether line items may still change.
 func Editable(status string) bool { return status == Unsubmitted || status == AwaitingApproval }
 

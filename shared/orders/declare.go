@@ -12,6 +12,14 @@ import (
 	"github.com/ordercloud-serverless/occ/shared/resource"
 )
 
+// orderEqual are the orders' equality indexes: every order list is of one
+// world (submitted or not, see submittedWorld) or of one status, from one
+// perspective (all, a buying company, one of its users, a selling company).
+var orderEqual = []string{
+	fieldSubmitted, fieldSubmitted + "+FromCompanyID", fieldSubmitted + "+ToCompanyID", fieldSubmitted + "+FromCompanyID+FromUserID",
+	"Status", "Status+FromCompanyID", "Status+ToCompanyID", "Status+FromCompanyID+FromUserID",
+}
+
 // orderShards spreads the orders and their index partitions over this many
 // keys: four times what one key takes (1,000 writes a second).
 const orderShards = 4
@@ -52,8 +60,8 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	// order.
 	s.Orders = r.Add(&resource.Resource{Name: "Orders", Model: "Order", Kind: "Order", IDParam: "orderID", Ops: []string{},
 		Reach: resource.Reach{Owners: []string{"FromCompanyID", "ToCompanyID"}},
-		List: &resource.Listing{Equal: []string{"FromCompanyID", "ToCompanyID", "Status", "FromCompanyID+FromUserID"},
-			XP: true, Sorted: []string{"DateCreated"}, Search: true, Shards: orderShards, SparseRows: true}})
+		List: &resource.Listing{Equal: orderEqual, XP: true, Sorted: []string{"DateCreated"}, Search: true,
+			Shards: orderShards, SparseRows: true}})
 	// An order's line items are read whole by most of the lifecycle; their
 	// lists page by key and count by tally, and filtered ones read the
 	// order's lines.
@@ -85,6 +93,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	r.Handle("Shipments.ListItems", s.listShipmentItemsHTTP)
 	r.Handle("Shipments.GetItem", s.getShipmentItemHTTP)
 	r.Handle("Me.ListOrders", s.meListOrdersHTTP)
+	s.declareEdits(r)
 
 	// A user moving to another buyer takes its orders as asked.
 	b.OnUserMove(s.moveUserOrders)

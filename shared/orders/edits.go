@@ -209,3 +209,76 @@ func (s *Service) SetLineShippingAddress(ctx context.Context, p *auth.Principal,
 }
 
 var extendedLineItemModel = contract.MustModel("ExtendedLineItem")
+
+// HTTP bindings of the edits.
+
+func (s *Service) declareEdits(r *resource.Registry) {
+	r.Handle("Orders.Save", func(c *resource.Ctx) (any, error) {
+		body, err := c.Decode(orderModel, false)
+		if err != nil {
+			return nil, err
+		}
+		return orderCall(c, func(d Direction) (api.Doc, error) { return s.Save(c, c.P, d, c.Param("orderID"), body) })
+	})
+	r.Handle("Orders.PatchShippingAddress", func(c *resource.Ctx) (any, error) {
+		patch, err := c.Decode(addressModel, true)
+		if err != nil {
+			return nil, err
+		}
+		return orderCall(c, func(d Direction) (api.Doc, error) { return s.PatchShippingAddress(c, c.P, d, c.Param("orderID"), patch) })
+	})
+	r.Handle("Orders.PatchBillingAddress", func(c *resource.Ctx) (any, error) {
+		patch, err := c.Decode(addressModel, true)
+		if err != nil {
+			return nil, err
+		}
+		return orderCall(c, func(d Direction) (api.Doc, error) { return s.PatchBillingAddress(c, c.P, d, c.Param("orderID"), patch) })
+	})
+	r.Handle("Orders.PatchFromUser", func(c *resource.Ctx) (any, error) {
+		patch, err := c.Body()
+		if err != nil {
+			return nil, err
+		}
+		return orderCall(c, func(d Direction) (api.Doc, error) { return s.PatchFromUser(c, c.P, d, c.Param("orderID"), patch) })
+	})
+	r.Handle("Orders.Validate", func(c *resource.Ctx) (any, error) {
+		d, err := dir(c)
+		if err != nil {
+			return nil, err
+		}
+		return nil, s.Validate(c, c.P, d, c.Param("orderID"))
+	})
+	r.Handle("LineItems.Save", func(c *resource.Ctx) (any, error) {
+		body, err := c.Decode(lineItemModel, false)
+		if err != nil {
+			return nil, err
+		}
+		d, err := dir(c)
+		if err != nil {
+			return nil, err
+		}
+		saved, err := s.SaveLine(c, c.P, d, c.Param("orderID"), c.Param("lineItemID"), body)
+		if err != nil {
+			return nil, err
+		}
+		return outLine(saved), nil
+	})
+	for op, patch := range map[string]bool{"LineItems.SetShippingAddress": false, "LineItems.PatchShippingAddress": true} {
+		r.Handle(op, func(c *resource.Ctx) (any, error) {
+			addr, err := c.Decode(addressModel, patch)
+			if err != nil {
+				return nil, err
+			}
+			d, err := dir(c)
+			if err != nil {
+				return nil, err
+			}
+			saved, err := s.SetLineShippingAddress(c, c.P, d, c.Param("orderID"), c.Param("lineItemID"), addr, patch)
+			if err != nil {
+				return nil, err
+			}
+			return outLine(saved), nil
+		})
+	}
+	r.Handle("LineItems.ListAcrossOrders", s.listLinesAcrossOrders)
+}

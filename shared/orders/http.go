@@ -192,7 +192,18 @@ func (s *Service) listOrders(c *resource.Ctx, filters []api.Filter, none bool, k
 		meta, _, _ := lq.PageOf(0)
 		return api.NewPage(orderModel, nil, meta), nil
 	}
+	world, err := submittedWorld(lq) // refuses a mix of worlds
+	if err != nil {
+		return nil, err
+	}
+	byStatus(&lq)
+	if world, err = submittedWorld(lq); err != nil {
+		return nil, err
+	}
 	lq.Filters = append(lq.Filters, filters...)
+	if world.Path != "" {
+		lq.Filters = append(lq.Filters, world)
+	}
 	docs, meta, ok, err := c.Reg.ListIndexed(c, s.Orders, nil, lq)
 	if err != nil {
 		return nil, err
@@ -204,7 +215,11 @@ func (s *Service) listOrders(c *resource.Ctx, filters []api.Filter, none bool, k
 	if err != nil {
 		return nil, err
 	}
-	return c.Reg.Page(c, orderModel, slices.DeleteFunc(all, func(d api.Doc) bool { return !keep(d) }), nil)
+	inWorld := api.ListQuery{}
+	if world.Path != "" {
+		inWorld.Filters = []api.Filter{world}
+	}
+	return c.Reg.Page(c, orderModel, slices.DeleteFunc(all, func(d api.Doc) bool { return !keep(d) || !inWorld.Matches(d) }), nil)
 }
 
 func (s *Service) addLineHTTP(c *resource.Ctx) (any, error) {

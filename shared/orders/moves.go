@@ -15,7 +15,7 @@ import (
 // its orders is open or awaiting approval.
 func (s *Service) moveUserOrders(c *resource.Ctx, m buyers.UserMove, tx *resource.Tx) error {
 	orders, err := c.Reg.Matching(c, s.Orders, nil, api.EqualFilter(orderSpec, "FromCompanyID", m.From),
-		api.EqualFilter(orderSpec, "FromUserID", m.UserID))
+		api.EqualFilter(orderSpec, "FromUserID", m.UserID), anyWorld)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,9 @@ func TestOrderListsMatchFilteringEveryOrder(t *testing.T) {
 		"Status=Open", "Status=Unsubmitted&pageSize=3", "xp.channel=web", "xp.n=2", "xp.channel=web&Status=Unsubmitted",
 		"search=garden", "search=kitchen&sortBy=!DateCreated", "sortBy=LastUpdated", "ID=>o15&sortBy=ID",
 		"from=" + url.QueryEscape(from), "to=" + url.QueryEscape(to), "from=" + url.QueryEscape(from) + "&to=" + url.QueryEscape(to) + "&sortBy=!DateCreated",
-		"from=" + url.QueryEscape(from) + "&Status=Unsubmitted", "DateCreated=>" + url.QueryEscape(from) + "&sortBy=DateCreated"}
+		"from=" + url.QueryEscape(from) + "&Status=Unsubmitted", "DateCreated=>" + url.QueryEscape(from) + "&sortBy=DateCreated",
+		"IsSubmitted=false", "IsSubmitted=false&sortBy=!DateCreated&pageSize=4&page=2", "IsSubmitted=false&xp.channel=web",
+		"Status=Unsubmitted&search=garden", "IsSubmitted=true&Status=Open"}
 	type view struct {
 		who, path string
 		sees      func(d api.Doc) bool
@@ -101,7 +103,7 @@ func TestOrderListsMatchFilteringEveryOrder(t *testing.T) {
 			}
 			var seen []api.Doc
 			for _, d := range docs {
-				if v.sees(d) && inRange(d, vals.Get("from"), vals.Get("to")) {
+				if v.sees(d) && inRange(d, vals.Get("from"), vals.Get("to")) && inWorld(d, vals) {
 					seen = append(seen, d)
 				}
 			}
@@ -123,6 +125,22 @@ func TestOrderListsMatchFilteringEveryOrder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// inWorld applies OrderCloud's two worlds of order lists: submitted orders
+// (Open, Completed, Canceled, Declined) unless the query asks for
+// unsubmitted ones (IsSubmitted=false, Status=Unsubmitted|AwaitingApproval).
+func inWorld(d api.Doc, q url.Values) bool {
+	unsubmitted := strings.EqualFold(q.Get("IsSubmitted"), "false")
+	for _, st := range strings.Split(q.Get("Status"), "|") {
+		unsubmitted = unsubmitted || st == "Unsubmitted" || st == "AwaitingApproval"
+	}
+	status := api.Str(d, "Status")
+	submitted := status == "Open" || status == "Completed" || status == "Canceled" || status == "Declined"
+	if q.Get("Status") != "" {
+		return true // the Status filter itself keeps to one world
+	}
+	return submitted != unsubmitted
 }
 
 // inRange applies the from and to parameters as the API documents them.
@@ -149,8 +167,8 @@ func TestOrderListsReadTheirPage(t *testing.T) {
 	for range 15 {
 		s.AddLine(t, s.Token, last, "p1", 1)
 	}
-	for _, path := range []string{"/v1/orders/Incoming", "/v1/orders/Incoming?page=2", "/v1/me/orders",
-		"/v1/orders/Incoming?buyerID=b1", "/v1/orders/Incoming?sortBy=!DateCreated", apptest.Outgoing + "/" + last + "/lineitems"} {
+	for _, path := range []string{"/v1/orders/Incoming?IsSubmitted=false", "/v1/orders/Incoming?IsSubmitted=false&page=2", "/v1/me/orders?IsSubmitted=false",
+		"/v1/orders/Incoming?buyerID=b1&IsSubmitted=false", "/v1/orders/Incoming?sortBy=!DateCreated&IsSubmitted=false", apptest.Outgoing + "/" + last + "/lineitems"} {
 		token := s.Token
 		if strings.Contains(path, "Incoming") {
 			token = s.Admin

@@ -36,8 +36,11 @@ func ParseDirection(s string) (Direction, error) {
 	return "", api.RouteNotFound()
 }
 
-// orderItem is an order's item.
+// orderItem is an order's item. It keeps _submitted, which order lists
+// filter on (see submittedWorld).
 func (s *Service) orderItem(d api.Doc, version int64) store.Item {
+	d[fieldSubmitted] = worldOf(api.Str(d, "Status"))
+	d["IsSubmitted"] = api.Str(d, "Status") != commerce.Unsubmitted
 	return s.Orders.Item(nil, d, version)
 }
 

@@ -60,6 +60,9 @@ type lister struct {
 	shards []string
 
 	tallies map[store.Key]int64
+	// rowsOnly asks for every matching entity's row (or document), in
+	// order, instead of a page of documents.
+	rowsOnly bool
 }
 
 // eqFilter is a filter an equality partition answers: its entities are
@@ -96,10 +99,14 @@ func (l *lister) run() ([]api.Doc, api.Meta, bool, error) {
 	}
 	search := l.lq.Search != ""
 	switch {
+	case l.rowsOnly:
 	case !search && !p.residual && len(p.ranges) == 0 && len(p.eqs) <= 1 && p.sortMode == "id" && l.keyPageExact(p):
 		return l.keyPage(p)
 	case !search && !p.residual && len(p.eqs) == 0 && p.idRange.empty() && p.sortMode == "field" && onlyRange(p.ranges, p.sortBy):
 		return l.sortedPage(p)
+	case !search && !p.residual && len(p.eqs) == 1 && len(p.ranges) == 0 && p.idRange.empty() && p.sortMode == "field" &&
+		l.keyPageExact(p) && l.walkCheaper(p):
+		return l.sortedFilteredPage(p)
 	}
 	return l.candidates(p)
 }
@@ -703,6 +710,100 @@ func (l *lister) sortedPage(p plan) ([]api.Doc, api.Meta, bool, error) {
 	return l.page(ids(items[start:end]), meta)
 }
 
+// walkCheaper reports whether walking the sort partition for a page is
+// cheaper than reading the equality filter's matches: when the matches
+// are many for the page wanted, or their rows are not indexed.
+func (l *lister) walkCheaper(p plan) bool {
+	n := l.eqSize(p.eqs[0])
+	if n == 0 {
+		return false
+	}
+	_, _, end := l.lq.PageOf(n)
+	// The walk reads about end × all/n rows; the matches are n rows, or n
+	// documents (about three rows each) where the partition holds none.
+	walk := float64(end) * float64(l.tally(entAll)) / float64(n)
+	matches := float64(n)
+	if l.res.List.SparseRows {
+		matches *= 3
+	}
+	return n > maxDocFetch || walk < matches
+}
+
+// sortedFilteredPage reads a page in the order of a sorted field with one
+// equality filter: it walks the sort partition's rows in order, keeping
+// those the filter matches, until the page is full. TotalCount is the
+// filter's tally. The walk reads about page end × (collection ÷ matches)
+// rows.
+func (l *lister) sortedFilteredPage(p plan) ([]api.Doc, api.Meta, bool, error) {
+	total := l.eqSize(p.eqs[0])
+	meta, start, end := l.lq.PageOf(total)
+	if start >= end {
+		return []api.Doc{}, meta, true, nil
+	}
+	pks := l.sortPKs(p.sortBy)
+	var kept []store.Item
+	var matchedRows []api.Doc
+	chunk := max(end*4, 100)
+	b := bounds{}
+	for {
+		items, err := l.readMerged(pks, b, "", p.desc, chunk, false)
+		if err != nil {
+			return nil, api.Meta{}, false, err
+		}
+		for _, it := range items {
+			row, err := api.DecodeDoc(it.Doc)
+			if err != nil {
+				return nil, api.Meta{}, false, err
+			}
+			if !rowAnswers(row, l.neededPaths()) {
+				return nil, api.Meta{}, false, nil // a row leaves the field out: read otherwise
+			}
+			if l.lq.Matches(row) {
+				kept = append(kept, it)
+				matchedRows = append(matchedRows, row)
+			}
+		}
+		if len(kept) >= end || len(items) < chunk {
+			break
+		}
+		// Next chunk: after (or, descending, before) the last key read.
+		last := items[len(items)-1].SK
+		if p.desc {
+			b = bounds{max: lowerThan(last)}
+		} else {
+			b = bounds{after: last}
+		}
+		chunk *= 2
+	}
+	if len(kept) < end && len(kept) != total {
+		return nil, api.Meta{}, false, nil // the tally and the index disagree
+	}
+	if p.desc {
+		// Equal values keep ID order: order ties as the sorted page does.
+		idx := make([]int, len(kept))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(i, j int) bool {
+			vi, vj := sortValue(kept[idx[i]].SK), sortValue(kept[idx[j]].SK)
+			if vi != vj {
+				return vi > vj
+			}
+			return kept[idx[i]].ID < kept[idx[j]].ID
+		})
+		sorted := make([]store.Item, len(kept))
+		for i, k := range idx {
+			sorted[i] = kept[k]
+		}
+		kept = sorted
+	}
+	end = min(end, len(kept))
+	if start >= end {
+		return []api.Doc{}, meta, true, nil
+	}
+	return l.page(ids(kept[start:end]), meta)
+}
+
 // sortValue is the value part of a sort item's key.
 func sortValue(sk string) string {
 	i := strings.LastIndex(sk, keySep)
@@ -816,7 +917,7 @@ func (l *lister) candidates(p plan) ([]api.Doc, api.Meta, bool, error) {
 	paths := l.neededPaths()
 	var need []string
 	for _, c := range cands {
-		if len(paths) > 0 && (c.row == nil || !rowAnswers(c.row, paths)) {
+		if (len(paths) > 0 || l.rowsOnly) && (c.row == nil || !rowAnswers(c.row, paths)) {
 			need = append(need, c.id)
 		}
 	}
@@ -857,6 +958,17 @@ func (l *lister) candidates(p plan) ([]api.Doc, api.Meta, bool, error) {
 		}
 	}
 	l.order(kept)
+	if l.rowsOnly {
+		out := make([]api.Doc, len(kept))
+		for i, c := range kept {
+			out[i] = c.row
+			if c.doc != nil {
+				out[i] = c.doc
+			}
+		}
+		meta, _, _ := l.lq.PageOf(len(kept))
+		return out, meta, true, nil
+	}
 	meta, start, end := l.lq.PageOf(len(kept))
 	if start >= end {
 		return []api.Doc{}, meta, true, nil
@@ -1055,6 +1167,19 @@ func (l *lister) readAll(pks []string, prefix string) ([]store.Item, error) {
 		out = append(out, items...)
 	}
 	return out, nil
+}
+
+// MatchingRows returns every entity of res in scope the query's filters
+// and search match, in the query's order, as compact rows where the
+// indexes hold them (documents otherwise): the lines across orders walk
+// the matching orders this way. ok is false when the indexes cannot say.
+func (r *Registry) MatchingRows(c *Ctx, res *Resource, scope []string, lq api.ListQuery) ([]api.Doc, bool, error) {
+	if res.List == nil {
+		return nil, false, nil
+	}
+	l := &lister{c: c, res: res, scope: scope, base: res.PK(scope...), lq: lq, shards: res.List.shards(), rowsOnly: true}
+	rows, _, ok, err := l.run()
+	return rows, ok, err
 }
 
 // Matching returns every entity of res in scope that filters match (whole
