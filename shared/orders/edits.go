@@ -225,7 +225,9 @@ func (s *Service) declareEdits(r *resource.Registry) {
 		if err != nil {
 			return nil, err
 		}
-		return orderCall(c, func(d Direction) (api.Doc, error) { return s.PatchShippingAddress(c, c.P, d, c.Param("orderID"), patch) })
+		return orderCall(c, func(d Direction) (api.Doc, error) {
+			return s.PatchShippingAddress(c, c.P, d, c.Param("orderID"), patch)
+		})
 	})
 	r.Handle("Orders.PatchBillingAddress", func(c *resource.Ctx) (any, error) {
 		patch, err := c.Decode(addressModel, true)

@@ -170,6 +170,10 @@ func (s *Service) listLinesAcrossOrders(c *resource.Ctx) (any, error) {
 		meta, _, _ := lq.PageOf(0)
 		return api.NewPage(extendedLineItemModel, nil, meta), nil
 	}
+	if _, err := submittedWorld(orderQ); err != nil { // refuses a mix of worlds
+		return nil, err
+	}
+	byStatus(&orderQ)
 	world, err := submittedWorld(orderQ)
 	if err != nil {
 		return nil, err

@@ -432,8 +432,26 @@ func RolesFor(op contract.Operation) []string {
 		// Me operations without listed roles serve the shopper's own data.
 		roles = []string{"Shopper", "MeAdmin"}
 	}
+	if len(roles) == 0 && op.Resource == "Cart" {
+		// The cart is the buyer user's own order ("only available to buyer
+		// users"), as Shopper.
+		roles = []string{"Shopper"}
+	}
 	if len(roles) == 0 {
+		// The pattern's roles, with those a sibling operation of the same
+		// kind lists: an order operation the contract gives no roles
+		// (Orders.Validate) is allowed to whoever may submit one.
 		roles = patternRoles(op.Resource, isRead)
+		for _, o := range contract.Operations() {
+			if orderSide[op.Resource] && o.Resource == siblingOf(op.Resource) && len(o.Roles) > 0 && (o.Method == http.MethodGet) == isRead {
+				for _, r := range o.Roles {
+					if !slices.Contains(roles, r) {
+						roles = append(slices.Clone(roles), r)
+					}
+				}
+				break
+			}
+		}
 	}
 	if len(roles) == 0 {
 		for _, o := range contract.Operations() {
@@ -447,6 +465,23 @@ func RolesFor(op contract.Operation) []string {
 		roles = append(slices.Clone(roles), "FullAccess")
 	}
 	return roles
+}
+
+// orderSide are the resources buyer users act on as shoppers: an
+// operation of theirs without listed roles takes a sibling's as well.
+var orderSide = map[string]bool{"Orders": true, "LineItems": true, "BundleLineItems": true, "OrderReturns": true,
+	"Payments": true, "Shipments": true}
+
+// siblingOf is the resource whose operations' roles an operation without
+// listed roles borrows: its own, or the one it extends.
+func siblingOf(resource string) string {
+	switch resource {
+	case "BundleLineItems":
+		return "LineItems"
+	case "OrderReturns":
+		return "Orders"
+	}
+	return resource
 }
 
 // roleNames are resource names whose roles do not follow from the name.
