@@ -264,7 +264,15 @@ func isConditionFailure(err error) bool {
 			}
 		}
 	}
-	return false
+	return lockTimeout(err)
+}
+
+// lockTimeout reports DynamoDB Local's answer to transactions contending
+// for one item under load ("timed out … waiting for a lock"; DynamoDB
+// itself answers TransactionConflict): the same race, retried the same way.
+func lockTimeout(err error) bool {
+	var ise *types.InternalServerError
+	return errors.As(err, &ise) && strings.Contains(ise.ErrorMessage(), "waiting for a lock")
 }
 
 func (st *Store) Get(ctx context.Context, k store.Key) (store.Item, error) {
