@@ -289,6 +289,7 @@ func newTable(scope constructs.Construct, def tabledef.Table) awsdynamodb.Table 
 		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
 			PointInTimeRecoveryEnabled: jsii.Bool(def.PointInTimeRecovery),
 		},
+		TimeToLiveAttribute: jsii.String(def.TimeToLive),
 		// The table holds the marketplace: deleting the stack keeps it.
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})

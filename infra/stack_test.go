@@ -201,6 +201,7 @@ func TestTable(t *testing.T) {
 			"BillingMode":                      "PAY_PER_REQUEST",
 			"StreamSpecification":              map[string]any{"StreamViewType": "NEW_AND_OLD_IMAGES"},
 			"PointInTimeRecoverySpecification": map[string]any{"PointInTimeRecoveryEnabled": true},
+			"TimeToLiveSpecification":          map[string]any{"AttributeName": "E", "Enabled": true},
 			"GlobalSecondaryIndexes":           gsis,
 		})
 	})

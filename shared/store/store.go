@@ -74,6 +74,9 @@ type Item struct {
 	// Index lists the list-index entries an entity holds (see
 	// resource.Listing): what a change or delete of it must remove.
 	Index []string
+	// Expires is when DynamoDB may delete the item (epoch seconds; 0:
+	// never). Until it does, readers treat an expired item as gone.
+	Expires int64
 }
 
 // IndexItemType is the Type of list-index items (see resource.Listing):

@@ -33,6 +33,10 @@ type Table struct {
 	StreamView string
 	// PointInTimeRecovery is enabled on the deployed table.
 	PointInTimeRecovery bool
+	// TimeToLive is the attribute (epoch seconds) after which DynamoDB
+	// deletes an item: abandoned carts, idempotency records. DynamoDB
+	// deletes within days of it, so readers treat a past value as gone.
+	TimeToLive string
 }
 
 // Definition is the table every part of the system uses.
@@ -45,6 +49,7 @@ var Definition = Table{
 	},
 	StreamView:          "NEW_AND_OLD_IMAGES",
 	PointInTimeRecovery: true,
+	TimeToLive:          AttrExpires,
 }
 
 // DefaultTableName is used locally when OC_TABLE_NAME is unset.
@@ -70,6 +75,9 @@ const (
 	// AttrTally is a counter item's value: the kept size of a collection
 	// or of one of its list indexes, added to atomically.
 	AttrTally = "C"
+	// AttrExpires is when an item expires (epoch seconds; the table's
+	// time-to-live attribute).
+	AttrExpires = "E"
 	// AttrIndex is the set of list-index entries an entity of a listed
 	// collection holds (its index items and the tallies counting it).
 	AttrIndex = "X"

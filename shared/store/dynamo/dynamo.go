@@ -132,6 +132,9 @@ func toAttrs(it store.Item) map[string]types.AttributeValue {
 	if len(it.Index) > 0 {
 		m[td.AttrIndex] = &types.AttributeValueMemberSS{Value: it.Index}
 	}
+	if it.Expires > 0 {
+		m[td.AttrExpires] = n(it.Expires)
+	}
 	return m
 }
 
@@ -163,6 +166,7 @@ func FromAttrs(m map[string]types.AttributeValue) store.Item {
 	if v, ok := m[td.AttrIndex].(*types.AttributeValueMemberSS); ok {
 		it.Index = v.Value
 	}
+	it.Expires, _ = num(m, td.AttrExpires)
 	for k := range m {
 		if name, ok := strings.CutPrefix(k, td.AttrCountPrefix); ok {
 			if v, ok := num(m, k); ok {

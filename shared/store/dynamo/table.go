@@ -64,5 +64,12 @@ func EnsureTable(ctx context.Context, c *dynamodb.Client, name string) (created 
 		o.MinDelay = 100 * time.Millisecond
 		o.MaxDelay = time.Second
 	})
-	return true, w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 2*time.Minute)
+	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 2*time.Minute); err != nil {
+		return true, err
+	}
+	if ttl := td.Definition.TimeToLive; ttl != "" {
+		_, err = c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String(name),
+			TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(ttl), Enabled: aws.Bool(true)}})
+	}
+	return true, err
 }
