@@ -43,7 +43,7 @@ func benchSizes(tb testing.TB) []int {
 // Seeding parameters.
 const (
 	seedWorkers    = 14 // concurrent requests while seeding (BENCH_SEED_WORKERS)
-	seedAttempts   = 8  // tries of a request answered 409 Conflict or 5xx
+	seedAttempts   = 12 // tries of a request answered 409 Conflict or 5xx
 	progressEvery  = 5000
 	orderOwners    = 20 // buyer users placing the orders (16 in b1, 4 in b2)
 	b1Owners       = 16
@@ -80,6 +80,7 @@ type benchData struct {
 	e        *apptest.Env
 	n, users int
 	workers  int
+	retries  atomic.Int64 // requests sent again while seeding
 	client   *http.Client
 
 	admin    string
@@ -118,7 +119,8 @@ func seededData(b *testing.B, n int) *benchData {
 	}
 	d.seedTime = time.Since(start)
 	// On stdout, so that the raw output keeps it (benchtable prints it).
-	fmt.Printf("seed N=%d: %d products, %d orders, %d users in %.1fs\n", n, n, n, d.users+b2Users+1, d.seedTime.Seconds())
+	fmt.Printf("seed N=%d: %d products, %d orders, %d users in %.1fs (%d requests retried)\n", n, n, n, d.users+b2Users+1,
+		d.seedTime.Seconds(), d.retries.Load())
 	seeded[n] = d
 	return d
 }
@@ -169,14 +171,16 @@ func (d *benchData) do(method, path, token string, body any) (apptest.Resp, erro
 }
 
 // must sends a request until it answers status, retrying one answered 409
-// Conflict or 5xx (or failing to send) a few times. A create retried after
-// such an answer may find its ID taken by the first attempt: IdExists then
-// counts as created (with an empty body).
+// Conflict, 5xx or a DynamoDB server error (or failing to send) a few
+// times. A create retried after such an answer may find its ID taken by
+// the first attempt: IdExists then counts as created (with an empty body).
 func (d *benchData) must(status int, method, path, token string, body any) (apptest.Resp, error) {
 	var last string
 	for attempt := 0; attempt < seedAttempts; attempt++ {
 		if attempt > 0 {
-			time.Sleep(time.Duration(attempt*attempt) * 20 * time.Millisecond)
+			d.retries.Add(1)
+			fmt.Fprintf(os.Stderr, "  N=%d retrying %s %s (attempt %d): %s\n", d.n, method, path, attempt+1, strings.TrimSpace(last))
+			time.Sleep(min(time.Duration(attempt*attempt)*50*time.Millisecond, 3*time.Second))
 		}
 		r, err := d.do(method, path, token, body)
 		switch {
@@ -187,7 +191,7 @@ func (d *benchData) must(status int, method, path, token string, body any) (appt
 			return r, nil
 		case r.Status == 409 && r.Code() == "IdExists" && attempt > 0:
 			return apptest.Resp{Status: status}, nil
-		case r.Status == 409 && r.Code() != "IdExists", r.Status >= 500:
+		case r.Status == 409 && r.Code() != "IdExists", r.Status >= 500, dynamoServerError[r.Code()]:
 			last = fmt.Sprintf("%d %s", r.Status, r.Raw)
 			continue
 		}
@@ -195,6 +199,13 @@ func (d *benchData) must(status int, method, path, token string, body any) (appt
 	}
 	return apptest.Resp{}, fmt.Errorf("%s %s: gave up after %d attempts: %s", method, path, seedAttempts, last)
 }
+
+// dynamoServerError are DynamoDB's error codes for failures worth
+// retrying. The API answers them as 400s with DynamoDB's code (api.AsError
+// takes the SDK's errors, which have an ErrorCode method, for domain
+// refusals), so they are recognized by code.
+var dynamoServerError = map[string]bool{"InternalServerError": true, "ThrottlingException": true,
+	"ProvisionedThroughputExceededException": true, "RequestLimitExceeded": true, "TransactionInProgressException": true}
 
 // parallel runs task(0..count-1) on seedWorkers goroutines, printing
 // progress to stderr, and returns the first error.
