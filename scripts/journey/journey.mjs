@@ -655,6 +655,15 @@ await step('Shipments.SaveItem {OrderID, LineItemID, QuantityShipped: 2}', async
   state.shipped = true;
 });
 
+await step('Shipments.Patch {DateShipped} once its items are on it', async () => {
+  asAdmin();
+  need(['shipped item', state.shipped]);
+  // As Shipment.DateShipped documents: the order completes once its items
+  // are on shipments that have shipped.
+  const s = await Shipments.Patch(state.shipment, { DateShipped: new Date().toISOString() });
+  check(s.DateShipped, 'DateShipped not set');
+});
+
 await step('order is Completed once every line item shipped', async () => {
   asAdmin();
   need(['shipped item', state.shipped]);

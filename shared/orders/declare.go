@@ -43,7 +43,7 @@ var (
 // Declare registers the order lifecycle: Orders.Create, Get, List, Patch,
 // Delete, Submit, SetShippingAddress, SetBillingAddress, Ship, Complete,
 // ListShipments; LineItems.Create, Get, List, Patch, Delete; Shipments.*
-// with their items; Payments.*; Me.ListOrders.
+// with their items; Payments.*; Me.ListOrders and the Me shipments.
 func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *catalog.Catalog) *Service {
 	s := &Service{reg: r, access: acc, buyers: b, catalog: cat}
 	// Orders live in one collection (IDs are unique across the
@@ -93,5 +93,6 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	// Submitting takes the stock of tracked products.
 	s.OnSubmit(s.takeStock)
 	s.declarePayments(r)
+	s.declareShipments(r)
 	return s
 }
