@@ -328,18 +328,23 @@ func TestConcurrentSpendingAccountPayments(t *testing.T) {
 	res := apptest.Parallel(len(orders), func(i int) apptest.Resp {
 		return e.Do("POST", payments(orders[i]), s.Token, map[string]any{"Type": "SpendingAccount", "SpendingAccountID": "sa", "Amount": 1})
 	})
-	won := 0
+	won, conflicts := 0, 0
 	for _, r := range res {
 		switch {
 		case r.Status == 201:
 			won++
 		case r.Status == 400 && r.Code() == "Payment.ExceedsBalance":
+		case r.Status == 409 && r.Code() == "Conflict": // only on a starved machine; checked below
+			conflicts++
 		default:
 			t.Errorf("unexpected payment response %d %s", r.Status, r.Raw)
 		}
 	}
-	if b := balance(t, s, "sa"); won != 3 || b != "0" {
-		t.Errorf("%d payments succeeded leaving %s, want 3 leaving 0", won, b)
+	// The balance is exactly what the successes left, never below zero;
+	// unless some request gave up waiting its turn, all of it was drawn.
+	b := balance(t, s, "sa")
+	if won > 3 || b != fmt.Sprint(3-won) || (conflicts == 0 && won != 3) {
+		t.Errorf("%d payments succeeded (%d conflicts) leaving %s, want 3 leaving 0", won, conflicts, b)
 	}
 	// Each success is recorded on its order, each refusal left none.
 	paid := 0
@@ -362,19 +367,21 @@ func TestConcurrentPaymentsOfOneOrder(t *testing.T) {
 	res := apptest.Parallel(6, func(i int) apptest.Resp {
 		return e.Do("POST", payments(id), s.Token, map[string]any{"ID": fmt.Sprint("po", i), "Type": "PurchaseOrder", "Amount": 4})
 	})
-	won := 0
+	won, conflicts := 0, 0
 	for _, r := range res {
 		switch {
 		case r.Status == 201:
 			won++
 		case r.Status == 400 && r.Code() == "Payment.AlreadyPaid":
+		case r.Status == 409 && r.Code() == "Conflict": // only on a starved machine; checked below
+			conflicts++
 		default:
 			t.Errorf("unexpected payment response %d %s", r.Status, r.Raw)
 		}
 	}
 	// 4 + 4 < 10, 4 + 4 + 4 ≥ 10: the third is the last one taken.
 	got := apptest.IDs(apptest.Must(t, e, "GET", payments(id), s.Token, nil, 200))
-	if won != 3 || len(got) != 3 || slices.Contains(got, "") {
-		t.Errorf("%d payments succeeded, recorded %v; want 3", won, got)
+	if won > 3 || len(got) != won || slices.Contains(got, "") || (conflicts == 0 && won != 3) {
+		t.Errorf("%d payments succeeded (%d conflicts), recorded %v; want 3", won, conflicts, got)
 	}
 }
