@@ -46,6 +46,7 @@ import {
   SpendingAccounts,
   UserGroups,
   Addresses,
+  Payments,
 } from 'ordercloud-javascript-sdk';
 
 const env = (k, d) => process.env[k] || d;
@@ -655,6 +656,15 @@ await step('Shipments.SaveItem {OrderID, LineItemID, QuantityShipped: 2}', async
   state.shipped = true;
 });
 
+await step('Shipments.Patch {DateShipped} once its items are on it', async () => {
+  asAdmin();
+  need(['shipped item', state.shipped]);
+  // As Shipment.DateShipped documents: the order completes once its items
+  // are on shipments that have shipped.
+  const s = await Shipments.Patch(state.shipment, { DateShipped: new Date().toISOString() });
+  check(s.DateShipped, 'DateShipped not set');
+});
+
 await step('order is Completed once every line item shipped', async () => {
   asAdmin();
   need(['shipped item', state.shipped]);
@@ -891,6 +901,26 @@ await step('CostCenters / SpendingAccounts assigned to a user group, seen throug
   const sa = await Me.ListSpendingAccounts();
   eq(sa.Items.map((x) => [x.ID, x.Balance]), [[`SA_${RUN}`, 1000.25]], 'Me spending accounts');
   eq((await Me.ListUserGroups()).Items.map((x) => x.ID), [g], 'Me user groups');
+  state.spendingAccount = `SA_${RUN}`;
+});
+
+await step('Payments: a SpendingAccount payment draws the balance; deleting it gives it back', async () => {
+  asBuyer();
+  need(['unsubmitted order', state.order3], ['spending account', state.spendingAccount]);
+  const sa = state.spendingAccount;
+  const pay = { Type: 'SpendingAccount', SpendingAccountID: sa, Amount: 0.25 };
+  // Not allowed as a payment method yet.
+  await expectError(() => Payments.Create('Outgoing', state.order3, pay), 400, 'Payment.InvalidSpendingAccountID');
+  asOwner();
+  await SpendingAccounts.Patch(ids.buyer, sa, { AllowAsPaymentMethod: true });
+  asBuyer();
+  const p = await Payments.Create('Outgoing', state.order3, pay);
+  eq([p.Type, p.SpendingAccountID, p.Amount, p.Accepted], ['SpendingAccount', sa, 0.25, true], '[Type, SpendingAccountID, Amount, Accepted]');
+  eq((await Me.GetSpendingAccount(sa)).Balance, 1000, 'balance after paying 0.25');
+  eq((await Payments.List('Outgoing', state.order3)).Items.map((x) => x.ID), [p.ID], 'payments of the order');
+  await expectError(() => Payments.Create('Outgoing', state.order3, { Type: 'PurchaseOrder', Amount: 0 }), 400, 'Payment.AmountGreaterThanZero');
+  await Payments.Delete('Outgoing', state.order3, p.ID);
+  eq((await Me.GetSpendingAccount(sa)).Balance, 1000.25, 'balance given back');
 });
 
 await step('Addresses assigned to the buyer show in Me.ListAddresses; Me.CreateAddress needs MeAddressAdmin', async () => {

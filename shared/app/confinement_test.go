@@ -89,6 +89,8 @@ func confinementWorld(t *testing.T) (e *apptest.Env, admin, buyerTok, supplierTo
 	apptest.Must(t, e, "POST", "/v1/orders/Outgoing/zzB-order/lineitems", bTok, map[string]any{"ID": "zzB-line", "ProductID": "zzB-prod", "Quantity": 2}, 201)
 	apptest.Submitted(t, e.Do("POST", "/v1/orders/Outgoing/zzB-order/submit", bTok, nil))
 	apptest.Must(t, e, "POST", "/v1/orders/Outgoing", bTok, map[string]any{"ID": "zzB-open"}, 201)
+	apptest.Must(t, e, "POST", "/v1/orders/Outgoing/zzB-open/lineitems", bTok, map[string]any{"ID": "zzB-line2", "ProductID": "zzB-prod", "Quantity": 1}, 201)
+	apptest.Must(t, e, "POST", "/v1/orders/Outgoing/zzB-open/payments", bTok, map[string]any{"ID": "zzB-pay", "Type": "PurchaseOrder"}, 201)
 	apptest.Must(t, e, "POST", "/v1/me/productcollections", bTok, map[string]any{"ID": "zzB-coll", "Name": "Wish"}, 201)
 	do("POST", "/v1/orders/Incoming/zzB-order/ship", map[string]any{"ID": "zzB-ship"}, 201)
 
@@ -144,6 +146,8 @@ func otherIDs(param string) string {
 		return "zzB-line"
 	case "shipmentID":
 		return "zzB-ship"
+	case "paymentID":
+		return "zzB-pay"
 	case "productID":
 		return "zzB-prod"
 	case "catalogID":
@@ -212,7 +216,7 @@ func snapshot(t *testing.T, e *apptest.Env, admin string) map[string]string {
 		"/v1/buyers/zzB", "/v1/buyers/zzB/users", "/v1/buyers/zzB/usergroups", "/v1/buyers/zzB/usergroups/assignments",
 		"/v1/buyers/zzB/addresses", "/v1/buyers/zzB/addresses/assignments", "/v1/buyers/zzB/costcenters", "/v1/buyers/zzB/creditcards",
 		"/v1/buyers/zzB/spendingaccounts", "/v1/buyers/zzB/approvalrules", "/v1/orders/Incoming/zzB-order", "/v1/orders/Incoming/zzB-open",
-		"/v1/orders/Incoming/zzB-order/lineitems", "/v1/shipments/zzB-ship", "/v1/shipments/zzS-ship", "/v1/shipments/zzB-ship/items",
+		"/v1/orders/Incoming/zzB-order/lineitems", "/v1/orders/Incoming/zzB-open/payments", "/v1/shipments/zzB-ship", "/v1/shipments/zzS-ship", "/v1/shipments/zzB-ship/items",
 		"/v1/products/zzB-prod", "/v1/products/zzS-prod", "/v1/catalogs/zzB", "/v1/catalogs/zzS-catalog", "/v1/catalogs/zzB/categories",
 		"/v1/priceschedules/zzB-ps", "/v1/priceschedules/zzS-ps", "/v1/suppliers/zzS", "/v1/suppliers/zzS/users", "/v1/suppliers/zzS/usergroups",
 		"/v1/suppliers/zzS/addresses", "/v1/specs/zzS-spec", "/v1/bundles/zzS-bundle", "/v1/promotions/zzS-promo",

@@ -1,6 +1,7 @@
 package buyers
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
@@ -69,4 +70,74 @@ func (b *Buyers) deletePrivateOfUser(c *resource.Ctx, doc api.Doc, tx *resource.
 		}
 	}
 	return nil
+}
+
+// SpendingAccountFor loads a buyer's spending account for paying an order
+// of one of its users, as read (for a write conditioned on it). It is nil
+// when the account does not exist or no assignment gives it to the user,
+// one of their groups or their company; allowExceed is true when one that
+// does lets the balance go below zero.
+func (b *Buyers) SpendingAccountFor(c *resource.Ctx, buyerID, userID, id string) (account *resource.Entity, allowExceed bool, err error) {
+	e, err := c.Reg.Load(c, b.SpendingAccounts, []string{buyerID}, id)
+	if err != nil {
+		return nil, false, notFoundIsNil(err)
+	}
+	party, err := b.Party(c, buyerID, userID)
+	if err != nil {
+		return nil, false, err
+	}
+	asgs, err := c.Reg.AssignmentsWith(c, b.SpendingAccountAssignments, "SpendingAccountID", id, buyerID)
+	if err != nil {
+		return nil, false, err
+	}
+	reached := false
+	for _, a := range asgs {
+		if party.ReachedBy(api.Str(a, "UserGroupID"), api.Str(a, "UserID")) {
+			reached = true
+			allowExceed = allowExceed || a["AllowExceed"] == true
+		}
+	}
+	if !reached {
+		return nil, false, nil
+	}
+	return e, allowExceed, nil
+}
+
+// UsableCreditCard reports whether a buyer user may pay with a credit
+// card: one they saved for themselves, or one of their buyer's assigned to
+// them, one of their groups or their company.
+func (b *Buyers) UsableCreditCard(c *resource.Ctx, buyerID, userID, id string) (bool, error) {
+	own, err := c.Reg.Load(c, b.MeCreditCards, []string{buyerID}, id)
+	if err == nil {
+		return api.Str(own.Doc, privateOwnerField) == userID, nil
+	}
+	if err := notFoundIsNil(err); err != nil {
+		return false, err
+	}
+	if _, err := c.Reg.Load(c, b.CreditCards, []string{buyerID}, id); err != nil {
+		return false, notFoundIsNil(err)
+	}
+	party, err := b.Party(c, buyerID, userID)
+	if err != nil {
+		return false, err
+	}
+	asgs, err := c.Reg.AssignmentsWith(c, b.CreditCardAssignments, "CreditCardID", id, buyerID)
+	if err != nil {
+		return false, err
+	}
+	for _, a := range asgs {
+		if party.ReachedBy(api.Str(a, "UserGroupID"), api.Str(a, "UserID")) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// notFoundIsNil drops a 404: the caller answers for a missing entity.
+func notFoundIsNil(err error) error {
+	var ae *api.Error
+	if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
+		return nil
+	}
+	return err
 }

@@ -27,6 +27,8 @@ const orderShards = 4
 // Service is the order lifecycle.
 type Service struct {
 	Orders, LineItems, Shipments *resource.Resource
+	// Payments are orders' payments (payments.go).
+	Payments *resource.Resource
 
 	reg     *resource.Registry
 	access  *access.Access
@@ -49,7 +51,7 @@ var (
 // Declare registers the order lifecycle: Orders.Create, Get, List, Patch,
 // Delete, Submit, SetShippingAddress, SetBillingAddress, Ship, Complete,
 // ListShipments; LineItems.Create, Get, List, Patch, Delete; Shipments.*
-// with their items; Me.ListOrders.
+// with their items; Payments.*; Me.ListOrders and the Me shipments.
 func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *catalog.Catalog) *Service {
 	s := &Service{reg: r, access: acc, buyers: b, catalog: cat}
 	// Orders live in one collection (IDs are unique across the
@@ -99,5 +101,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	b.OnUserMove(s.moveUserOrders)
 	// Submitting takes the stock of tracked products.
 	s.OnSubmit(s.takeStock)
+	s.declarePayments(r)
+	s.declareShipments(r)
 	return s
 }

@@ -187,7 +187,8 @@ func (s *Service) Patch(ctx context.Context, p *auth.Principal, dir Direction, i
 	})
 }
 
-// Delete removes an order with its line items; a buyer user only an
+// Delete removes an order with its line items and payments (spending
+// accounts get back what its payments drew); a buyer user only an
 // unsubmitted one.
 func (s *Service) Delete(ctx context.Context, p *auth.Principal, dir Direction, id string) error {
 	c := s.reg.Context(ctx, p)
@@ -201,6 +202,9 @@ func (s *Service) Delete(ctx context.Context, p *auth.Principal, dir Direction, 
 	tx := &resource.Tx{}
 	tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
 	if err := tx.DeleteFound(c, store.Query{PK: s.LineItems.PK(api.Str(e.Doc, "ID"))}); err != nil {
+		return err
+	}
+	if err := s.releasePayments(c, e.Doc, tx); err != nil {
 		return err
 	}
 	return tx.Commit(c)

@@ -291,8 +291,10 @@ func TestShipmentsCompleteTheOrder(t *testing.T) {
 		return e.Do("POST", "/v1/shipments/"+shipment+"/items", admin, map[string]any{"OrderID": id, "LineItemID": line, "QuantityShipped": qty})
 	}
 
-	apptest.Must(t, e, "POST", "/v1/shipments", admin, map[string]any{"ID": "s1", "BuyerID": "b1"}, 201)
-	apptest.Must(t, e, "POST", "/v1/shipments", admin, map[string]any{"ID": "s2", "BuyerID": "b1"}, 201)
+	// Shipments that have shipped: their items complete the order.
+	shipped := "2024-01-02T03:04:05Z"
+	apptest.Must(t, e, "POST", "/v1/shipments", admin, map[string]any{"ID": "s1", "BuyerID": "b1", "DateShipped": shipped}, 201)
+	apptest.Must(t, e, "POST", "/v1/shipments", admin, map[string]any{"ID": "s2", "BuyerID": "b1", "DateShipped": shipped}, 201)
 	// An unsubmitted order cannot ship.
 	apptest.WantErr(t, item("s1", 1), 400, "Order.CannotShipBadStatus")
 

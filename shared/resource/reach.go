@@ -127,8 +127,9 @@ type pathEntity struct {
 // entity (moving a user to a new buyer).
 var paramAliases = map[string]string{"newBuyerID": "buyerID"}
 
-// nonEntityParams are path parameters that name no entity.
-var nonEntityParams = []string{"direction", "thingType", "key"}
+// nonEntityParams are path parameters that name no entity (a payment's
+// transactions live inside the payment).
+var nonEntityParams = []string{"direction", "thingType", "key", "transactionID"}
 
 // pathPlan maps an operation's path parameters to the entities they name:
 // each parameter is the ID parameter of the resource whose scope
