@@ -90,5 +90,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	b.OnUserMove(s.moveUserOrders)
 	// Submitting takes the stock of tracked products.
 	s.OnSubmit(s.takeStock)
+	// Approval rules may hold a submitted order for approval.
+	s.declareApprovals(r)
 	return s
 }
