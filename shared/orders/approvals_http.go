@@ -8,8 +8,8 @@ import (
 
 // declareApprovals registers order approvals: Orders.Approve, Decline,
 // ListApprovals and ListEligibleApprovers, Me.ListApprovableOrders, the
-// submit step holding orders for approval and the check keeping rules that
-// orders wait on.
+// submit step holding orders for approval, the check keeping rules that
+// orders wait on, and seller approval rules.
 func (s *Service) declareApprovals(r *resource.Registry) {
 	r.Handle("Orders.Approve", s.approveHTTP)
 	r.Handle("Orders.Decline", s.declineHTTP)
@@ -18,6 +18,7 @@ func (s *Service) declareApprovals(r *resource.Registry) {
 	r.Handle("Me.ListApprovableOrders", s.meListApprovableOrdersHTTP)
 	s.OnSubmit(s.holdForApproval)
 	s.buyers.ApprovalRules.AlsoBeforeDelete(s.refusePendingRuleDelete)
+	s.declareSellerApprovalRules(r)
 }
 
 // approvalInfo reads the optional OrderApprovalInfo body.

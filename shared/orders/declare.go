@@ -19,6 +19,8 @@ const orderShards = 4
 // Service is the order lifecycle.
 type Service struct {
 	Orders, LineItems, Shipments *resource.Resource
+	// SellerApprovalRules hold order returns for approval.
+	SellerApprovalRules *resource.Resource
 
 	reg     *resource.Registry
 	access  *access.Access
