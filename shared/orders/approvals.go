@@ -238,25 +238,37 @@ func (s *Service) loadForApprovals(c *resource.Ctx, dir Direction, id string) (*
 		return nil, err
 	}
 	v := &approvalView{order: e, all: all, member: map[string]bool{}}
-	var groups []string
-	for _, a := range all {
-		groups = append(groups, api.Str(a.doc, "ApprovingGroupID"))
-	}
-	if err := s.checkGroups(c, v, groups); err != nil {
-		return nil, err
-	}
 	if canSee(c, dir, e.Doc) {
 		return v, nil
 	}
-	if dir != Incoming && slices.ContainsFunc(groups, func(g string) bool { return v.member[g] }) {
+	if dir == Incoming {
+		return nil, api.NotFound("Order", id)
+	}
+	groups := groupsOf(all, false)
+	if err := s.checkGroups(c, v, groups); err != nil {
+		return nil, err
+	}
+	if slices.ContainsFunc(groups, func(g string) bool { return v.member[g] }) {
 		return v, nil
 	}
 	return nil, api.NotFound("Order", id)
 }
 
-// checkGroups records whether the caller is in each group: only a buyer
-// user of the order's company can be, through the group's membership
-// (read from the table, not an index: exact at once).
+// groupsOf are the approving groups of approvals (pending ones only, or
+// all).
+func groupsOf(as []*approval, pendingOnly bool) []string {
+	var out []string
+	for _, a := range as {
+		if !pendingOnly || a.pending() {
+			out = append(out, api.Str(a.doc, "ApprovingGroupID"))
+		}
+	}
+	return out
+}
+
+// checkGroups records whether the caller is in each group not checked yet:
+// only a buyer user of the order's company can be, through the group's
+// membership (read from the table, not an index: exact at once).
 func (s *Service) checkGroups(c *resource.Ctx, v *approvalView, groups []string) error {
 	buyerID := api.Str(v.order.Doc, "FromCompanyID")
 	if c.P.UserType != auth.Buyer || c.P.CompanyID != buyerID {
@@ -309,6 +321,9 @@ func (s *Service) decide(c *resource.Ctx, dir Direction, id string, info api.Doc
 	}
 	o := api.Clone(v.order.Doc)
 	round := currentRound(o, v.all)
+	if err := s.checkGroups(c, v, groupsOf(round, true)); err != nil {
+		return nil, err
+	}
 	mine, err := commerce.Decide(api.Str(o, "Status"), rules(round), func(g string) bool { return v.member[g] })
 	if err == commerce.ErrNotEligibleToApprove {
 		return nil, api.E(http.StatusForbidden, err.Error(), nil)
