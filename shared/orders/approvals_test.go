@@ -9,14 +9,17 @@ import (
 )
 
 // approvalShop is an order shop (buyer b1, shopper u1, product p1 at 10,
-// or 8 from 5) whose buyer has two approving groups: managers (m1, m2) and
-// finance (f1); x1 is in neither. Every user of b1 is a Shopper.
+// or 8 from 5) whose buyer has two approving groups, managers and finance,
+// and the users a test asks for, each a Shopper: m1 and m2 (managers), f1
+// (finance) and x1 (in neither).
 type approvalShop struct {
 	*apptest.Shop
 	tokens map[string]string // user ID → token
 }
 
-func newApprovalShop(t *testing.T) *approvalShop {
+var approvalGroupOf = map[string]string{"m1": "managers", "m2": "managers", "f1": "finance", "x1": ""}
+
+func newApprovalShop(t *testing.T, users ...string) *approvalShop {
 	t.Helper()
 	s := &approvalShop{Shop: apptest.OrderShop(t), tokens: map[string]string{}}
 	e, admin := s.E, s.Admin
@@ -24,9 +27,9 @@ func newApprovalShop(t *testing.T) *approvalShop {
 	for _, g := range []string{"managers", "finance"} {
 		apptest.Must(t, e, "POST", "/v1/buyers/b1/usergroups", admin, map[string]any{"ID": g, "Name": g}, 201)
 	}
-	for user, group := range map[string]string{"m1": "managers", "m2": "managers", "f1": "finance", "x1": ""} {
+	for _, user := range users {
 		apptest.BuyerUser(t, e, admin, "b1", user, "user-"+user)
-		if group != "" {
+		if group := approvalGroupOf[user]; group != "" {
 			apptest.Must(t, e, "POST", "/v1/buyers/b1/usergroups/assignments", admin, map[string]any{"UserGroupID": group, "UserID": user}, 204)
 		}
 		s.tokens[user] = s.Login("user-"+user, "Shopper")
@@ -70,7 +73,7 @@ func (s *approvalShop) eligible(t *testing.T, orderID string) []string {
 
 func TestApprovalRuleHoldsBigOrders(t *testing.T) {
 	t.Parallel()
-	s := newApprovalShop(t)
+	s := newApprovalShop(t, "m1", "m2", "f1", "x1")
 	e := s.E
 	s.rule(t, "big", "managers", "order.Total > 100")
 
@@ -147,7 +150,7 @@ func TestApprovalRuleHoldsBigOrders(t *testing.T) {
 
 func TestApprovalDecline(t *testing.T) {
 	t.Parallel()
-	s := newApprovalShop(t)
+	s := newApprovalShop(t, "m1", "m2", "f1")
 	e := s.E
 	apptest.Product(t, e, s.Admin, "stocked", "breaks", map[string]any{"Inventory": map[string]any{"Enabled": true, "QuantityAvailable": 50}})
 	apptest.InCatalog(t, e, s.Admin, "b1", "stocked")
@@ -235,7 +238,7 @@ func itemPath(i int, field string) string {
 // r1's is approved: a two-level approval.
 func TestApprovalTwoLevels(t *testing.T) {
 	t.Parallel()
-	s := newApprovalShop(t)
+	s := newApprovalShop(t, "m1", "m2", "f1")
 	e := s.E
 	s.rule(t, "r1", "managers", "order.Total > 100")
 	s.rule(t, "r2", "finance", "order.approved('r1') and items.quantity() >= 10")
@@ -283,7 +286,7 @@ func TestApprovalTwoLevels(t *testing.T) {
 // decide nothing of b1's orders.
 func TestApprovalOtherBuyer(t *testing.T) {
 	t.Parallel()
-	s := newApprovalShop(t)
+	s := newApprovalShop(t, "m1")
 	e, admin := s.E, s.Admin
 	s.rule(t, "big", "managers", "order.Total > 100")
 	apptest.Buyer(t, e, admin, "b2")
@@ -309,7 +312,7 @@ func TestApprovalOtherBuyer(t *testing.T) {
 // order's versioned write.
 func TestApprovalConcurrentApprove(t *testing.T) {
 	t.Parallel()
-	s := newApprovalShop(t)
+	s := newApprovalShop(t, "m1", "m2")
 	s.rule(t, "big", "managers", "order.Total > 100")
 	id := s.submitOrder(t, "p1", 20).S("ID")
 
