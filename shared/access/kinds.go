@@ -42,6 +42,10 @@ func (a *Access) kindOf(userType string) *UserKind {
 	return a.Admin
 }
 
+// KindOf is the kind of users a token's user type names (admin users for
+// any other): where another domain finds their groups and memberships.
+func (a *Access) KindOf(userType string) *UserKind { return a.kindOf(userType) }
+
 // userAt is the resource and scope holding the user a reference names.
 func (a *Access) userAt(ref UserRef) (*resource.Resource, []string) {
 	k := a.kinds[ref.Kind]

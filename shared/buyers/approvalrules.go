@@ -1,9 +1,11 @@
 package buyers
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
+	"github.com/ordercloud-serverless/occ/shared/expr"
 	"github.com/ordercloud-serverless/occ/shared/resource"
 )
 
@@ -24,4 +26,25 @@ func (b *Buyers) refuseApprovingGroupDelete(c *resource.Ctx, doc api.Doc, tx *re
 		return api.E(http.StatusBadRequest, "UserGroup.CannotDeleteApprovingGroup", map[string]any{"ApprovalRuleIDs": named})
 	}
 	return nil
+}
+
+// prepareApprovalRule checks a rule's expression when it is saved, so a
+// rule that cannot be evaluated never reaches a submit.
+func (b *Buyers) prepareApprovalRule(_ *resource.Ctx, _, doc api.Doc, _ *resource.Tx) error {
+	return CheckRuleExpression(api.Str(doc, "RuleExpression"))
+}
+
+// CheckRuleExpression refuses an approval rule's RuleExpression (a buyer's
+// or a seller's) that is no valid order-level expression of the rules
+// engine: a 400 whose code is the expression's contract code
+// (Expression.InvalidSyntax, Expression.InvalidToken,
+// Expression.InvalidFunction, Expression.InvalidArguments,
+// Expression.ItemNotAllowed) and whose message says where.
+func CheckRuleExpression(src string) error {
+	err := expr.Check(src, expr.OrderLevel)
+	var e *expr.Error
+	if errors.As(err, &e) {
+		return api.E(http.StatusBadRequest, e.Code, map[string]any{"Line": e.Pos.Line, "Column": e.Pos.Column}).WithMessage(e.Error())
+	}
+	return err
 }

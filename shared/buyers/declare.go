@@ -60,6 +60,8 @@ func Declare(r *resource.Registry, acc *access.Access) *Buyers {
 	// A rule's approving group is one of the rule's buyer's groups.
 	b.ApprovalRules = r.Add(&resource.Resource{Name: "ApprovalRules", Model: "ApprovalRule", IDParam: "approvalRuleID", Scope: buyerScope,
 		Parents: underBuyer, Refs: []resource.Ref{{Field: "ApprovingGroupID", Resource: "UserGroups", ScopeParams: buyerScope}}})
+	// Its expression must be one the rules engine evaluates for an order.
+	b.ApprovalRules.AlsoPrepare(b.prepareApprovalRule)
 	b.declareMe(r)
 	b.declareUsers(r)
 

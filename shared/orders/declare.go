@@ -29,6 +29,8 @@ type Service struct {
 	Orders, LineItems, Shipments *resource.Resource
 	// Payments are orders' payments (payments.go).
 	Payments *resource.Resource
+	// SellerApprovalRules hold order returns for approval.
+	SellerApprovalRules *resource.Resource
 
 	reg     *resource.Registry
 	access  *access.Access
@@ -103,5 +105,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	s.OnSubmit(s.takeStock)
 	s.declarePayments(r)
 	s.declareShipments(r)
+	// Approval rules may hold a submitted order for approval.
+	s.declareApprovals(r)
 	return s
 }
