@@ -151,7 +151,7 @@ func (cat *Catalog) myPromotions(c *resource.Ctx) ([]api.Doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return docs, cat.withRedemptionCounts(c, docs)
+	return docs, cat.WithRedemptionCounts(c, docs)
 }
 
 // UsablePromotions are the active promotions a buyer user (party) may use:
@@ -258,12 +258,12 @@ func PromotionRedemptionKey(promo api.Doc, buyerID, userID string) store.Key {
 // submits count in its own counter item, not in the promotion.
 func (cat *Catalog) presentPromotion(c *resource.Ctx, doc api.Doc) (api.Doc, error) {
 	out := api.Clone(doc)
-	return out, cat.withRedemptionCounts(c, []api.Doc{out})
+	return out, cat.WithRedemptionCounts(c, []api.Doc{out})
 }
 
-// withRedemptionCounts sets each promotion's RedemptionCount from its
+// WithRedemptionCounts sets each promotion's RedemptionCount from its
 // counter (one BatchGetItem).
-func (cat *Catalog) withRedemptionCounts(c *resource.Ctx, docs []api.Doc) error {
+func (cat *Catalog) WithRedemptionCounts(c *resource.Ctx, docs []api.Doc) error {
 	if len(docs) == 0 {
 		return nil
 	}
@@ -287,7 +287,7 @@ func (cat *Catalog) withRedemptionCounts(c *resource.Ctx, docs []api.Doc) error 
 // catalog. It reads the product's membership and the category trees of
 // the catalogs holding it (each once per request).
 func (cat *Catalog) ProductInCategory(c *resource.Ctx, productID, categoryID string, descendants bool) (bool, error) {
-	v, err := c.Memo("product#"+productID, func() (any, error) {
+	v, err := c.Memo("incategory-product#"+productID, func() (any, error) {
 		e, err := c.Reg.Load(c, cat.Products, nil, productID)
 		var ae *api.Error
 		if errors.As(err, &ae) && ae.Status == http.StatusNotFound {

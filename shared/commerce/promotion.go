@@ -34,7 +34,10 @@ func PromotionsApply(status string) error {
 
 // Promotion is what applying a promotion needs from its configuration.
 type Promotion struct {
-	ID, Code        string
+	ID, Code string
+	// Eligible and Value are the parsed expressions; a promotion without
+	// an Eligible one (its expression does not parse) is never eligible,
+	// and one without a Value takes nothing off.
 	Eligible, Value *expr.Expr
 	LineItemLevel   bool
 	CanCombine      bool
@@ -155,9 +158,12 @@ func Discounts(ps []Promotion, o PromoOrder) []Discount {
 	out := make([]Discount, len(ps))
 	for i, p := range ps {
 		var d evaluated
-		if p.LineItemLevel {
+		switch {
+		case p.Eligible == nil:
+			d.Err = ErrPromoNotEligible // no expression that parses
+		case p.LineItemLevel:
 			d = lineDiscount(p, o.Lines, env)
-		} else {
+		default:
 			d = orderDiscount(p, env)
 		}
 		d.Amount = decimal.Zero

@@ -90,5 +90,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	b.OnUserMove(s.moveUserOrders)
 	// Submitting takes the stock of tracked products.
 	s.OnSubmit(s.takeStock)
+	// Promotions: their operations, discounts kept current, redemptions.
+	s.declarePromotions(r)
 	return s
 }

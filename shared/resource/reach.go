@@ -127,8 +127,10 @@ type pathEntity struct {
 // entity (moving a user to a new buyer).
 var paramAliases = map[string]string{"newBuyerID": "buyerID"}
 
-// nonEntityParams are path parameters that name no entity.
-var nonEntityParams = []string{"direction", "thingType", "key"}
+// nonEntityParams are path parameters that name no entity by its ID. A
+// promoCode names a promotion by the code buyers enter; the order
+// operations taking one check who may use it themselves.
+var nonEntityParams = []string{"direction", "thingType", "key", "promoCode"}
 
 // pathPlan maps an operation's path parameters to the entities they name:
 // each parameter is the ID parameter of the resource whose scope
