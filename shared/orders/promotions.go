@@ -179,8 +179,11 @@ func (s *Service) AddPromotion(ctx context.Context, p *auth.Principal, dir Direc
 		if err := s.settle(c, o, lines, tx); err != nil {
 			return err
 		}
-		recs := appliedOf(o)
-		out = orderPromotion(e.Doc, recs[len(recs)-1])
+		for _, a := range appliedOf(o) {
+			if a.ID == api.Str(e.Doc, "ID") {
+				out = orderPromotion(e.Doc, a)
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -198,19 +201,24 @@ func (s *Service) RemovePromotion(ctx context.Context, p *auth.Principal, dir Di
 			return err
 		}
 		recs := appliedOf(o)
-		i := slices.IndexFunc(recs, func(a appliedPromotion) bool { return strings.EqualFold(a.Code, code) })
+		ids := make([]string, len(recs))
+		for i, a := range recs {
+			ids[i] = a.ID
+		}
+		promos, err := s.loadPromotions(c, ids)
+		if err != nil {
+			return err
+		}
+		// The code the promotion had when applied, or its code now.
+		i := slices.IndexFunc(recs, func(a appliedPromotion) bool {
+			return strings.EqualFold(a.Code, code) || (promos[a.ID] != nil && strings.EqualFold(api.Str(promos[a.ID], "Code"), code))
+		})
 		if i < 0 {
 			return api.NotFound("Promotion", code)
 		}
-		if api.Str(o, "Status") != commerce.Unsubmitted {
+		if doc := promos[recs[i].ID]; doc != nil && api.Str(o, "Status") != commerce.Unsubmitted {
 			// The order was submitted with it: its redemption is given back.
-			promos, err := s.loadPromotions(c, []string{recs[i].ID})
-			if err != nil {
-				return err
-			}
-			if doc := promos[recs[i].ID]; doc != nil {
-				giveBack(tx, doc, o)
-			}
+			giveBack(tx, doc, o)
 		}
 		setApplied(o, slices.Delete(recs, i, i+1))
 		lines, err := s.orderLines(c, tx, api.Str(o, "ID"))
@@ -596,7 +604,11 @@ func (pv *promoView) evaluate(promo api.Doc, mode checkMode) (commerce.Discount,
 	if mode != checkAlone {
 		flags := make([]bool, 0, len(pv.applied))
 		for _, a := range pv.applied {
-			flags = append(flags, pv.promos[a.ID]["CanCombine"] == true)
+			// One deleted or deactivated takes nothing and is on its way
+			// off the order: it stands in no one's way.
+			if d := pv.promos[a.ID]; d != nil && d["Active"] != false {
+				flags = append(flags, d["CanCombine"] == true)
+			}
 		}
 		if err := p.Combines(flags); err != nil {
 			return refuse(err)

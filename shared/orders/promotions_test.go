@@ -392,3 +392,25 @@ func TestRedemptionLimitPerUser(t *testing.T) {
 		t.Errorf("RedemptionCount: %s", p.Raw)
 	}
 }
+
+// product.incategory matches a direct category assignment;
+// product.inparentcategory one to the category or any below it.
+func TestPromotionCategories(t *testing.T) {
+	t.Parallel()
+	s := apptest.OrderShop(t)
+	e := s.E
+	id := s.NewOrder(t, s.Token)
+	line := s.AddLine(t, s.Token, id, "p1", 1).S("ID")
+	apptest.Must(t, e, "POST", "/v1/catalogs/b1/categories", s.Admin, map[string]any{"ID": "bikes", "Name": "Bikes", "Active": true}, 201)
+	apptest.Must(t, e, "POST", "/v1/catalogs/b1/categories", s.Admin, map[string]any{"ID": "road", "Name": "Road", "ParentID": "bikes", "Active": true}, 201)
+	apptest.Must(t, e, "POST", "/v1/catalogs/b1/categories/productassignments", s.Admin, map[string]any{"CategoryID": "road", "ProductID": "p1"}, 204)
+	newPromo(t, s, "road", "item.product.incategory('road')", "1", map[string]any{"LineItemLevel": true})
+	newPromo(t, s, "bikes", "items.any(product.inparentcategory('bikes'))", "2", nil)
+	newPromo(t, s, "direct", "items.any(product.incategory('bikes'))", "4", nil)
+	if op := addPromo(t, s, s.Token, id, "ROAD"); op.S("LineItemID") != line || op.S("Amount") != "1" {
+		t.Errorf("incategory: %s", op.Raw)
+	}
+	addPromo(t, s, s.Token, id, "BIKES")
+	apptest.WantErr(t, e.Do("POST", promoPath(id, "DIRECT"), s.Token, nil), 400, "Promotion.NotEligible")
+	wantDiscount(t, s, id, "3", "7")
+}
