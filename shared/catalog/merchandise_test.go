@@ -348,10 +348,52 @@ func TestPromotionConfiguration(t *testing.T) {
 	}
 	apptest.WantErr(t, e.Do("POST", "/v1/promotions", admin, promo("x8", "X8", map[string]any{"EligibleExpression": strings.Repeat("a", 401)})), 400, "ValidationFailure")
 	apptest.Must(t, e, "POST", "/v1/promotions", admin, promo("line", "LINE", map[string]any{"LineItemLevel": true, "ItemLimitPerOrder": 2,
-		"ItemSortBy": "!LineSubtotal", "StartDate": "2030-01-01", "ExpirationDate": "2030-01-01"}), 201)
-	apptest.Must(t, e, "POST", "/v1/promotions", admin, map[string]any{"ID": "integrated", "Code": "INT", "EligibleExpression": "true", "UseIntegration": true}, 201)
+		"ItemSortBy": "!LineSubtotal", "StartDate": "2030-01-01", "ExpirationDate": "2030-01-01",
+		"EligibleExpression": "item.ProductID = 'p1'", "ValueExpression": "item.LineSubtotal * .1"}), 201)
+	// No promotion integration is served, so nothing could value a
+	// promotion without a ValueExpression.
+	apptest.WantErr(t, e.Do("POST", "/v1/promotions", admin, map[string]any{"ID": "integrated", "Code": "INT", "EligibleExpression": "true", "UseIntegration": true}),
+		400, "Promotion.ValueExpressionCannotBeNull")
 	// A failed promotion left no code reserved.
 	apptest.Must(t, e, "POST", "/v1/promotions", admin, promo("x2", "X2", nil), 201)
+}
+
+// Both expressions are parsed when a promotion is saved, by the rules of
+// its level: a line-item promotion selects its items with item, an
+// order-level one may not name one item.
+func TestPromotionExpressionsCheckedOnSave(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	admin := e.AdminToken()
+	n := 0
+	promo := func(eligible, value string, lineLevel bool) map[string]any {
+		n++
+		return map[string]any{"ID": fmt.Sprintf("e%d", n), "Code": fmt.Sprintf("E%d", n), "EligibleExpression": eligible, "ValueExpression": value, "LineItemLevel": lineLevel}
+	}
+	for _, c := range []struct {
+		eligible, value string
+		lineLevel       bool
+		code            string
+	}{
+		{"order.Subtotal >", "10", false, "Expression.InvalidSyntax"},
+		{"order.Subtotal > 10", "10 !", false, "Expression.InvalidToken"},
+		{"items.sum(Quantity) > 1", "10", false, "Expression.InvalidFunction"},
+		{"min(order.Subtotal) > 1", "10", false, "Expression.InvalidArguments"},
+		{"item.ProductID = 'p1'", "10", false, "Expression.ItemNotAllowed"},
+		{"order.Subtotal > 1", "item.LineSubtotal", false, "Expression.ItemNotAllowed"},
+		{"order.Subtotal > 1", "5", true, "Expression.ItemRequired"},
+	} {
+		r := e.Do("POST", "/v1/promotions", admin, promo(c.eligible, c.value, c.lineLevel))
+		apptest.WantErr(t, r, 400, c.code)
+		if !strings.Contains(r.Raw, "Expression") {
+			t.Errorf("the error names the expression: %s", r.Raw)
+		}
+	}
+	apptest.Must(t, e, "POST", "/v1/promotions", admin, promo("item.ProductID = 'p1' and items.any(ProductID = 'p2')", "item.UnitPrice", true), 201)
+	apptest.Must(t, e, "POST", "/v1/promotions", admin, promo("item.product.incategory('Bikes')", "5", true), 201)
+	apptest.Must(t, e, "POST", "/v1/promotions", admin, promo("order.xp.Tags.any(item = 'x')", "min(order.Subtotal * .1, 20)", false), 201)
+	// A patch is checked against the promotion it makes.
+	apptest.WantErr(t, e.Do("PATCH", "/v1/promotions/e10", admin, map[string]any{"LineItemLevel": true}), 400, "Expression.ItemRequired")
 }
 
 func TestPromotionAssignmentsAndMe(t *testing.T) {

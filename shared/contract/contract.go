@@ -9,6 +9,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -158,6 +159,9 @@ func load() *catalog {
 			Operations  []Operation         `json:"operations"`
 			Enums       map[string][]string `json:"enums"`
 			NonNegative map[string][]string `json:"nonNegative"`
+			// Roles gives operations the contract lists no roles for
+			// their roles (by operation ID).
+			Roles map[string][]string `json:"roles"`
 		}
 		must(json.Unmarshal(mustRead("data/supplement.json"), &sup))
 		for name, m := range sup.Models {
@@ -243,6 +247,13 @@ func load() *catalog {
 					c.seed[i].SDK = o.ID()
 				}
 			}
+		}
+		for id, roles := range sup.Roles {
+			i := slices.IndexFunc(c.ops, func(o Operation) bool { return o.ID() == id })
+			if i < 0 || c.ops[i].Roles != nil {
+				panic("contract data: roles for " + id + ", which is no operation or has roles")
+			}
+			c.ops[i].Roles = roles
 		}
 		for _, o := range c.ops {
 			c.byID[o.ID()] = o

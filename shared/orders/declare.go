@@ -107,5 +107,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	s.declareShipments(r)
 	// Approval rules may hold a submitted order for approval.
 	s.declareApprovals(r)
+	// Promotions: their operations, discounts kept current, redemptions.
+	s.declarePromotions(r)
 	return s
 }

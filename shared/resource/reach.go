@@ -127,9 +127,11 @@ type pathEntity struct {
 // entity (moving a user to a new buyer).
 var paramAliases = map[string]string{"newBuyerID": "buyerID"}
 
-// nonEntityParams are path parameters that name no entity (a payment's
-// transactions live inside the payment).
-var nonEntityParams = []string{"direction", "thingType", "key", "transactionID"}
+// nonEntityParams are path parameters that name no entity by its ID: a
+// payment's transactions live inside the payment; a promoCode names a
+// promotion by the code buyers enter, and the order operations taking one
+// check who may use it themselves.
+var nonEntityParams = []string{"direction", "thingType", "key", "transactionID", "promoCode"}
 
 // pathPlan maps an operation's path parameters to the entities they name:
 // each parameter is the ID parameter of the resource whose scope

@@ -120,7 +120,11 @@ type Op struct {
 	// Tally adds Amount to the counter item at Tally (creating it at 0):
 	// the kept size of a collection or of one of its indexes.
 	Tally *Key
-	Cond  Cond
+	// Ceiling, with Tally, makes the addition conditional: it fails
+	// (ErrConflict) unless the counter after it is at most *Ceiling — a
+	// limited number of uses (promotion redemptions) taken atomically.
+	Ceiling *int64
+	Cond    Cond
 }
 
 // Key identifies an item.

@@ -548,7 +548,7 @@ func (st *Store) Transact(ctx context.Context, ops []store.Op) error {
 		return nil
 	}
 	items := make([]types.TransactWriteItem, 0, len(ops))
-	for _, op := range ops {
+	for i, op := range ops {
 		switch {
 		case op.Put != nil:
 			in, err := st.putInput(*op.Put, op.Cond)
@@ -582,10 +582,20 @@ func (st *Store) Transact(ctx context.Context, ops []store.Op) error {
 			if err := checkKey(*op.Tally); err != nil {
 				return err
 			}
-			items = append(items, types.TransactWriteItem{Update: &types.Update{TableName: &st.table, Key: keyAttrs(*op.Tally),
+			up := &types.Update{TableName: &st.table, Key: keyAttrs(*op.Tally),
 				UpdateExpression:          aws.String("ADD #c :d SET T = :t"),
 				ExpressionAttributeNames:  map[string]string{"#c": tallyAttr},
-				ExpressionAttributeValues: map[string]types.AttributeValue{":d": n(op.Amount), ":t": s("Counter")}}})
+				ExpressionAttributeValues: map[string]types.AttributeValue{":d": n(op.Amount), ":t": s("Counter")}}
+			if op.Ceiling != nil {
+				room := *op.Ceiling - op.Amount
+				if room < 0 {
+					// Not even a counter at 0 may take the amount.
+					return &store.ConflictError{Index: i}
+				}
+				up.ConditionExpression = aws.String("attribute_not_exists(#c) OR #c <= :m")
+				up.ExpressionAttributeValues[":m"] = n(room)
+			}
+			items = append(items, types.TransactWriteItem{Update: up})
 		}
 	}
 	st.Calls.add()

@@ -118,6 +118,44 @@ func TestTransactStockAndConflictIndex(t *testing.T) {
 // Writes the table cannot hold are refused with ErrTooLarge before they
 // are sent (DynamoDB's validation error would surface as a 500); reads of
 // keys no item can have find nothing.
+// A tally with a ceiling counts only up to it, and a transaction holding
+// one that would pass it writes nothing.
+func TestTallyCeiling(t *testing.T) {
+	t.Parallel()
+	st, ctx := newStore(t), context.Background()
+	k := store.Key{PK: "Limited", SK: "*"}
+	two := int64(2)
+	for i := range 2 {
+		if err := st.Transact(ctx, []store.Op{{Tally: &k, Amount: 1, Ceiling: &two}}); err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	order := store.Item{PK: "Order", SK: "o", Doc: []byte(`{}`)}
+	err := st.Transact(ctx, []store.Op{{Put: &order, Cond: store.IfAbsent}, {Tally: &k, Amount: 1, Ceiling: &two}})
+	var ce *store.ConflictError
+	if !errors.As(err, &ce) || ce.Index != 1 {
+		t.Fatalf("want conflict on op 1, got %v", err)
+	}
+	if _, err := st.Get(ctx, store.Key{PK: "Order", SK: "o"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatal("a failed transaction must write nothing")
+	}
+	if got, _ := st.Tallies(ctx, []store.Key{k}); got[k] != 2 {
+		t.Fatal(got)
+	}
+	// A ceiling below the amount refuses even a counter never written.
+	zero, fresh := int64(0), store.Key{PK: "Limited", SK: "none"}
+	if err := st.Transact(ctx, []store.Op{{Tally: &fresh, Amount: 1, Ceiling: &zero}}); !errors.As(err, &ce) || ce.Index != 0 {
+		t.Fatalf("ceiling 0: %v", err)
+	}
+	// Giving back is unconditional.
+	if err := st.Transact(ctx, []store.Op{{Tally: &k, Amount: -1}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Tallies(ctx, []store.Key{k}); got[k] != 1 {
+		t.Fatal(got)
+	}
+}
+
 func TestSizeAndKeyBounds(t *testing.T) {
 	t.Parallel()
 	st, ctx := newStore(t), context.Background()
