@@ -10,7 +10,7 @@ import (
 // The spec doc's pricing summary: a $50 product with a markup of 10.
 func TestPriceLineMarkupTable(t *testing.T) {
 	cases := []struct {
-		typ                         string
+		typ                        string
 		unit1, sub1, unit10, sub10 string
 	}{
 		{NoMarkup, "50", "50", "50", "500"},
