@@ -137,3 +137,56 @@ func (cat *Catalog) Seller(c *resource.Ctx, sellerID, buyerID string) error {
 	}
 	return nil
 }
+
+// BuyerBundle loads an active bundle a buyer user may buy, with its
+// product assignments (ProductID, Required, DefaultQuantity): one in a
+// catalog assigned to the buyer that either shows the buyer all its
+// products or has the bundle assigned to the buyer or one of the user's
+// groups. Any other is not found. (Its products' own visibility is
+// checked as each is priced.)
+func (cat *Catalog) BuyerBundle(c *resource.Ctx, buyerID, userID, bundleID string) (api.Doc, []api.Doc, error) {
+	e, err := c.Reg.Load(c, cat.Bundles, nil, bundleID)
+	if err != nil || e.Doc["Active"] != true {
+		return nil, nil, api.NotFound("Bundle", bundleID)
+	}
+	cas, err := c.Reg.AssignmentsWith(c, cat.CatalogAssignments, "BuyerID", buyerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	inCatalog, viewAll := false, false
+	for _, ca := range cas {
+		in, err := c.Reg.AssignmentsWith(c, cat.BundleCatalogAssignments, "CatalogID", api.Str(ca, "CatalogID"))
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, a := range in {
+			if api.Str(a, "BundleID") == bundleID {
+				inCatalog, viewAll = true, viewAll || ca["ViewAllProducts"] == true
+			}
+		}
+	}
+	assigned := false
+	if inCatalog && !viewAll {
+		party, err := cat.buyers.Party(c, buyerID, userID)
+		if err != nil {
+			return nil, nil, err
+		}
+		asgs, err := c.Reg.AssignmentsWith(c, cat.BundleAssignments, "BundleID", bundleID)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, a := range asgs {
+			if api.Str(a, "BundleID") == bundleID && api.Str(a, "BuyerID") == buyerID && party.ReachedBy(api.Str(a, "UserGroupID"), "") {
+				assigned = true
+			}
+		}
+	}
+	if !inCatalog || !(viewAll || assigned) {
+		return nil, nil, api.NotFound("Bundle", bundleID)
+	}
+	items, err := cat.bundleProducts(c, bundleID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e.Doc, items, nil
+}

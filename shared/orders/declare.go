@@ -40,8 +40,9 @@ var (
 
 // Declare registers the order lifecycle: Orders.Create, Get, List, Patch,
 // Delete, Submit, SetShippingAddress, SetBillingAddress, Ship, Complete,
-// ListShipments; LineItems.Create, Get, List, Patch, Delete; Shipments.*
-// with their items; Me.ListOrders.
+// ListShipments, Cancel, Split, Forward; LineItems.Create, Get, List,
+// Patch, Delete; BundleLineItems.Create, Delete; Shipments.* with their
+// items; Me.ListOrders.
 func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *catalog.Catalog) *Service {
 	s := &Service{reg: r, access: acc, buyers: b, catalog: cat}
 	// Orders live in one collection (IDs are unique across the
@@ -85,10 +86,19 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	r.Handle("Shipments.ListItems", s.listShipmentItemsHTTP)
 	r.Handle("Shipments.GetItem", s.getShipmentItemHTTP)
 	r.Handle("Me.ListOrders", s.meListOrdersHTTP)
+	r.Handle("Orders.Cancel", s.cancelHTTP)
+	r.Handle("Orders.Split", s.splitHTTP)
+	r.Handle("Orders.Forward", s.forwardHTTP)
+	r.Handle("BundleLineItems.Create", s.addBundleHTTP)
+	r.Handle("BundleLineItems.Delete", s.removeBundleHTTP)
 
 	// A user moving to another buyer takes its orders as asked.
 	b.OnUserMove(s.moveUserOrders)
 	// Submitting takes the stock of tracked products.
 	s.OnSubmit(s.takeStock)
+	// Lines priced by a cumulative schedule move together, and their
+	// product's total must suit the schedule on submit (pricing.go).
+	s.Adjust(s.repriceCumulative)
+	s.OnSubmit(s.checkCumulative)
 	return s
 }

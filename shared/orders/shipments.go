@@ -91,7 +91,7 @@ func (s *Service) Ship(ctx context.Context, p *auth.Principal, dir Direction, id
 		tx.Put(orderShipmentItem(api.Str(o, "ID"), api.Str(sd, "ID")), store.Always)
 		for _, l := range lines {
 			left := api.Int(l["Quantity"]) - api.Int(l["QuantityShipped"])
-			if left <= 0 {
+			if left <= 0 || l["IsBundle"] == true {
 				continue
 			}
 			l["QuantityShipped"] = l["Quantity"]
@@ -127,6 +127,9 @@ func (s *Service) ShipItem(ctx context.Context, p *auth.Principal, shipmentID st
 		return nil, api.NotFound("LineItem", lineID)
 	}
 	line := lines[i]
+	if line["IsBundle"] == true {
+		return nil, api.E(400, "ShipmentItem.CannotBeBundle", map[string]any{"LineItemID": lineID})
+	}
 	// Saving an item again replaces its quantity on this shipment.
 	already := 0
 	if prev, err := c.Deps.Store.Get(c, shipmentItemKey(shipmentID, orderID, lineID)); err == nil {
@@ -135,7 +138,7 @@ func (s *Service) ShipItem(ctx context.Context, p *auth.Principal, shipmentID st
 	}
 	var others []commerce.ShippedLine
 	for j, l := range lines {
-		if j != i {
+		if j != i && l["IsBundle"] != true { // a bundle's own line is never shipped
 			others = append(others, commerce.ShippedLine{Quantity: api.Int(l["Quantity"]), Shipped: api.Int(l["QuantityShipped"])})
 		}
 	}
