@@ -163,8 +163,8 @@ func (s *Service) takeStock(c *resource.Ctx, sub *Submission) error {
 	var deltas []catalog.StockDelta
 	var taken []any
 	for _, l := range sub.Lines {
-		if l["IsBundle"] == true {
-			continue
+		if l["IsBundle"] == true || api.Str(l, "IncomingOrderID") != "" {
+			continue // a bundle's own line; a split line, taken on its incoming order
 		}
 		d, ok, err := s.stockSource(c, docs[api.Str(l, "ProductID")], l)
 		if err != nil {

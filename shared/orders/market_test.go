@@ -21,7 +21,7 @@ func newMarketShop(t *testing.T) *marketShop {
 	e, admin := s.E, s.Admin
 	apptest.SupplierOrg(t, e, admin, "S1", map[string]any{"AllBuyersCanOrder": true})
 	apptest.SupplierOrg(t, e, admin, "S2", nil)
-	apptest.Product(t, e, admin, "pa", "breaks", map[string]any{"DefaultSupplierID": "S1"})
+	apptest.Product(t, e, admin, "pa", "breaks", map[string]any{"DefaultSupplierID": "S1", "Inventory": map[string]any{"Enabled": true, "QuantityAvailable": 100}})
 	apptest.Product(t, e, admin, "pb", "breaks", map[string]any{"DefaultSupplierID": "S2"})
 	apptest.InCatalog(t, e, admin, "b1", "pa")
 	apptest.InCatalog(t, e, admin, "b1", "pb")
@@ -101,6 +101,13 @@ func TestSplitAndForwardToSuppliers(t *testing.T) {
 		t.Errorf("marketplace's outgoing orders to S2: %v", got)
 	}
 	apptest.WantErr(t, e.Do("GET", apptest.Outgoing+"/"+id+"-S1", m.Token, nil), 404, "NotFound")
+
+	// Submitting a split order takes no stock again: its lines' was taken
+	// with the buyer's order.
+	apptest.Submitted(t, e.Do("POST", "/v1/orders/Outgoing/"+id+"-S1/submit", admin, nil))
+	if q := apptest.Must(t, e, "GET", "/v1/products/pa", admin, nil, 200).S("Inventory.QuantityAvailable"); q != "98" {
+		t.Errorf("pa after the buyer's 2 and the split order's submit: %s, want 98", q)
+	}
 
 	// Lines already split are not split again.
 	again := e.Do("POST", incoming+id+"/split", admin, nil)
