@@ -14,14 +14,20 @@ func (cat *Catalog) declareInventory(r *resource.Registry) {
 	variant := resource.Parent{Param: "variantID", Resource: "Variants"}
 	cat.InventoryRecords = r.Add(&resource.Resource{Name: "InventoryRecords", Model: "InventoryRecord", IDParam: "inventoryRecordID",
 		Scope: []string{"productID"}, Parents: []resource.Parent{product},
-		Prepare: cat.prepareInventoryRecord(false), Present: cat.presentInventoryRecord, Index: inventoryRecordAddressIndex, Reach: ownedByOwnerID})
+		Prepare: cat.prepareInventoryRecord(false), Present: cat.presentInventoryRecord, Index: inventoryRecordAddressIndex, Reach: ownedByOwnerID,
+		BeforeDelete: func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+			return cat.recordStockChanged(c, tx, false, doc, nil)
+		}})
 	cat.VariantInventoryRecords = r.Add(&resource.Resource{Name: "VariantInventoryRecords", Model: "InventoryRecord", Kind: "VariantInventoryRecord",
 		ObjectType: "InventoryRecord", IDParam: "inventoryRecordID", Scope: []string{"productID", "variantID"},
 		Parents: []resource.Parent{product, variant},
 		OpIDs: map[string]string{"Get": "InventoryRecords.GetVariant", "List": "InventoryRecords.ListVariant",
 			"Create": "InventoryRecords.CreateVariant", "Save": "InventoryRecords.SaveVariant",
 			"Patch": "InventoryRecords.PatchVariant", "Delete": "InventoryRecords.DeleteVariant"},
-		Prepare: cat.prepareInventoryRecord(true), Present: cat.presentInventoryRecord, Index: inventoryRecordAddressIndex, Reach: ownedByOwnerID})
+		Prepare: cat.prepareInventoryRecord(true), Present: cat.presentInventoryRecord, Index: inventoryRecordAddressIndex, Reach: ownedByOwnerID,
+		BeforeDelete: func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+			return cat.recordStockChanged(c, tx, true, doc, nil)
+		}})
 
 	// The engine checks the path's product (and variant), the record in
 	// that scope and the party; deleting a record removes its assignments
@@ -74,7 +80,7 @@ func (cat *Catalog) prepareInventoryRecord(variant bool) func(c *resource.Ctx, o
 			return err
 		}
 		doc["LastUpdated"] = api.Now()
-		return nil
+		return cat.recordStockChanged(c, tx, variant, old, doc)
 	}
 }
 

@@ -133,13 +133,15 @@ func (cat *Catalog) editPriceBreaks(c *resource.Ctx, edit func([]any) []any) (an
 // ScheduleOf converts a stored PriceSchedule doc for pricing.
 func ScheduleOf(d api.Doc) commerce.Schedule {
 	s := commerce.Schedule{ID: api.Str(d, "ID"), MinQuantity: api.Int(d["MinQuantity"]), RestrictedQuantity: d["RestrictedQuantity"] == true,
-		SaleStart: api.Time(d["SaleStart"]), SaleEnd: api.Time(d["SaleEnd"])}
+		Cumulative: d["UseCumulativeQuantity"] == true,
+		SaleStart:  api.Time(d["SaleStart"]), SaleEnd: api.Time(d["SaleEnd"])}
 	if d["MaxQuantity"] != nil {
 		m := api.Int(d["MaxQuantity"])
 		s.MaxQuantity = &m
 	}
 	for _, b := range api.Maps(d["PriceBreaks"]) {
-		s.Breaks = append(s.Breaks, commerce.PriceBreak{Quantity: api.Int(b["Quantity"]), Price: api.Dec(b["Price"]), SalePrice: api.DecPtr(b["SalePrice"])})
+		s.Breaks = append(s.Breaks, commerce.PriceBreak{Quantity: api.Int(b["Quantity"]), Price: api.Dec(b["Price"]), SalePrice: api.DecPtr(b["SalePrice"]),
+			BundlePrice: api.DecPtr(b["BundlePrice"])})
 	}
 	return s
 }

@@ -65,13 +65,17 @@ func (cat *Catalog) deleteProduct(c *resource.Ctx, doc api.Doc, tx *resource.Tx)
 	return cat.deleteProductVariantData(c, api.Str(doc, "ID"), tx)
 }
 
-// prepareProduct stamps an inventory change and keeps VariantLevelTracking
-// from flipping while inventory records exist.
+// prepareProduct stamps an inventory change, keeps VariantLevelTracking
+// from flipping while inventory records exist, and keeps the product's
+// stock the sum of its records or variants (stock.go).
 func (cat *Catalog) prepareProduct(c *resource.Ctx, old, doc api.Doc, tx *resource.Tx) error {
 	if inv, ok := doc["Inventory"].(map[string]any); ok {
 		inv["LastUpdated"] = api.Now()
 	}
-	return cat.checkVariantLevelTrackingChange(c, old, doc)
+	if err := cat.checkVariantLevelTrackingChange(c, old, doc); err != nil {
+		return err
+	}
+	return cat.productStockWrite(c, old, doc)
 }
 
 func (cat *Catalog) prepareProductAssignment(c *resource.Ctx, doc api.Doc) error {

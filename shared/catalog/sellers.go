@@ -151,7 +151,7 @@ func (cat *Catalog) meListProductSellers(c *resource.Ctx) (any, error) {
 		if !ok {
 			continue
 		}
-		ps, err := cat.sellerPriceSchedule(c, p, id, defaultPS, v.Party.Groups)
+		ps, err := cat.sellerPriceSchedule(c, p, id, defaultPS, c.P.CompanyID, v.Party.Groups)
 		if err != nil {
 			return nil, err
 		}
@@ -160,11 +160,11 @@ func (cat *Catalog) meListProductSellers(c *resource.Ctx) (any, error) {
 	return c.Reg.Page(c, productSellerModel, sellers, nil)
 }
 
-// sellerPriceSchedule resolves a supplier's price for the caller: a
-// product assignment to the caller's buyer (or one of its groups) priced by
-// the supplier, else the supplier's default for the product, else the
+// sellerPriceSchedule resolves a supplier's price for a buyer: a product
+// assignment to the buyer (or one of the user's groups) priced by the
+// supplier, else the supplier's default for the product, else the
 // product's default.
-func (cat *Catalog) sellerPriceSchedule(c *resource.Ctx, p api.Doc, supplierID, defaultPS string, groups []string) (any, error) {
+func (cat *Catalog) sellerPriceSchedule(c *resource.Ctx, p api.Doc, supplierID, defaultPS, buyerID string, groups []string) (any, error) {
 	schedules := cat.PriceSchedules
 	load := func(id string) (api.Doc, bool) {
 		e, err := c.Reg.Load(c, schedules, nil, id)
@@ -180,7 +180,7 @@ func (cat *Catalog) sellerPriceSchedule(c *resource.Ctx, p api.Doc, supplierID, 
 	}
 	for _, a := range asgs {
 		g := api.Str(a, "UserGroupID")
-		if api.Str(a, "ProductID") != api.Str(p, "ID") || api.Str(a, "BuyerID") != c.P.CompanyID || (g != "" && !slices.Contains(groups, g)) {
+		if api.Str(a, "ProductID") != api.Str(p, "ID") || api.Str(a, "BuyerID") != buyerID || (g != "" && !slices.Contains(groups, g)) {
 			continue
 		}
 		if ps, ok := load(api.Str(a, "PriceScheduleID")); ok && (api.Str(a, "SellerID") == supplierID || api.Str(ps, "OwnerID") == supplierID) {

@@ -85,19 +85,24 @@ func (cat *Catalog) writeVariant(c *resource.Ctx, partial bool) (any, error) {
 	}
 	doc["Specs"] = old.Doc["Specs"]
 	api.Complete(variants.ContractModel(), doc)
-	if err := cat.putVariant(c, productID, old, doc); err != nil {
+	if err := cat.putVariant(c, product.Doc, old, doc); err != nil {
 		return nil, err
 	}
 	return c.Reg.Out(c, variants, doc)
 }
 
-// putVariant writes a variant over old; a new ID moves the variant, with
-// its inventory records and their assignments, to the new key.
-func (cat *Catalog) putVariant(c *resource.Ctx, productID string, old *resource.Entity, doc api.Doc) error {
+// putVariant writes a variant over old, keeping its product's stock the
+// sum of its variants; a new ID moves the variant, with its inventory
+// records and their assignments, to the new key.
+func (cat *Catalog) putVariant(c *resource.Ctx, product api.Doc, old *resource.Entity, doc api.Doc) error {
 	variants := cat.Variants
+	productID := api.Str(product, "ID")
 	scope := []string{productID}
 	oldID, newID := api.Str(old.Doc, "ID"), api.Str(doc, "ID")
 	tx := &resource.Tx{}
+	if err := cat.variantStockWrite(c, tx, product, old.Doc, doc); err != nil {
+		return err
+	}
 	if oldID == newID {
 		tx.Put(variants.Item(scope, doc, old.Item.Version), store.IfVersion)
 		return tx.Commit(c)
@@ -286,6 +291,18 @@ func (cat *Catalog) regenerateVariants(c *resource.Ctx, product *resource.Entity
 	// batch and the whole generation is retried.
 	pdoc := api.Clone(product.Doc)
 	pdoc["VariantCount"] = api.Num(int64(len(combos)))
+	if variantLevelTracking(pdoc) {
+		// Stock of variants that go (or start afresh) leaves the product's sum.
+		gone := int64(0)
+		for _, id := range plan.Remove {
+			gone += variantStock(byID[id])
+		}
+		for id := range plan.Reset {
+			gone += variantStock(byID[id])
+		}
+		inv := pdoc["Inventory"].(map[string]any)
+		inv["QuantityAvailable"] = api.Num(int64(api.Int(inv["QuantityAvailable"])) - gone)
+	}
 	tx.Put(cat.Products.Item(nil, pdoc, product.Item.Version), store.IfVersion)
 	fresh := func(combo commerce.VariantCombo) api.Doc {
 		return api.Complete(variants.ContractModel(), api.Doc{"ID": combo.ID, "Name": combo.ID, "Active": active, "Specs": vs.specsOf(combo)})

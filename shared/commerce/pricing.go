@@ -15,6 +15,9 @@ type PriceBreak struct {
 	Quantity  int
 	Price     decimal.Decimal
 	SalePrice *decimal.Decimal
+	// BundlePrice, when set, prices the break's units bought as part of a
+	// bundle, before any sale price.
+	BundlePrice *decimal.Decimal
 }
 
 // Schedule is what pricing needs from a price schedule.
@@ -23,6 +26,9 @@ type Schedule struct {
 	MinQuantity        int  // 0 = no minimum
 	MaxQuantity        *int // nil = no maximum
 	RestrictedQuantity bool // only break quantities may be ordered
+	// Cumulative prices a line by the quantity of its product on all the
+	// order's lines (UseCumulativeQuantity).
+	Cumulative         bool
 	SaleStart, SaleEnd *time.Time
 	Breaks             []PriceBreak
 }
@@ -63,37 +69,51 @@ func (s Schedule) UnitPrice(quantity int, now time.Time) (decimal.Decimal, bool,
 	if s.MaxQuantity != nil && quantity > *s.MaxQuantity {
 		return decimal.Zero, false, ErrAboveMax
 	}
+	b, err := s.breakFor(quantity, ErrQuantityNotAllowed)
+	if err != nil {
+		return decimal.Zero, false, err
+	}
+	price, onSale := s.pick(b, now, false)
+	return price, onSale, nil
+}
+
+// breakFor is the break pricing quantity: the one of that quantity when
+// only break quantities may be ordered (else notAllowed), otherwise the
+// highest not above it, or the first when the quantity is below them all
+// (OrderCloud prices at the first break).
+func (s Schedule) breakFor(quantity int, notAllowed error) (PriceBreak, error) {
 	if len(s.Breaks) == 0 {
-		return decimal.Zero, false, ErrNoPriceBreaks
+		return PriceBreak{}, ErrNoPriceBreaks
 	}
 	breaks := append([]PriceBreak(nil), s.Breaks...)
 	sort.Slice(breaks, func(i, j int) bool { return breaks[i].Quantity < breaks[j].Quantity })
 	if s.RestrictedQuantity {
 		for _, b := range breaks {
 			if b.Quantity == quantity {
-				return s.pick(b, now)
+				return b, nil
 			}
 		}
-		return decimal.Zero, false, ErrQuantityNotAllowed
+		return PriceBreak{}, notAllowed
 	}
-	var chosen *PriceBreak
-	for i := range breaks {
-		if breaks[i].Quantity <= quantity {
-			chosen = &breaks[i]
+	chosen := breaks[0]
+	for _, b := range breaks {
+		if b.Quantity <= quantity {
+			chosen = b
 		}
 	}
-	if chosen == nil {
-		// Below the smallest break: OrderCloud prices at the first break.
-		chosen = &breaks[0]
-	}
-	return s.pick(*chosen, now)
+	return chosen, nil
 }
 
-func (s Schedule) pick(b PriceBreak, now time.Time) (decimal.Decimal, bool, error) {
-	if b.SalePrice != nil && s.OnSale(now) {
-		return *b.SalePrice, true, nil
+// pick is a break's price: its bundle price for a bundle's item, its sale
+// price while on sale, else its price. onSale says the sale price was used.
+func (s Schedule) pick(b PriceBreak, now time.Time, bundle bool) (decimal.Decimal, bool) {
+	if bundle && b.BundlePrice != nil {
+		return *b.BundlePrice, false
 	}
-	return b.Price, false, nil
+	if b.SalePrice != nil && s.OnSale(now) {
+		return *b.SalePrice, true
+	}
+	return b.Price, false
 }
 
 // Line is what order totals need from a line item.
@@ -101,10 +121,16 @@ type Line struct {
 	Quantity          int
 	UnitPrice         decimal.Decimal
 	PromotionDiscount decimal.Decimal
+	// LineSubtotal, when pricing set it, is the line's exact subtotal: a
+	// markup per line makes UnitPrice a rounded share (see PriceLine).
+	LineSubtotal *decimal.Decimal
 }
 
-// Subtotal is UnitPrice × Quantity.
+// Subtotal is the line's LineSubtotal, else UnitPrice × Quantity.
 func (l Line) Subtotal() decimal.Decimal {
+	if l.LineSubtotal != nil {
+		return *l.LineSubtotal
+	}
 	return l.UnitPrice.Mul(decimal.NewFromInt(int64(l.Quantity)))
 }
 

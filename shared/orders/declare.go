@@ -52,8 +52,9 @@ var (
 
 // Declare registers the order lifecycle: Orders.Create, Get, List, Patch,
 // Delete, Submit, SetShippingAddress, SetBillingAddress, Ship, Complete,
-// ListShipments; LineItems.Create, Get, List, Patch, Delete; Shipments.*
-// with their items; Payments.*; Me.ListOrders and the Me shipments.
+// ListShipments, Cancel, Split, Forward; LineItems.Create, Get, List,
+// Patch, Delete; BundleLineItems.Create, Delete; Shipments.* with their
+// items; Payments.*; Me.ListOrders and the Me shipments.
 func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *catalog.Catalog) *Service {
 	s := &Service{reg: r, access: acc, buyers: b, catalog: cat}
 	// Orders live in one collection (IDs are unique across the
@@ -98,6 +99,11 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	r.Handle("Shipments.GetItem", s.getShipmentItemHTTP)
 	r.Handle("Me.ListOrders", s.meListOrdersHTTP)
 	s.declareEdits(r)
+	r.Handle("Orders.Cancel", s.cancelHTTP)
+	r.Handle("Orders.Split", s.splitHTTP)
+	r.Handle("Orders.Forward", s.forwardHTTP)
+	r.Handle("BundleLineItems.Create", s.addBundleHTTP)
+	r.Handle("BundleLineItems.Delete", s.removeBundleHTTP)
 
 	// A user moving to another buyer takes its orders as asked.
 	b.OnUserMove(s.moveUserOrders)
@@ -109,5 +115,9 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	s.declareApprovals(r)
 	// Promotions: their operations, discounts kept current, redemptions.
 	s.declarePromotions(r)
+	// Lines priced by a cumulative schedule move together, and their
+	// product's total must suit the schedule on submit (pricing.go).
+	s.Adjust(s.repriceCumulative)
+	s.OnSubmit(s.checkCumulative)
 	return s
 }

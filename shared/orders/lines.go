@@ -9,7 +9,6 @@ import (
 
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/auth"
-	"github.com/ordercloud-serverless/occ/shared/catalog"
 	"github.com/ordercloud-serverless/occ/shared/commerce"
 	"github.com/ordercloud-serverless/occ/shared/resource"
 	"github.com/ordercloud-serverless/occ/shared/store"
@@ -113,6 +112,9 @@ func (s *Service) RemoveLine(ctx context.Context, p *auth.Principal, dir Directi
 		if i < 0 {
 			return api.NotFound("LineItem", lineID)
 		}
+		if err := lineRemovable(lines[i]); err != nil {
+			return err
+		}
 		tx.Delete(store.Key{PK: s.LineItems.PK(api.Str(o, "ID")), SK: lineID})
 		return s.settle(c, o, slices.Delete(lines, i, i+1), tx)
 	})
@@ -140,57 +142,4 @@ func (s *Service) Line(ctx context.Context, p *auth.Principal, dir Direction, or
 		return nil, err
 	}
 	return e.Doc, nil
-}
-
-// priceLine prices a line item for the order's buyer: the product must be
-// visible to the order's user, priced by the schedule resolved for them,
-// and in stock unless the product may be oversold.
-func (s *Service) priceLine(c *resource.Ctx, order api.Doc, line api.Doc, others []api.Doc) error {
-	qty := api.Int(line["Quantity"])
-	if qty <= 0 {
-		return commerce.ErrQuantityPositive
-	}
-	pid := api.Str(line, "ProductID")
-	p, err := s.catalog.VisibleProduct(c, api.Str(order, "FromCompanyID"), api.Str(order, "FromUserID"), pid)
-	if err != nil {
-		return err
-	}
-	if p["IsParent"] == true {
-		return api.E(http.StatusBadRequest, "LineItem.CannotPurchaseParentProduct", nil)
-	}
-	ps, _ := p["PriceSchedule"].(map[string]any)
-	if ps == nil {
-		return api.E(http.StatusBadRequest, "PriceSchedule.MissingOrConflicting", map[string]any{"ProductID": pid})
-	}
-	override := line["UnitPrice"] != nil && c.P.Has("OverrideUnitPrice")
-	unit, onSale, err := catalog.ScheduleOf(ps).UnitPrice(qty, time.Now())
-	if err != nil && !override {
-		return api.Refused(err, map[string]any{"ProductID": pid, "Quantity": qty})
-	}
-	if override {
-		unit, onSale = api.Dec(line["UnitPrice"]), false
-	}
-	if inv, _ := p["Inventory"].(map[string]any); inv != nil && inv["Enabled"] == true && inv["OrderCanExceed"] != true {
-		want := qty
-		for _, o := range others {
-			if api.Str(o, "ProductID") == pid {
-				want += api.Int(o["Quantity"])
-			}
-		}
-		if avail := api.Int(inv["QuantityAvailable"]); want > avail {
-			return api.Refused(commerce.ErrInsufficientStock, map[string]any{"ProductID": pid, "QuantityAvailable": avail, "QuantityRequested": want})
-		}
-	}
-	l := commerce.Line{Quantity: qty, UnitPrice: unit, PromotionDiscount: api.Dec(line["PromotionDiscount"])}
-	line["UnitPrice"], line["LineSubtotal"], line["LineTotal"] = api.Money(unit), api.Money(l.Subtotal()), api.Money(l.Total())
-	line["PriceScheduleID"], line["IsOnSale"], line["PriceOverridden"] = ps["ID"], onSale, override
-	if line["PromotionDiscount"] == nil {
-		line["PromotionDiscount"] = json.Number("0")
-	}
-	lp := api.Doc{}
-	for _, f := range lineItemProductModel.Fields {
-		lp[f.Name] = p[f.Name]
-	}
-	line["Product"] = lp
-	return nil
 }

@@ -131,8 +131,12 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, dir Direction, 
 	}
 	from := api.Clone(user)
 	delete(from, "_pw")
+	to, err := s.orderSeller(c, doc, ref.Company)
+	if err != nil {
+		return nil, err
+	}
 	now := api.Now()
-	doc["FromUserID"], doc["FromCompanyID"], doc["ToCompanyID"] = ref.UserID, ref.Company, c.MarketplaceID()
+	doc["FromUserID"], doc["FromCompanyID"], doc["ToCompanyID"] = ref.UserID, ref.Company, to
 	doc["FromUser"] = from
 	doc["Status"], doc["IsSubmitted"] = commerce.Unsubmitted, false
 	doc["DateCreated"], doc["LastUpdated"] = now, now
@@ -199,6 +203,9 @@ func (s *Service) Delete(ctx context.Context, p *auth.Principal, dir Direction, 
 	if api.Str(e.Doc, "Status") != commerce.Unsubmitted && p.UserType == auth.Buyer {
 		return api.E(http.StatusBadRequest, commerce.ErrCannotSubmit.ContractCode(), nil).WithMessage("Only unsubmitted orders can be deleted.")
 	}
+	if err := s.refuseForwardedDelete(c, e.Doc); err != nil {
+		return err
+	}
 	tx := &resource.Tx{}
 	tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
 	if err := tx.DeleteFound(c, store.Query{PK: s.LineItems.PK(api.Str(e.Doc, "ID"))}); err != nil {
@@ -238,7 +245,11 @@ func checkOverrides(c *resource.Ctx, body api.Doc) error {
 func applyTotals(order api.Doc, lines []api.Doc) {
 	var ls []commerce.Line
 	for _, l := range lines {
-		ls = append(ls, commerce.Line{Quantity: api.Int(l["Quantity"]), UnitPrice: api.Dec(l["UnitPrice"]), PromotionDiscount: api.Dec(l["PromotionDiscount"])})
+		if l["IsBundle"] == true {
+			continue // a bundle's own line: no price, not counted
+		}
+		ls = append(ls, commerce.Line{Quantity: api.Int(l["Quantity"]), UnitPrice: api.Dec(l["UnitPrice"]), PromotionDiscount: api.Dec(l["PromotionDiscount"]),
+			LineSubtotal: api.DecPtr(l["LineSubtotal"])})
 	}
 	t := commerce.OrderTotals(ls, commerce.Totals{ShippingCost: api.Dec(order["ShippingCost"]), TaxCost: api.Dec(order["TaxCost"]),
 		Gratuity: api.Dec(order["Gratuity"]), Fees: api.Dec(order["Fees"]), PromotionDiscount: api.Dec(order["PromotionDiscount"])})

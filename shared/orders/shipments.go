@@ -221,6 +221,9 @@ func (s *Service) Ship(ctx context.Context, p *auth.Principal, dir Direction, id
 		tx.PutOr(s.Shipments.Item(nil, sd, 0), store.IfAbsent, api.IDExists("Shipment", shipmentID))
 		markShipment(tx, o, shipmentID)
 		for _, l := range lines {
+			if l["IsBundle"] == true {
+				continue // a bundle's own line is never shipped
+			}
 			l["QuantityShipped"] = l["Quantity"]
 			s.putLine(tx, o, l)
 			_, item := shipmentItem(shipmentID, o, l, api.Int(l["Quantity"]))
@@ -276,7 +279,7 @@ func (s *Service) ShipItem(ctx context.Context, p *auth.Principal, shipmentID st
 	}
 	var others []commerce.ShippedLine
 	for j, l := range lines {
-		if j != i {
+		if j != i && l["IsBundle"] != true { // a bundle's own line is never shipped
 			others = append(others, commerce.ShippedLine{Quantity: api.Int(l["Quantity"]), Shipped: api.Int(l["QuantityShipped"])})
 		}
 	}

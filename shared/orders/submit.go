@@ -2,7 +2,6 @@ package orders
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/auth"
@@ -47,48 +46,3 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, dir Direction, 
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// takeStock is the submit step taking the stock of every tracked product,
-// conditionally: a product that ran out fails the whole submit.
-func (s *Service) takeStock(c *resource.Ctx, sub *Submission) error {
-	need := map[string]int64{}
-	var order []string
-	for _, l := range sub.Lines {
-		pid := api.Str(l, "ProductID")
-		if _, seen := need[pid]; !seen {
-			order = append(order, pid)
-		}
-		need[pid] += int64(api.Int(l["Quantity"]))
-	}
-	products := s.catalog.Products
-	keys := make([]store.Key, len(order))
-	for i, pid := range order {
-		keys[i] = products.Key(nil, pid)
-	}
-	got, err := c.Deps.Store.BatchGet(c, keys)
-	if err != nil {
-		return err
-	}
-	for i, pid := range order {
-		it, ok := got[keys[i]]
-		if !ok {
-			return api.E(http.StatusBadRequest, "Order.ProductsNotFound", map[string]any{"ProductIDs": []string{pid}})
-		}
-		pd, _ := api.DecodeDoc(it.Doc)
-		if pd["Active"] != true {
-			return api.E(http.StatusBadRequest, "Order.CannotSubmitWithInactiveProduct", map[string]any{"ProductID": pid})
-		}
-		inv, _ := pd["Inventory"].(map[string]any)
-		if it.Stock == nil || inv == nil {
-			continue
-		}
-		if sub.DryRun && inv["OrderCanExceed"] != true && *it.Stock < need[pid] {
-			return api.Refused(commerce.ErrInsufficientStock, map[string]any{"ProductID": pid,
-				"QuantityAvailable": *it.Stock, "QuantityRequested": need[pid]})
-		}
-		sub.Tx.AddOr(store.Op{Decrement: &store.Key{PK: it.PK, SK: it.SK}, Amount: need[pid], Floorless: inv["OrderCanExceed"] == true},
-			api.Refused(commerce.ErrInsufficientStock, map[string]any{"ProductID": pid,
-				"QuantityAvailable": *it.Stock, "QuantityRequested": need[pid]}))
-	}
-	return nil
-}

@@ -124,8 +124,13 @@ type pathEntity struct {
 }
 
 // paramAliases name path parameters that hold another parameter's kind of
-// entity (moving a user to a new buyer).
-var paramAliases = map[string]string{"newBuyerID": "buyerID"}
+// entity (moving a user to a new buyer; a bundle's line on an order).
+var paramAliases = map[string]string{"newBuyerID": "buyerID", "bundleItemID": "lineItemID"}
+
+// handlerChecked are, per operation, path parameters naming an entity the
+// caller need not reach, which the handler checks itself: a bundle added
+// to an order is one the order's user may buy, not one its company owns.
+var handlerChecked = map[string][]string{"BundleLineItems.Create": {"bundleID"}, "BundleLineItems.Delete": {"bundleID"}}
 
 // nonEntityParams are path parameters that name no entity by its ID: a
 // payment's transactions live inside the payment; a promoCode names a
@@ -142,6 +147,9 @@ func (r *Registry) pathPlan(op contract.Operation) ([]pathEntity, []string) {
 	var plan []pathEntity
 	var unknown []string
 	for i, param := range op.PathParams {
+		if slices.Contains(handlerChecked[op.ID()], param) {
+			continue
+		}
 		kind := param
 		if a, ok := paramAliases[param]; ok {
 			kind = a

@@ -454,8 +454,12 @@ func RolesFor(op contract.Operation) []string {
 		}
 	}
 	if len(roles) == 0 {
+		sibling := op.Resource
+		if alias, ok := roleSiblings[op.Resource]; ok {
+			sibling = alias
+		}
 		for _, o := range contract.Operations() {
-			if o.Resource == op.Resource && len(o.Roles) > 0 && (o.Method == http.MethodGet) == isRead {
+			if o.Resource == sibling && len(o.Roles) > 0 && (o.Method == http.MethodGet) == isRead {
 				roles = o.Roles
 				break
 			}
@@ -490,6 +494,11 @@ var roleNames = map[string]string{"Users": "BuyerUser", "UserGroups": "UserGroup
 	"SellerApprovalRules": "ApprovalRule", "EntitySyncs": "EntitySyncConfig", "ProductSyncs": "ProductSyncConfig",
 	"OrderSyncs": "OrderSyncConfig", "DeliveryConfigurations": "DeliveryConfig", "SubscriptionItems": "Subscription",
 	"PromotionIntegrations": "Promotion", "SubscriptionIntegrations": "Subscription", "InventoryIntegrations": "Product"}
+
+// roleSiblings are resources whose operations take the roles of another
+// resource's operation of the same method: bundle line items are line
+// items (Shopper and OrderAdmin add and remove them).
+var roleSiblings = map[string]string{"BundleLineItems": "LineItems"}
 
 // patternRoles derives <Singular>Admin (and <Singular>Reader for reads)
 // when those are real ApiRole values.

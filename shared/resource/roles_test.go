@@ -17,6 +17,7 @@ func TestRolesFor(t *testing.T) {
 		"AdminAddresses.Get":      {"AdminAddressAdmin", "AdminAddressReader", "FullAccess"},
 		"Users.Get":               {"BuyerUserAdmin", "BuyerUserReader", "FullAccess"},
 		"XpIndices.Put":           {"FullAccess", "XpIndexAdmin"},
+		"BundleLineItems.Create":  {"FullAccess", "OrderAdmin", "Shopper"}, // as line items
 	}
 	for id, want := range cases {
 		op, ok := contract.Op(id)
