@@ -34,11 +34,12 @@ func Submit(status string, lineItems int) (string, error) {
 }
 
 // Submitted reports whether a status is a submitted order's as order
-// lists see it: Open, Completed, Canceled or Declined. Orders awaiting
-// approval are not (OrderCloud lists them with the unsubmitted ones).
+// lists see it, and its IsSubmitted: Open, Completed or Canceled. Orders
+// awaiting approval or declined are not (OrderCloud lists them with the
+// unsubmitted ones).
 func Submitted(status string) bool {
 	switch status {
-	case Open, Completed, Canceled, Declined:
+	case Open, Completed, Canceled:
 		return true
 	}
 	return false

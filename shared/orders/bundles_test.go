@@ -83,7 +83,7 @@ func TestBundleLineItems(t *testing.T) {
 
 	// Submitted, shipped and completed with the bundle's line left out.
 	apptest.Submitted(t, e.Do("POST", apptest.Outgoing+"/"+id+"/submit", s.Token, nil))
-	apptest.Must(t, e, "POST", "/v1/shipments", admin, map[string]any{"ID": "sh1", "BuyerID": "b1"}, 201)
+	apptest.Must(t, e, "POST", "/v1/shipments", admin, map[string]any{"ID": "sh1", "BuyerID": "b1", "DateShipped": "2024-03-04T05:06:07Z"}, 201)
 	apptest.WantErr(t, e.Do("POST", "/v1/shipments/sh1/items", admin, map[string]any{"OrderID": id, "LineItemID": b1.S("ID"), "QuantityShipped": 1}),
 		400, "ShipmentItem.CannotBeBundle")
 	item := items.S("Items.0.ID")

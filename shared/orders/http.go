@@ -197,9 +197,6 @@ func (s *Service) listOrders(c *resource.Ctx, filters []api.Filter, none bool, k
 		return nil, err
 	}
 	byStatus(&lq)
-	if world, err = submittedWorld(lq); err != nil {
-		return nil, err
-	}
 	lq.Filters = append(lq.Filters, filters...)
 	if world.Path != "" {
 		lq.Filters = append(lq.Filters, world)

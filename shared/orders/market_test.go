@@ -87,8 +87,9 @@ func TestSplitAndForwardToSuppliers(t *testing.T) {
 	if l := apptest.Must(t, e, "GET", incoming+id+"/lineitems/"+lines["pa"], admin, nil, 200); l.S("OutgoingOrderID") != id+"-S1" {
 		t.Errorf("incoming line: %s", l.Raw)
 	}
-	// Each supplier sees its order as incoming, in its list (counted) too.
-	l1 := apptest.Must(t, e, "GET", "/v1/orders/Incoming", m.s1Token, nil, 200)
+	// Each supplier sees its order as incoming, in its list of unsubmitted
+	// orders (counted) too.
+	l1 := apptest.Must(t, e, "GET", "/v1/orders/Incoming?IsSubmitted=false", m.s1Token, nil, 200)
 	if !slices.Equal(apptest.IDs(l1), []string{id + "-S1"}) || l1.S("Meta.TotalCount") != "1" {
 		t.Errorf("S1's incoming orders: %s", l1.Raw)
 	}
@@ -97,7 +98,7 @@ func TestSplitAndForwardToSuppliers(t *testing.T) {
 		t.Errorf("S2's order: %s", g.Raw)
 	}
 	// The marketplace sees them as its outgoing orders; the buyer does not.
-	if got := apptest.IDs(apptest.Must(t, e, "GET", "/v1/orders/Outgoing?ToCompanyID=S2", admin, nil, 200)); !slices.Equal(got, []string{id + "-S2"}) {
+	if got := apptest.IDs(apptest.Must(t, e, "GET", "/v1/orders/Outgoing?ToCompanyID=S2&IsSubmitted=false", admin, nil, 200)); !slices.Equal(got, []string{id + "-S2"}) {
 		t.Errorf("marketplace's outgoing orders to S2: %v", got)
 	}
 	apptest.WantErr(t, e.Do("GET", apptest.Outgoing+"/"+id+"-S1", m.Token, nil), 404, "NotFound")

@@ -128,15 +128,15 @@ func TestOrderListsMatchFilteringEveryOrder(t *testing.T) {
 }
 
 // inWorld applies OrderCloud's two worlds of order lists: submitted orders
-// (Open, Completed, Canceled, Declined) unless the query asks for
-// unsubmitted ones (IsSubmitted=false, Status=Unsubmitted|AwaitingApproval).
+// (Open, Completed, Canceled) unless the query asks for unsubmitted ones
+// (IsSubmitted=false, Status=Unsubmitted|AwaitingApproval|Declined).
 func inWorld(d api.Doc, q url.Values) bool {
 	unsubmitted := strings.EqualFold(q.Get("IsSubmitted"), "false")
 	for _, st := range strings.Split(q.Get("Status"), "|") {
-		unsubmitted = unsubmitted || st == "Unsubmitted" || st == "AwaitingApproval"
+		unsubmitted = unsubmitted || st == "Unsubmitted" || st == "AwaitingApproval" || st == "Declined"
 	}
 	status := api.Str(d, "Status")
-	submitted := status == "Open" || status == "Completed" || status == "Canceled" || status == "Declined"
+	submitted := status == "Open" || status == "Completed" || status == "Canceled"
 	if q.Get("Status") != "" {
 		return true // the Status filter itself keeps to one world
 	}

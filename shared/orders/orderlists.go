@@ -26,8 +26,8 @@ func worldOf(status string) string {
 
 // submittedWorld is the filter keeping an order list to one of OrderCloud's
 // two worlds: submitted orders, the default, or unsubmitted ones (those
-// awaiting approval included) when the query filters IsSubmitted=false or
-// Status=Unsubmitted|AwaitingApproval. A query asking for both is refused
+// awaiting approval and declined included) when the query filters
+// IsSubmitted=false or Status=Unsubmitted|AwaitingApproval|Declined. A query asking for both is refused
 // (Order.CannotMixSubmittedAndUnsubmitted).
 func submittedWorld(lq api.ListQuery) (api.Filter, error) {
 	wantsSubmitted, wantsUnsubmitted := false, false
@@ -81,19 +81,14 @@ func statusOnlyEqualities(lq api.ListQuery) bool {
 	return true
 }
 
-// byStatus rewrites IsSubmitted filters as what they mean in terms of
-// Status, which the lists index: an order is submitted unless Unsubmitted
-// (orderItem keeps IsSubmitted so), and every order of the submitted world
-// is. So IsSubmitted=false is Status=Unsubmitted, and IsSubmitted=true in
-// the submitted world says nothing more.
+// byStatus drops IsSubmitted equalities: IsSubmitted is the world an
+// order is in (orderItem keeps it so, commerce.Submitted), and the list
+// already keeps to one world (submittedWorld), so they say nothing more.
 func byStatus(lq *api.ListQuery) {
 	var kept []api.Filter
 	for _, f := range lq.Filters {
 		if f.Path == "IsSubmitted" && len(f.Alts) == 1 && !f.Alts[0].Negate && f.Alts[0].Op == "=" {
-			if b, err := strconv.ParseBool(f.Alts[0].Value); err == nil {
-				if !b {
-					kept = append(kept, api.AnyOf("Status", []string{commerce.Unsubmitted}))
-				}
+			if _, err := strconv.ParseBool(f.Alts[0].Value); err == nil {
 				continue
 			}
 		}
@@ -170,14 +165,11 @@ func (s *Service) listLinesAcrossOrders(c *resource.Ctx) (any, error) {
 		meta, _, _ := lq.PageOf(0)
 		return api.NewPage(extendedLineItemModel, nil, meta), nil
 	}
-	if _, err := submittedWorld(orderQ); err != nil { // refuses a mix of worlds
-		return nil, err
-	}
-	byStatus(&orderQ)
-	world, err := submittedWorld(orderQ)
+	world, err := submittedWorld(orderQ) // refuses a mix of worlds
 	if err != nil {
 		return nil, err
 	}
+	byStatus(&orderQ)
 	orderQ.Filters = append(append(orderQ.Filters, filters...), dateRange(c)...)
 	if world.Path != "" {
 		orderQ.Filters = append(orderQ.Filters, world)

@@ -40,7 +40,7 @@ func ParseDirection(s string) (Direction, error) {
 // filter on (see submittedWorld).
 func (s *Service) orderItem(d api.Doc, version int64) store.Item {
 	d[fieldSubmitted] = worldOf(api.Str(d, "Status"))
-	d["IsSubmitted"] = api.Str(d, "Status") != commerce.Unsubmitted
+	d["IsSubmitted"] = commerce.Submitted(api.Str(d, "Status"))
 	return s.Orders.Item(nil, d, version)
 }
 

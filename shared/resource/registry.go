@@ -443,7 +443,7 @@ func RolesFor(op contract.Operation) []string {
 		// (Orders.Validate) is allowed to whoever may submit one.
 		roles = patternRoles(op.Resource, isRead)
 		for _, o := range contract.Operations() {
-			if orderSide[op.Resource] && o.Resource == siblingOf(op.Resource) && len(o.Roles) > 0 && (o.Method == http.MethodGet) == isRead {
+			if orderSide[op.Resource] && !sellerOnly[op.ID()] && o.Resource == siblingOf(op.Resource) && len(o.Roles) > 0 && (o.Method == http.MethodGet) == isRead {
 				for _, r := range o.Roles {
 					if !slices.Contains(roles, r) {
 						roles = append(slices.Clone(roles), r)
@@ -475,6 +475,11 @@ func RolesFor(op contract.Operation) []string {
 // operation of theirs without listed roles takes a sibling's as well.
 var orderSide = map[string]bool{"Orders": true, "LineItems": true, "BundleLineItems": true, "OrderReturns": true,
 	"Payments": true, "Shipments": true}
+
+// sellerOnly are order operations without listed roles that only the
+// order's seller performs (OrderAdmin): splitting, forwarding and
+// completing an order are never a shopper's.
+var sellerOnly = map[string]bool{"Orders.Split": true, "Orders.Forward": true, "Orders.Complete": true}
 
 // siblingOf is the resource whose operations' roles an operation without
 // listed roles borrows: its own, or the one it extends.
