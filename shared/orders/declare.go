@@ -19,6 +19,8 @@ const orderShards = 4
 // Service is the order lifecycle.
 type Service struct {
 	Orders, LineItems, Shipments *resource.Resource
+	// Invitations are group order invitations (grouporders.go).
+	Invitations *resource.Resource
 
 	reg     *resource.Registry
 	access  *access.Access
@@ -90,5 +92,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	b.OnUserMove(s.moveUserOrders)
 	// Submitting takes the stock of tracked products.
 	s.OnSubmit(s.takeStock)
+	// The cart, anonymous shopping and group orders (carthttp.go).
+	s.declareShopping(r)
 	return s
 }

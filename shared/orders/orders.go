@@ -48,6 +48,9 @@ func canSee(c *resource.Ctx, dir Direction, d api.Doc) bool {
 	p := c.P
 	switch p.UserType {
 	case auth.Buyer:
+		if p.Confined() {
+			return dir != Incoming && confinedSees(p, d)
+		}
 		if dir == Incoming || api.Str(d, "FromCompanyID") != p.CompanyID {
 			return false
 		}
@@ -138,12 +141,16 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, dir Direction, 
 		return nil, err
 	}
 	applyTotals(doc, nil)
+	if err := claimConfinedOrder(p, doc); err != nil {
+		return nil, err
+	}
 	if err := c.Reg.AssignID(c, doc); err != nil {
 		return nil, err
 	}
 	api.Complete(orderModel, doc)
 	tx := &resource.Tx{}
 	tx.PutOr(s.orderItem(doc, 0), store.IfAbsent, api.IDExists("Order", api.Str(doc, "ID")))
+	s.joinCart(c, doc, tx)
 	if err := tx.Commit(c); err != nil {
 		return nil, err
 	}
@@ -197,6 +204,7 @@ func (s *Service) Delete(ctx context.Context, p *auth.Principal, dir Direction, 
 	}
 	tx := &resource.Tx{}
 	tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
+	s.leaveCart(tx, e.Doc)
 	if err := tx.DeleteFound(c, store.Query{PK: s.LineItems.PK(api.Str(e.Doc, "ID"))}); err != nil {
 		return err
 	}
