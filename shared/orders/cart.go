@@ -296,3 +296,24 @@ func (s *Service) SetActiveCart(c *resource.Ctx, orderID string) error {
 	tx.Put(cartItem(store.Key{PK: k.PK, SK: cartActiveSK}, orderID), store.Always)
 	return tx.Commit(c)
 }
+
+// upgradeCartEntry gives an unsubmitted order written before the cart
+// index its entry (an upgrade hook: idempotent).
+func (s *Service) upgradeCartEntry(c *resource.Ctx, it store.Item) (bool, error) {
+	if it.Type != s.Orders.Kind {
+		return false, nil
+	}
+	order, err := resource.DecodeItem(it)
+	if err != nil || !inCartIndex(order) {
+		return false, err
+	}
+	k := cartEntryKey(order)
+	if _, err := c.Deps.Store.Get(c, k); !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	_, err = c.Deps.Store.Put(c, cartItem(k, api.Str(order, "ID")), store.IfAbsent)
+	if errors.Is(err, store.ErrConflict) {
+		return false, nil
+	}
+	return err == nil, err
+}

@@ -45,6 +45,8 @@ func (s *Service) declareShopping(r *resource.Registry) {
 	s.declareGroupOrders(r)
 	// A submitted order is no cart any more.
 	s.OnSubmit(s.leaveCartStep)
+	// Unsubmitted orders of a table written before the cart index join it.
+	r.AlsoUpgrade(s.upgradeCartEntry)
 }
 
 func (s *Service) declareCart(r *resource.Registry) {

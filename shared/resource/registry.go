@@ -172,6 +172,9 @@ type Registry struct {
 	FillID func(c *Ctx, id string) (string, error)
 	// callerChecks vet a caller for an operation beyond its roles.
 	callerChecks []CallerCheck
+	// upgradeHooks bring scanned items up to date for other parts of the
+	// API (see AlsoUpgrade).
+	upgradeHooks []UpgradeHook
 }
 
 // A CallerCheck refuses a caller an operation its roles would allow, for
