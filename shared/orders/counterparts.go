@@ -151,7 +151,7 @@ func (s *Service) PatchShippingAddress(ctx context.Context, p *auth.Principal, d
 		if !commerce.Editable(api.Str(o, "Status")) {
 			return errNotEditable("The shipping address")
 		}
-		old, err := oneTimeOf(o, "ShippingAddressID", "_shipTo", "Shipping")
+		old, err := oneTimeOf(o, "ShippingAddressID", "_shipTo", "shipping")
 		if err != nil {
 			return err
 		}
@@ -167,7 +167,7 @@ func (s *Service) PatchShippingAddress(ctx context.Context, p *auth.Principal, d
 // PatchBillingAddress changes the order's one-time billing address.
 func (s *Service) PatchBillingAddress(ctx context.Context, p *auth.Principal, dir Direction, id string, patch api.Doc) (api.Doc, error) {
 	return s.update(s.reg.Context(ctx, p), dir, id, func(o api.Doc, tx *resource.Tx) error {
-		old, err := oneTimeOf(o, "BillingAddressID", "BillingAddress", "Billing")
+		old, err := oneTimeOf(o, "BillingAddressID", "BillingAddress", "billing")
 		if err != nil {
 			return err
 		}
