@@ -24,7 +24,8 @@ import (
 //
 //   - one entry per unsubmitted order of the user, sort key
 //     m#<creation time, ns, 20 digits>#<orderID>, so the most recent is
-//     last; it is written in the transaction creating the order and
+//     last; it is written in the transaction creating the order (or
+//     returning it to Unsubmitted: every Service.update keeps it) and
 //     removed in the one submitting, deleting or moving it away;
 //   - the designation, sort key "active", naming an order.
 //
@@ -117,6 +118,19 @@ func (s *Service) moveCart(c *resource.Ctx, tx *resource.Tx, from, to api.Doc) {
 		s.leaveCart(tx, from)
 	}
 	s.joinCart(c, to, tx)
+}
+
+// keepCartIndex keeps an order's cart index entry right across a change
+// of it (an order declined back to Unsubmitted joins again, one leaving
+// Unsubmitted leaves).
+func (s *Service) keepCartIndex(c *resource.Ctx, tx *resource.Tx, old, doc api.Doc) {
+	was, is := inCartIndex(old), inCartIndex(doc)
+	if was && (!is || cartEntryKey(old) != cartEntryKey(doc)) {
+		s.leaveCart(tx, old)
+	}
+	if is && (!was || cartEntryKey(old) != cartEntryKey(doc)) {
+		s.joinCart(c, doc, tx)
+	}
 }
 
 // leaveCartStep is the submit step taking the order out of the cart index.

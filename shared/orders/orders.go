@@ -91,6 +91,7 @@ func (s *Service) update(c *resource.Ctx, dir Direction, id string, change func(
 	if err := change(doc, tx); err != nil {
 		return nil, err
 	}
+	s.keepCartIndex(c, tx, e.Doc, doc)
 	doc["LastUpdated"] = api.Now()
 	it := s.orderItem(doc, e.Item.Version)
 	tx.Lead(store.Op{Put: &it, Cond: store.IfVersion}, nil)
