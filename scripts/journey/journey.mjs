@@ -47,6 +47,7 @@ import {
   UserGroups,
   Addresses,
   Payments,
+  Cart,
 } from 'ordercloud-javascript-sdk';
 
 const env = (k, d) => process.env[k] || d;
@@ -935,6 +936,80 @@ await step('Addresses assigned to the buyer show in Me.ListAddresses; Me.CreateA
   eq([a.Shipping, a.Billing, a.Editable], [true, false, false], '[Shipping, Billing, Editable]');
   // buyer01's roles (MeAdmin, PasswordReset, Shopper) do not include MeAddressAdmin.
   await expectError(() => Me.CreateAddress({ Street1: '3 Oak St', City: 'X', State: 'MN', Zip: '1', Country: 'US', Shipping: true }), 403, 'Auth.InsufficientRoles');
+});
+
+// --- The cart and anonymous shopping (guest checkout)
+
+await step('an anonymous storefront client (IsAnonBuyer) and a product to shop', async () => {
+  asOwner();
+  need(['buyer', state.buyerCreated]);
+  const ctx = `anon_${run}`;
+  await Users.Create(ids.buyer, { ID: `ANON_${RUN}`, Username: ctx, FirstName: 'Guest', LastName: 'Template', Email: `${ctx}@example.com`, Active: true });
+  const c = await ApiClients.Create({ AppName: `Storefront ${RUN}`, Active: true, AllowAnyBuyer: true, IsAnonBuyer: true,
+    DefaultContextUserName: ctx, AccessTokenDuration: 600 });
+  await PriceSchedules.Create({ ID: `MUG_PRICE_${RUN}`, Name: 'Mug', PriceBreaks: [{ Quantity: 1, Price: 12.5 }] });
+  await Products.Create({ ID: `MUG_${RUN}`, Name: 'Mug', Active: true, DefaultPriceScheduleID: `MUG_PRICE_${RUN}` });
+  await Catalogs.SaveProductAssignment({ CatalogID: ids.buyer, ProductID: `MUG_${RUN}` });
+  state.anonClient = c.ID;
+});
+
+async function anonymous() {
+  const t = await Auth.Anonymous(state.anonClient, ['Shopper', 'MeAdmin']);
+  const claims = decodeJwt(t.access_token);
+  check(claims.orderid, `no orderid claim in ${JSON.stringify(claims)}`);
+  return { token: t.access_token, orderID: claims.orderid, claims, response: t };
+}
+
+await step('Auth.Anonymous: a week-long token with an orderid, no refresh token', async () => {
+  need(['anonymous client', state.anonClient]);
+  const a = await anonymous();
+  eq([a.claims.usr, a.claims.usrtype, a.claims.cid, a.response.expires_in, a.response.refresh_token ?? null],
+    [`anon_${run}`, 'buyer', state.anonClient, 604800, null], '[usr, usrtype, cid, expires_in, refresh_token]');
+  state.anon = a;
+});
+
+await step('Cart: empty, then Cart.CreateLineItem makes the order the token names', async () => {
+  need(['anonymous token', state.anon]);
+  Tokens.SetAccessToken(state.anon.token);
+  const empty = await Cart.Get();
+  eq([empty.ID, empty.LineItemCount], [null, 0], '[ID, LineItemCount] of an empty cart');
+  eq((await Cart.ListLineItems()).Items, [], 'empty cart line items');
+  const li = await Cart.CreateLineItem({ ProductID: `MUG_${RUN}`, Quantity: 2 });
+  eq([li.UnitPrice, li.LineTotal], [12.5, 25], '[UnitPrice, LineTotal]');
+  const c = await Cart.Get();
+  eq([c.ID, c.LineItemCount, c.Total], [state.anon.orderID, 1, 25], '[ID, LineItemCount, Total]');
+  await Cart.PatchFromUser({ FirstName: 'Ada', Email: 'ada@example.com' });
+  await expectError(() => Me.Patch({ FirstName: 'Hijack' }), 403, 'Auth.AnonUserProhibited');
+});
+
+await step('Me.Register turns the shopper into a user who keeps the cart, then submits it', async () => {
+  need(['anonymous cart', state.anon]);
+  Tokens.SetAccessToken(state.anon.token);
+  await expectError(() => Me.Register({ Username: `guest_${run}`, FirstName: 'A', LastName: 'L', Email: 'a@example.com', Active: true }),
+    400, 'Auth.MustPassAnonUserToken');
+  const r = await Me.Register({ ID: `GUEST_${RUN}`, Username: `guest_${run}`, Password: `Gu3stUser${RUN}`, FirstName: 'Ada',
+    LastName: 'Lovelace', Email: 'ada@example.com', Active: true }, { anonUserToken: state.anon.token });
+  check(r.access_token, `no access_token in ${JSON.stringify(r)}`);
+  Tokens.SetAccessToken(r.access_token);
+  eq((await Me.Get()).ID, `GUEST_${RUN}`, 'registered user');
+  const c = await Cart.Get();
+  eq([c.ID, c.FromUserID], [state.anon.orderID, `GUEST_${RUN}`], '[cart ID, FromUserID]');
+  const o = await Cart.Submit();
+  eq([o.ID, o.Status], [state.anon.orderID, 'Open'], '[submitted ID, Status]');
+  eq((await Cart.Get()).ID, null, 'cart after submitting');
+});
+
+await step('Me.TransferAnonUserOrder hands a guest cart to buyer01 on login', async () => {
+  need(['anonymous client', state.anonClient]);
+  const a = await anonymous();
+  Tokens.SetAccessToken(a.token);
+  await Cart.CreateLineItem({ ProductID: `MUG_${RUN}`, Quantity: 1 });
+  asBuyer();
+  await Me.TransferAnonUserOrder({ anonUserToken: a.token });
+  const c = await Cart.Get();
+  eq([c.ID, c.FromUserID, c.LineItemCount], [a.orderID, ids.buyerUser, 1], '[cart ID, FromUserID, LineItemCount]');
+  await Cart.Delete();
+  check((await Cart.Get()).ID !== a.orderID, 'the deleted order is still the cart');
 });
 
 // --- Tidy up the run's unsubmitted orders

@@ -10,6 +10,7 @@
 package access
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
@@ -25,6 +26,8 @@ type Access struct {
 	Admin       *UserKind
 	kinds       map[string]*UserKind
 	revocations *revocationCache
+	// tokenChecks run after the revocation check (AlsoCheckToken).
+	tokenChecks []resource.TokenCheck
 }
 
 // Declare registers access control: the token endpoint, API clients and
@@ -32,7 +35,8 @@ type Access struct {
 // configs and OpenID Connects, and the token check every request runs.
 func Declare(r *resource.Registry) *Access {
 	a := &Access{kinds: map[string]*UserKind{}, revocations: &revocationCache{}}
-	r.SetTokenCheck(a.revocations.check)
+	r.SetTokenCheck(a.checkToken)
+	r.AddCallerCheck(confinedCaller)
 	a.declareAPIClients(r)
 	a.declareProfiles(r)
 	a.declareAdminUsers(r)
@@ -41,6 +45,20 @@ func Declare(r *resource.Registry) *Access {
 	a.declareOAuth(r)
 	a.declareMe(r)
 	return a
+}
+
+// checkToken vets a verified token: not revoked, and whatever else the
+// token checks added ask.
+func (a *Access) checkToken(ctx context.Context, deps *resource.Deps, p *auth.Principal) error {
+	if err := a.revocations.check(ctx, deps, p); err != nil {
+		return err
+	}
+	for _, f := range a.tokenChecks {
+		if err := f(ctx, deps, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AddUserKind makes a kind of users principals: their usernames are

@@ -9,12 +9,15 @@ import (
 
 var meUserModel = contract.MustModel("MeUser")
 
-// The caller's own user, whatever its kind: Me.Get, Me.Patch and
-// Me.ListUserGroups.
+// The caller's own user, whatever its kind: Me.Get, Me.Patch, Me.Save,
+// Me.ListUserGroups, Me.RevokeTokens and Me.ResetPasswordByToken.
 func (a *Access) declareMe(r *resource.Registry) {
 	r.Handle("Me.Get", a.meGet)
 	r.Handle("Me.Patch", a.mePatch)
+	r.Handle("Me.Save", a.meSave)
 	r.Handle("Me.ListUserGroups", a.meListUserGroups)
+	r.Handle("Me.RevokeTokens", a.meRevokeTokens)
+	r.Handle("Me.ResetPasswordByToken", a.meResetPassword)
 }
 
 // me is the caller's user: its reference, kind and where it lives.

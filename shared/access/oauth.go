@@ -117,6 +117,10 @@ func (a *Access) grant(c *resource.Ctx, form map[string][]string) (*tokenRespons
 	if active, _ := client.Doc["Active"].(bool); !active {
 		return nil, tokenErr("invalid_client", "Auth.ClientNotActive", nil)
 	}
+	scope := strings.Fields(get("scope"))
+	if isAnonymousGrant(client.Doc, get("grant_type"), get("client_secret")) {
+		return a.anonymousGrant(c, client.Doc, scope)
+	}
 	// The client's ClientSecret and any of its unexpired named secrets
 	// (seller_secrets.go) are accepted.
 	secretOK, secretRequired, err := a.clientSecretCheck(c, client.Doc, get("client_secret"))
@@ -126,7 +130,6 @@ func (a *Access) grant(c *resource.Ctx, form map[string][]string) (*tokenRespons
 	if secretRequired && !secretOK {
 		return nil, tokenErr("invalid_client", errOAuth, nil).withMessage("The client secret is missing or invalid.")
 	}
-	scope := strings.Fields(get("scope"))
 	var ref UserRef
 	var user api.Doc // nil: issue loads it
 	switch get("grant_type") {
@@ -329,12 +332,16 @@ func (a *Access) certs(c *resource.Ctx, w http.ResponseWriter) {
 func (a *Access) userinfo(c *resource.Ctx, w http.ResponseWriter) {
 	p, err := resource.Authenticate(c.Deps.Signer, c.R)
 	if err == nil {
-		err = a.revocations.check(c, c.Deps, p)
+		err = a.checkToken(c, c.Deps, p)
 	}
 	if err != nil {
 		api.WriteError(w, err)
 		return
 	}
-	api.WriteJSON(w, http.StatusOK, map[string]any{"sub": p.UserID, "usr": p.Username, "usrtype": p.UserType,
-		"cid": p.ClientID, "company": p.CompanyID, "role": p.Roles})
+	info := map[string]any{"sub": p.UserID, "usr": p.Username, "usrtype": p.UserType,
+		"cid": p.ClientID, "company": p.CompanyID, "role": p.Roles}
+	if p.Claims.OrderID != "" {
+		info["orderid"] = p.Claims.OrderID
+	}
+	api.WriteJSON(w, http.StatusOK, info)
 }

@@ -68,6 +68,11 @@ func (a *Access) userProfiles(c *resource.Ctx, ref UserRef) ([]api.Doc, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.profilesOf(c, ref, groups)
+}
+
+// profilesOf loads the security profiles that apply to a user in groups.
+func (a *Access) profilesOf(c *resource.Ctx, ref UserRef, groups []string) ([]api.Doc, error) {
 	k := a.kinds[ref.Kind]
 	// The assignments of the user's company (its index), or the
 	// marketplace's own (no buyer, no supplier) for admin users.

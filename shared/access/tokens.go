@@ -33,7 +33,8 @@ import (
 //     right after a revoke must not be mistaken for an older token.
 //   - Every authenticated request checks the caller against an in-process
 //     copy of the recent revocations (those younger than the longest access
-//     token life; older ones cannot match a live token). The copy is
+//     token life, an anonymous shopper's week; older ones cannot match a
+//     live token). The copy is
 //     reloaded with one Query at most every revocationCacheTTL, and the
 //     process that revokes updates its copy at once. Another process (a
 //     different Lambda) therefore honours a revocation within
@@ -125,7 +126,7 @@ func (rc *revocationCache) load(ctx context.Context, st store.Store) error {
 	if err != nil {
 		return err
 	}
-	oldest := time.Now().Add(-maxAccessTokenLife).UnixMilli()
+	oldest := time.Now().Add(-longestTokenLife).UnixMilli()
 	at := map[string]int64{}
 	for _, it := range items {
 		ms := revokedAtOf(it)

@@ -17,6 +17,7 @@ type UpgradeReport struct {
 	Moved       int // orders moved to their shard
 	Reindexed   int // assignments given their index keys
 	Memberships int // products whose membership was rebuilt
+	Extras      int // items other parts keep for an entity (cart index entries)
 }
 
 // Upgrade brings a table written by an earlier version up to this one, so
@@ -25,7 +26,9 @@ type UpgradeReport struct {
 //
 //  1. catalogs and categories get a generation (membership keys use it);
 //  2. entities of listed collections get their index items and tallies,
-//     orders move to their shards, assignments get their index keys;
+//     orders move to their shards, assignments get their index keys, and
+//     the upgrade hooks of other parts run (unsubmitted orders join their
+//     user's cart index);
 //  3. each product gets its membership (catalogs, categories, product
 //     assignments) from the assignments naming it.
 //
@@ -82,6 +85,11 @@ func (a *App) Upgrade(ctx context.Context, progress func(pass int, r UpgradeRepo
 		case resource.Reindexed:
 			rep.Reindexed++
 		}
+		if err != nil {
+			return err
+		}
+		n, err := a.reg.UpgradeExtras(c, fresh)
+		rep.Extras += n
 		return err
 	}); err != nil {
 		return rep, err

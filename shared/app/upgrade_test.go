@@ -36,7 +36,7 @@ func TestUpgradeBackfillsIndexes(t *testing.T) {
 	lists := []struct{ path, token string }{
 		{"/v1/products?pageSize=5", s.Admin}, {"/v1/products?xp.color=red", s.Admin}, {"/v1/products?search=product", s.Admin},
 		{"/v1/me/products", s.Token}, {"/v1/me/products?categoryID=tools", s.Token}, {"/v1/me/products/q0", s.Token},
-		{"/v1/orders/Incoming", s.Admin}, {"/v1/me/orders", s.Token}, {"/v1/buyers/b1/users", s.Admin},
+		{"/v1/orders/Incoming", s.Admin}, {"/v1/me/orders", s.Token}, {"/v1/buyers/b1/users", s.Admin}, {"/v1/cart", s.Token},
 	}
 	before := map[string]string{}
 	for _, l := range lists {
@@ -53,7 +53,7 @@ func TestUpgradeBackfillsIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("upgrade: %+v", rep)
-	if rep.Generations == 0 || rep.Indexed == 0 || rep.Moved != 3 || rep.Reindexed == 0 || rep.Memberships == 0 {
+	if rep.Generations == 0 || rep.Indexed == 0 || rep.Moved != 3 || rep.Reindexed == 0 || rep.Memberships == 0 || rep.Extras != 3 {
 		t.Errorf("first upgrade: %+v", rep)
 	}
 	for _, l := range lists {
@@ -65,7 +65,7 @@ func TestUpgradeBackfillsIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Generations+again.Indexed+again.Moved+again.Reindexed+again.Memberships != 0 {
+	if again.Generations+again.Indexed+again.Moved+again.Reindexed+again.Memberships+again.Extras != 0 {
 		t.Errorf("second upgrade changed things: %+v", again)
 	}
 	for _, l := range lists {
@@ -77,7 +77,8 @@ func TestUpgradeBackfillsIndexes(t *testing.T) {
 
 // oldFormat rewrites a table as the version before list indexes wrote it:
 // no index items or tallies, no index entries on entities, orders under one
-// partition, no assignment index keys, no generations or membership.
+// partition, no assignment index keys, no generations or membership, no
+// cart index.
 func oldFormat(t *testing.T, st *dynamo.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -88,7 +89,7 @@ func oldFormat(t *testing.T, st *dynamo.Store) {
 	for _, it := range items {
 		k := store.Key{PK: it.PK, SK: it.SK}
 		switch {
-		case it.Type == store.IndexItemType || strings.HasPrefix(it.PK, "Tally#"):
+		case it.Type == store.IndexItemType || strings.HasPrefix(it.PK, "Tally#") || strings.HasPrefix(it.PK, "Cart#"):
 			if err := st.Delete(ctx, k, store.Always); err != nil {
 				t.Fatal(err)
 			}

@@ -65,8 +65,13 @@ type Claims struct {
 	Role    Roles  `json:"role"`
 	// Cmp is the user's company (buyer or supplier ID; the marketplace for admins).
 	Cmp string `json:"cmp,omitempty"`
-	// OrderID is set on anonymous shoppers' tokens.
+	// OrderID is set on anonymous shoppers' tokens (their order) and on
+	// group order tokens (the order they contribute to): either token
+	// reaches that one order only.
 	OrderID string `json:"orderid,omitempty"`
+	// Invitation is the group order invitation a group order token was
+	// issued for (not an OrderCloud claim).
+	Invitation string `json:"invitationid,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -86,6 +91,14 @@ func (p *Principal) Has(role string) bool {
 	}
 	return slices.Contains(p.Roles, role) || slices.Contains(p.Roles, "FullAccess")
 }
+
+// Confined reports whether the caller's token reaches one order only: an
+// anonymous shopper's or a group order contributor's.
+func (p *Principal) Confined() bool { return p.Claims.OrderID != "" }
+
+// Anonymous reports whether the caller is an anonymous shopper (a token
+// of an IsAnonBuyer API client, acting as its default context user).
+func (p *Principal) Anonymous() bool { return p.Claims.OrderID != "" && p.Claims.Invitation == "" }
 
 // HasAny reports whether the caller holds at least one of roles.
 func (p *Principal) HasAny(roles []string) bool {

@@ -31,6 +31,8 @@ type Service struct {
 	Payments *resource.Resource
 	// SellerApprovalRules hold order returns for approval.
 	SellerApprovalRules *resource.Resource
+	// Invitations are group order invitations (grouporders.go).
+	Invitations *resource.Resource
 
 	reg     *resource.Registry
 	access  *access.Access
@@ -119,5 +121,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	// product's total must suit the schedule on submit (pricing.go).
 	s.Adjust(s.repriceCumulative)
 	s.OnSubmit(s.checkCumulative)
+	// The cart, anonymous shopping and group orders (carthttp.go).
+	s.declareShopping(r)
 	return s
 }

@@ -100,6 +100,9 @@ func (s *Service) listHTTP(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.P.Confined() {
+		return s.confinedOrders(c, d, func(o api.Doc) bool { return inDateRange(c, o) && inCompanies(c, o) })
+	}
 	filters, none := perspective(c, d)
 	if b := c.Query("buyerID"); b != "" {
 		filters = append(filters, api.EqualFilter(orderSpec, "FromCompanyID", b))
@@ -120,6 +123,9 @@ func (s *Service) listHTTP(c *resource.Ctx) (any, error) {
 
 // meListOrdersHTTP lists the caller's own orders (Me.ListOrders).
 func (s *Service) meListOrdersHTTP(c *resource.Ctx) (any, error) {
+	if c.P.Confined() {
+		return s.confinedOrders(c, Outgoing, func(o api.Doc) bool { return inDateRange(c, o) })
+	}
 	filters := []api.Filter{api.EqualFilter(orderSpec, "FromCompanyID", c.P.CompanyID), api.EqualFilter(orderSpec, "FromUserID", c.P.UserID)}
 	return s.listOrders(c, append(filters, dateRange(c)...), false, func(o api.Doc) bool {
 		return api.Str(o, "FromCompanyID") == c.P.CompanyID && api.Str(o, "FromUserID") == c.P.UserID && inDateRange(c, o)
@@ -276,7 +282,12 @@ func (s *Service) listLinesHTTP(c *resource.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	o, err := s.load(c, d, c.Param("orderID"))
+	return s.listLines(c, d, c.Param("orderID"))
+}
+
+// listLines lists the line items of an order the caller sees from d.
+func (s *Service) listLines(c *resource.Ctx, d Direction, orderID string) (any, error) {
+	o, err := s.load(c, d, orderID)
 	if err != nil {
 		return nil, err
 	}

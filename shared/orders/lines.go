@@ -27,6 +27,9 @@ const lineRetryBudget = 10 * time.Second
 func (s *Service) changeLines(c *resource.Ctx, dir Direction, orderID string, change func(order api.Doc, lines []api.Doc, tx *resource.Tx) error) error {
 	return resource.RetryFor(c, lineRetryBudget, func() error {
 		_, err := s.update(c, dir, orderID, func(o api.Doc, tx *resource.Tx) error {
+			if err := contributorGate(c, o); err != nil {
+				return err
+			}
 			if !commerce.Editable(api.Str(o, "Status")) {
 				return errNotEditable("Line items")
 			}
@@ -64,6 +67,7 @@ func (s *Service) AddLine(ctx context.Context, p *auth.Principal, dir Direction,
 			return err
 		}
 		doc["DateAdded"], doc["QuantityShipped"] = api.Now(), json.Number("0")
+		stampContributor(c, doc)
 		if ship, ok := o["_shipTo"].(map[string]any); ok && doc["ShippingAddress"] == nil {
 			doc["ShippingAddress"], doc["ShippingAddressID"] = ship, ship["ID"]
 		}
@@ -85,6 +89,9 @@ func (s *Service) ChangeLine(ctx context.Context, p *auth.Principal, dir Directi
 		i := slices.IndexFunc(lines, func(l api.Doc) bool { return api.Str(l, "ID") == lineID })
 		if i < 0 {
 			return api.NotFound("LineItem", lineID)
+		}
+		if err := contributorOwns(c, lines[i]); err != nil {
+			return err
 		}
 		if pid, ok := patch["ProductID"]; ok && pid != lines[i]["ProductID"] {
 			return api.E(http.StatusBadRequest, "LineItem.CannotChangeProductID", nil)
@@ -113,6 +120,9 @@ func (s *Service) RemoveLine(ctx context.Context, p *auth.Principal, dir Directi
 			return api.NotFound("LineItem", lineID)
 		}
 		if err := lineRemovable(lines[i]); err != nil {
+			return err
+		}
+		if err := contributorOwns(c, lines[i]); err != nil {
 			return err
 		}
 		tx.Delete(store.Key{PK: s.LineItems.PK(api.Str(o, "ID")), SK: lineID})

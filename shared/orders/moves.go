@@ -41,6 +41,7 @@ func (s *Service) moveUserOrders(c *resource.Ctx, m buyers.UserMove, tx *resourc
 			u["CompanyID"] = m.To
 		}
 		tx.Put(s.orderItem(doc, e.Item.Version), store.IfVersion)
+		s.moveCart(c, tx, e.Doc, doc)
 	}
 	return nil
 }

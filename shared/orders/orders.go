@@ -51,6 +51,9 @@ func canSee(c *resource.Ctx, dir Direction, d api.Doc) bool {
 	p := c.P
 	switch p.UserType {
 	case auth.Buyer:
+		if p.Confined() {
+			return dir != Incoming && confinedSees(p, d)
+		}
 		if dir == Incoming || api.Str(d, "FromCompanyID") != p.CompanyID {
 			return false
 		}
@@ -91,6 +94,7 @@ func (s *Service) update(c *resource.Ctx, dir Direction, id string, change func(
 	if err := change(doc, tx); err != nil {
 		return nil, err
 	}
+	s.keepCartIndex(c, tx, e.Doc, doc)
 	doc["LastUpdated"] = api.Now()
 	it := s.orderItem(doc, e.Item.Version)
 	tx.Lead(store.Op{Put: &it, Cond: store.IfVersion}, nil)
@@ -145,12 +149,16 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, dir Direction, 
 		return nil, err
 	}
 	applyTotals(doc, nil)
+	if err := claimConfinedOrder(p, doc); err != nil {
+		return nil, err
+	}
 	if err := c.Reg.AssignID(c, doc); err != nil {
 		return nil, err
 	}
 	api.Complete(orderModel, doc)
 	tx := &resource.Tx{}
 	tx.PutOr(s.orderItem(doc, 0), store.IfAbsent, api.IDExists("Order", api.Str(doc, "ID")))
+	s.joinCart(c, doc, tx)
 	if err := tx.Commit(c); err != nil {
 		return nil, err
 	}
@@ -208,6 +216,7 @@ func (s *Service) Delete(ctx context.Context, p *auth.Principal, dir Direction, 
 	}
 	tx := &resource.Tx{}
 	tx.Delete(store.Key{PK: e.Item.PK, SK: e.Item.SK})
+	s.leaveCart(tx, e.Doc)
 	if err := tx.DeleteFound(c, store.Query{PK: s.LineItems.PK(api.Str(e.Doc, "ID"))}); err != nil {
 		return err
 	}

@@ -460,6 +460,13 @@ func (r *Registry) create(c *Ctx, res *Resource) (any, error) {
 
 // Insert writes a new entity (generating its ID when absent) and presents it.
 func (r *Registry) Insert(c *Ctx, res *Resource, scope []string, doc api.Doc) (any, error) {
+	return r.InsertWith(c, res, scope, doc, nil)
+}
+
+// InsertWith is Insert with more writes in the entity's transaction: with
+// runs once the entity is prepared (its ID assigned) and adds them to tx,
+// so the entity and what goes with it are written at once or not at all.
+func (r *Registry) InsertWith(c *Ctx, res *Resource, scope []string, doc api.Doc, with func(doc api.Doc, tx *Tx) error) (any, error) {
 	if _, hasID := res.model.Field("ID"); hasID {
 		if err := r.AssignID(c, doc); err != nil {
 			return nil, err
@@ -480,6 +487,11 @@ func (r *Registry) Insert(c *Ctx, res *Resource, scope []string, doc api.Doc) (a
 		return nil, err
 	}
 	r.count(tx, res.Counts, res.Scope, scope, doc, +1)
+	if with != nil {
+		if err := with(doc, tx); err != nil {
+			return nil, err
+		}
+	}
 	id, _ := doc["ID"].(string)
 	tx.Lead(store.Op{Put: ptr(res.Item(scope, doc, 0)), Cond: store.IfAbsent}, api.IDExists(res.objectType(), id))
 	if err := tx.Commit(c); err != nil {

@@ -198,7 +198,7 @@ func scopeIndexes(scope, before []string) ([]int, bool) {
 func (r *Registry) UnknownPathParams() map[string][]string {
 	out := map[string][]string{}
 	for _, op := range contract.Operations() {
-		if _, ok := r.handlers[op.ID()]; !ok || op.Resource == "Me" {
+		if _, ok := r.handlers[op.ID()]; !ok || selfScoped(op) {
 			continue
 		}
 		if _, unknown := r.pathPlan(op); len(unknown) > 0 {
@@ -206,6 +206,14 @@ func (r *Registry) UnknownPathParams() map[string][]string {
 		}
 	}
 	return out
+}
+
+// selfScoped reports whether an operation's path parameters name things
+// of the caller's own, which its handler finds from the caller: Me, the
+// cart (its line items, payments and promotions are the cart order's) and
+// a group order invitation (the invitation's ID is what lets its holder in).
+func selfScoped(op contract.Operation) bool {
+	return op.Resource == "Me" || op.Resource == "Cart" || op.Resource == "GroupOrders"
 }
 
 // confinePath checks every entity the request's path names: 404 for one the

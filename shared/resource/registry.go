@@ -170,6 +170,30 @@ type Registry struct {
 	// FillID replaces "{incrementorID}" placeholders of a new entity's ID
 	// with the incrementors' next numbers (nil: IDs are taken as written).
 	FillID func(c *Ctx, id string) (string, error)
+	// callerChecks vet a caller for an operation beyond its roles.
+	callerChecks []CallerCheck
+	// upgradeHooks bring scanned items up to date for other parts of the
+	// API (see AlsoUpgrade).
+	upgradeHooks []UpgradeHook
+}
+
+// A CallerCheck refuses a caller an operation its roles would allow, for
+// what the token says of it (an anonymous shopper changing the profile of
+// the user it shops as); nil lets it through.
+type CallerCheck func(p *auth.Principal, op contract.Operation) error
+
+// AddCallerCheck adds a check every contract operation runs after its role
+// check (and every delegated one, see Delegate).
+func (r *Registry) AddCallerCheck(f CallerCheck) { r.callerChecks = append(r.callerChecks, f) }
+
+// checkCaller runs the caller checks.
+func (r *Registry) checkCaller(p *auth.Principal, op contract.Operation) error {
+	for _, f := range r.callerChecks {
+		if err := f(p, op); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AssignID gives an entity about to be created its ID: a generated one
@@ -312,6 +336,10 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 			api.WriteError(w, api.NotForUserType(""))
 			return
 		}
+		if err := r.checkCaller(p, op); err != nil {
+			api.WriteError(w, err)
+			return
+		}
 		body, err := readBody(req)
 		if err != nil {
 			api.WriteError(w, err)
@@ -432,9 +460,9 @@ func RolesFor(op contract.Operation) []string {
 		// Me operations without listed roles serve the shopper's own data.
 		roles = []string{"Shopper", "MeAdmin"}
 	}
-	if len(roles) == 0 && op.Resource == "Cart" {
-		// The cart is the buyer user's own order ("only available to buyer
-		// users"), as Shopper.
+	if len(roles) == 0 && (op.Resource == "Cart" || op.Resource == "GroupOrders") {
+		// The cart ("only available to buyer users") and group orders are
+		// the buyer user's own shopping, as Shopper.
 		roles = []string{"Shopper"}
 	}
 	if len(roles) == 0 {

@@ -78,6 +78,30 @@ func (r *Registry) upgradeAssignment(c *Ctx, it store.Item) (string, error) {
 	return Reindexed, err
 }
 
+// An UpgradeHook brings up to date, for a scanned item, what another part
+// of the API keeps of it (an unsubmitted order's cart index entry),
+// idempotently; it reports whether it wrote.
+type UpgradeHook func(c *Ctx, it store.Item) (bool, error)
+
+// AlsoUpgrade adds an upgrade hook (run by UpgradeExtras).
+func (r *Registry) AlsoUpgrade(h UpgradeHook) { r.upgradeHooks = append(r.upgradeHooks, h) }
+
+// UpgradeExtras runs the upgrade hooks on a scanned item and counts those
+// that wrote.
+func (r *Registry) UpgradeExtras(c *Ctx, it store.Item) (int, error) {
+	n := 0
+	for _, h := range r.upgradeHooks {
+		wrote, err := h(c, it)
+		if err != nil {
+			return n, err
+		}
+		if wrote {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // AssignmentScope is the scope an assignment item lives in (its catalog,
 // for a category-product assignment).
 func (a *Assignment) AssignmentScope(pk string) []string { return a.scopeOf(pk) }

@@ -31,7 +31,8 @@ var (
 
 // Declare registers suppliers and everything under them: Suppliers.*
 // (with ListBuyers, SaveBuyer, DeleteBuyer), SupplierUsers.*,
-// SupplierUserGroups.*, SupplierAddresses.*, and Buyers.ListBuyerSellers.
+// SupplierUserGroups.*, SupplierAddresses.*, Buyers.ListBuyerSellers and
+// Me.ListBuyerSellers.
 func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers) *Suppliers {
 	s := &Suppliers{buyers: b}
 	underSupplier := []resource.Parent{{Param: "supplierID", Resource: "Suppliers"}}
@@ -50,6 +51,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers) *Suppli
 	r.Handle("Suppliers.SaveBuyer", s.saveSupplierBuyer)
 	r.Handle("Suppliers.DeleteBuyer", s.deleteSupplierBuyer)
 	r.Handle("Buyers.ListBuyerSellers", s.listBuyerSellers)
+	r.Handle("Me.ListBuyerSellers", s.meListBuyerSellers)
 	// A supplier user manages its own organization, but only the
 	// marketplace owner creates and deletes suppliers and decides whom they
 	// sell to.

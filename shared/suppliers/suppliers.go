@@ -147,53 +147,15 @@ func (s *Suppliers) listSupplierUsers(c *resource.Ctx) (any, error) {
 	return c.Reg.Page(c, res.ContractModel(), docs, func(d api.Doc) (api.Doc, error) { return res.Present(c, d) })
 }
 
-// listBuyerSellers lists who the buyer buys from: the marketplace owner,
-// and the active suppliers related to the buyer by a SupplierBuyer
-// assignment.
+// listBuyerSellers lists who the buyer buys from (sellersOf).
 func (s *Suppliers) listBuyerSellers(c *resource.Ctx) (any, error) {
 	buyerID := c.Param("buyerID")
 	if _, err := c.Reg.Load(c, s.buyers.Buyers, nil, buyerID); err != nil {
 		return nil, err
 	}
-	name := c.Deps.Marketplace.Name
-	if name == "" {
-		name = c.MarketplaceID()
-	}
-	docs := []api.Doc{{"ID": c.MarketplaceID(), "Name": name}}
-	suppliers, err := s.buyerSuppliers(c, buyerID)
+	docs, err := s.sellersOf(c, buyerID)
 	if err != nil {
 		return nil, err
 	}
-	docs = append(docs, suppliers...)
 	return c.Reg.Page(c, buyerSupplierModel, docs, nil)
-}
-
-func (s *Suppliers) buyerSuppliers(c *resource.Ctx, buyerID string) ([]api.Doc, error) {
-	asgs, err := s.supplierBuyers(c, "")
-	if err != nil {
-		return nil, err
-	}
-	supRes := s.Suppliers
-	var keys []store.Key
-	for _, g := range asgs {
-		if api.Str(g, "BuyerID") == buyerID && api.Str(g, "SupplierID") != "" {
-			keys = append(keys, store.Key{PK: supRes.PK(), SK: api.Str(g, "SupplierID")})
-		}
-	}
-	got, err := c.Deps.Store.BatchGet(c, keys)
-	if err != nil {
-		return nil, err
-	}
-	var out []api.Doc
-	for _, it := range got {
-		d, err := api.DecodeDoc(it.Doc)
-		if err != nil {
-			return nil, err
-		}
-		if d["Active"] == false {
-			continue
-		}
-		out = append(out, api.Doc{"ID": d["ID"], "Name": d["Name"]})
-	}
-	return out, nil
 }
