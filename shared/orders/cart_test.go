@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -93,10 +94,13 @@ func TestCartMirrorsOrders(t *testing.T) {
 		{"get the order", "GET", "", "", nil},
 		{"submit", "POST", "/submit", "/submit", nil},
 	}
+	cartID := "" // the cart's order, made by the first step
 	for _, st := range steps {
 		cr := e.Do(st.method, "/v1/cart"+st.cart, cartUser, st.body)
 		or := e.Do(st.method, apptest.Outgoing+"/"+orderID+st.order, orderUser, st.body)
-		cartID := apptest.Must(t, e, "GET", "/v1/me/orders?sortBy=!DateCreated&pageSize=1", cartUser, nil, 200).S("Items.0.ID")
+		if cartID == "" {
+			cartID = apptest.Must(t, e, "GET", "/v1/me/orders?IsSubmitted=false&sortBy=!DateCreated&pageSize=1", cartUser, nil, 200).S("Items.0.ID")
+		}
 		if got, want := normalized(cr, cartID), normalized(or, orderID); got != want {
 			t.Errorf("%s:\ncart  %s\norder %s", st.name, got, want)
 		}
@@ -141,7 +145,7 @@ func TestEmptyCart(t *testing.T) {
 		t.Errorf("empty cart's worksheet: %s", w.Raw)
 	}
 	// None of that made an order.
-	if r := apptest.Must(t, e, "GET", "/v1/me/orders", s.Token, nil, 200); r.S("Meta.TotalCount") != "0" {
+	if r := apptest.Must(t, e, "GET", "/v1/me/orders?IsSubmitted=false", s.Token, nil, 200); r.S("Meta.TotalCount") != "0" {
 		t.Errorf("reading an empty cart made orders: %s", r.Raw)
 	}
 
@@ -174,17 +178,28 @@ func TestFirstLinesMakeOneCart(t *testing.T) {
 	rs := apptest.Parallel(20, func(i int) apptest.Resp {
 		return e.Do("POST", "/v1/cart/lineitems", s.Token, map[string]any{"ID": fmt.Sprintf("l%02d", i), "ProductID": "p1", "Quantity": 1})
 	})
+	// Every line lands, or (on a machine too starved for the writers to
+	// take turns within the retry budget) is refused whole with 409
+	// Conflict: never a 5xx, a lost line or a second cart.
+	created := 0
 	for i, r := range rs {
-		if r.Status != 201 {
+		switch {
+		case r.Status == 201:
+			created++
+		case r.Status == 409 && r.Code() == "Conflict":
+		default:
 			t.Errorf("line %d: %d %s", i, r.Status, r.Raw)
 		}
 	}
-	orders := apptest.Must(t, e, "GET", "/v1/me/orders", s.Token, nil, 200)
+	if created < 10 {
+		t.Errorf("only %d of 20 concurrent first lines were created", created)
+	}
+	orders := apptest.Must(t, e, "GET", "/v1/me/orders?IsSubmitted=false", s.Token, nil, 200)
 	if orders.S("Meta.TotalCount") != "1" {
 		t.Fatalf("orders made by concurrent first lines: %s", orders.Raw)
 	}
-	if g := apptest.Must(t, e, "GET", "/v1/cart", s.Token, nil, 200); g.S("ID") != orders.S("Items.0.ID") || g.S("LineItemCount") != "20" {
-		t.Errorf("cart after 20 concurrent lines: %s", g.Raw)
+	if g := apptest.Must(t, e, "GET", "/v1/cart", s.Token, nil, 200); g.S("ID") != orders.S("Items.0.ID") || g.S("LineItemCount") != strconv.Itoa(created) {
+		t.Errorf("cart after %d of 20 concurrent lines: %s", created, g.Raw)
 	}
 }
 
@@ -328,7 +343,7 @@ func TestCartConfinement(t *testing.T) {
 	if g := apptest.Must(t, e, "GET", "/v1/cart", s.Token, nil, 200); g.Get("ID") != nil {
 		t.Errorf("u1 has another buyer's cart: %s", g.Raw)
 	}
-	if !reflect.DeepEqual(apptest.IDs(apptest.Must(t, e, "GET", "/v1/me/orders", s.Token, nil, 200)), []string{}) {
+	if !reflect.DeepEqual(apptest.IDs(apptest.Must(t, e, "GET", "/v1/me/orders?IsSubmitted=false", s.Token, nil, 200)), []string{}) {
 		t.Error("u1 lists b2's order")
 	}
 }

@@ -22,7 +22,7 @@ func TestOrderEdits(t *testing.T) {
 	}
 
 	// Patch of a missing address is refused; after PUT it patches.
-	apptest.WantErr(t, e.Do("PATCH", apptest.Outgoing+"/"+id+"/shipto", s.Token, map[string]any{"City": "X"}), 400, "LineItem.CannotPatchShippingAddressIfMissing")
+	apptest.WantErr(t, e.Do("PATCH", apptest.Outgoing+"/"+id+"/shipto", s.Token, map[string]any{"City": "X"}), 400, "Address.CannotUpdateNotFound")
 	addr := map[string]any{"Street1": "1 Main", "City": "Town", "State": "MN", "Zip": "55555", "Country": "US", "FirstName": "A", "LastName": "B"}
 	apptest.Must(t, e, "PUT", apptest.Outgoing+"/"+id+"/shipto", s.Token, addr, 200)
 	apptest.Must(t, e, "PATCH", apptest.Outgoing+"/"+id+"/shipto", s.Token, map[string]any{"City": "Elsewhere"}, 200)
@@ -40,7 +40,9 @@ func TestOrderEdits(t *testing.T) {
 	if fu.S("FromUser.FirstName") != "Ann" || fu.S("FromUser.Email") != "ann@x.io" || fu.S("FromUser.Username") != "shopper-one" {
 		t.Errorf("patch from user: %s", fu.Raw)
 	}
-	apptest.WantErr(t, e.Do("PATCH", apptest.Outgoing+"/"+id+"/fromuser", s.Token, map[string]any{"Username": "x"}), 400, "ValidationFailure")
+	if fu := apptest.Must(t, e, "PATCH", apptest.Outgoing+"/"+id+"/fromuser", s.Token, map[string]any{"Username": "x"}, 200); fu.S("FromUser.Username") != "shopper-one" {
+		t.Errorf("patch from user changed its username: %s", fu.Raw)
+	}
 
 	// Line replace: quantity and product kept unless given; product cannot change.
 	sl := apptest.Must(t, e, "PUT", apptest.Outgoing+"/"+id+"/lineitems/"+line, s.Token, map[string]any{"ProductID": "p1", "Quantity": 6}, 200)

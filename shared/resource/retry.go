@@ -20,7 +20,9 @@ import (
 // Conditions with a meaning (an ID already taken, stock running out) are
 // answered with their own errors and never retried.
 const (
-	retryBudget    = 4 * time.Second
+	// retryBudget stays well inside API Gateway's 29 s: ten seconds lets
+	// a burst of writers to one object all land on a loaded machine.
+	retryBudget    = 10 * time.Second
 	retryBaseDelay = 5 * time.Millisecond
 	retryMaxDelay  = 200 * time.Millisecond
 )
