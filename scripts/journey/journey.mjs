@@ -48,6 +48,7 @@ import {
   Addresses,
   Payments,
   Cart,
+  ApprovalRules,
 } from 'ordercloud-javascript-sdk';
 
 const env = (k, d) => process.env[k] || d;
@@ -554,10 +555,10 @@ await step('Orders.SetShippingAddress', async () => {
   eq([li.ShippingAddress?.Street1, li.ShippingAddress?.City], ['1 Main St', 'Minneapolis'], 'line item ShippingAddress');
 });
 
-await step('Me.ListOrders shows the unsubmitted order', async () => {
+await step('Me.ListOrders({filters: {IsSubmitted: false}}) shows the unsubmitted order', async () => {
   asBuyer();
   need(['order', state.order]);
-  const l = await Me.ListOrders();
+  const l = await Me.ListOrders({ filters: { IsSubmitted: false } });
   const o = l.Items.find((x) => x.ID === state.order);
   check(o, `order ${state.order} not in ${short(JSON.stringify(l.Items.map((x) => x.ID)), 200)}`);
   eq([o.Status, o.LineItemCount, o.Total], ['Unsubmitted', 1, 20], '[Status, LineItemCount, Total]');
@@ -1010,6 +1011,63 @@ await step('Me.TransferAnonUserOrder hands a guest cart to buyer01 on login', as
   eq([c.ID, c.FromUserID, c.LineItemCount], [a.orderID, ids.buyerUser, 1], '[cart ID, FromUserID, LineItemCount]');
   await Cart.Delete();
   check((await Cart.Get()).ID !== a.orderID, 'the deleted order is still the cart');
+});
+
+// --- Order approval (B2B): a rule holds big orders for an approving group
+
+await step('ApprovalRules.Create: orders over 50 need the APPROVERS group', async () => {
+  Tokens.SetAccessToken(state.ownerToken);
+  need(['buyer', state.buyerCreated], ['shirt price', state.price]);
+  await Products.Create({ ...productBody(`DESK_${RUN}`, 'Standing Desk', 'A desk to stand at.', 'oak'),
+    DefaultPriceScheduleID: ids.shirtPrice });
+  await Catalogs.SaveProductAssignment({ CatalogID: ids.buyer, ProductID: `DESK_${RUN}` });
+  await UserGroups.Create(ids.buyer, { ID: `APPROVERS_${RUN}`, Name: 'Approvers' });
+  await Users.Create(ids.buyer, { ID: `APPROVER_${RUN}`, Username: `approver01_${run}`, Password: BUYER_PASSWORD,
+    FirstName: 'Ann', LastName: 'Approver', Email: 'approver@example.com', Active: true });
+  await UserGroups.SaveUserAssignment(ids.buyer, { UserGroupID: `APPROVERS_${RUN}`, UserID: `APPROVER_${RUN}` });
+  await expectError(() => ApprovalRules.Create(ids.buyer, { ID: `BAD_${RUN}`, ApprovingGroupID: `APPROVERS_${RUN}`,
+    RuleExpression: 'order.Total >' }), 400, 'Expression.InvalidSyntax');
+  const r = await ApprovalRules.Create(ids.buyer, { ID: `BIG_${RUN}`, Name: 'Big orders', ApprovingGroupID: `APPROVERS_${RUN}`,
+    RuleExpression: 'order.Total > 50' });
+  eq([r.ID, r.RuleExpression], [`BIG_${RUN}`, 'order.Total > 50'], '[ID, RuleExpression]');
+  state.approvalRule = true;
+});
+
+await step('an 80.00 order is held AwaitingApproval on submit; ListEligibleApprovers names the approver', async () => {
+  need(['approval rule', state.approvalRule]);
+  asBuyer();
+  const o = await Orders.Create('Outgoing', {});
+  await LineItems.Create('Outgoing', o.ID, { ProductID: `DESK_${RUN}`, Quantity: 10 });
+  const held = await Orders.Submit('Outgoing', o.ID);
+  eq([held.Status, held.IsSubmitted, held.Total], ['AwaitingApproval', false, 80], '[Status, IsSubmitted, Total]');
+  const approvers = await Orders.ListEligibleApprovers('Outgoing', o.ID);
+  eq(approvers.Items.map((u) => u.ID), [`APPROVER_${RUN}`], 'eligible approvers');
+  state.heldOrder = o.ID;
+});
+
+await step('the approver sees it in Me.ListApprovableOrders and approves it -> Open', async () => {
+  need(['held order', state.heldOrder]);
+  await login('approverTok', `approver01_${run}`, BUYER_PASSWORD, BUYER_ROLES);
+  Tokens.SetAccessToken(state.approverTok.access_token);
+  const l = await Me.ListApprovableOrders();
+  check(l.Items.some((x) => x.ID === state.heldOrder), `held order not approvable: ${short(JSON.stringify(l.Items.map((x) => x.ID)), 200)}`);
+  const o = await Orders.Approve('Outgoing', state.heldOrder, { Comments: 'fine by me' });
+  eq([o.Status, o.IsSubmitted], ['Open', true], '[Status, IsSubmitted]');
+  check(o.DateApproved, 'DateApproved not set');
+  asBuyer();
+  const a = await Orders.ListApprovals('Outgoing', state.heldOrder);
+  eq(a.Items.map((x) => [x.ApprovalRuleID, x.Status, x.Comments]), [[`BIG_${RUN}`, 'Approved', 'fine by me']],
+    'approvals [ApprovalRuleID, Status, Comments]');
+});
+
+await step('ApprovalRules.Delete: small and big orders submit straight to Open again', async () => {
+  need(['approval rule', state.approvalRule]);
+  Tokens.SetAccessToken(state.ownerToken);
+  await ApprovalRules.Delete(ids.buyer, `BIG_${RUN}`);
+  asBuyer();
+  const o = await Orders.Create('Outgoing', {});
+  await LineItems.Create('Outgoing', o.ID, { ProductID: `DESK_${RUN}`, Quantity: 10 });
+  eq((await Orders.Submit('Outgoing', o.ID)).Status, 'Open', 'Status');
 });
 
 // --- Tidy up the run's unsubmitted orders
