@@ -143,6 +143,11 @@ func (cat *Catalog) ApplyStock(c *resource.Ctx, tx *resource.Tx, deltas []StockD
 		d := product[pid]
 		conditional := check && productOwn[pid] && d < 0 && !canExceed(pid)
 		op := store.Op{Decrement: &store.Key{PK: it.PK, SK: it.SK}, Amount: -d, Floorless: !conditional}
+		if conditional && *it.Stock < -d {
+			// Short as read: refused now (a validation's dry run never
+			// commits, so the condition below would not tell it).
+			return insufficient(map[string]any{"ProductID": pid}, *it.Stock, -d)
+		}
 		if conditional {
 			tx.AddOr(op, insufficient(map[string]any{"ProductID": pid}, *it.Stock, -d))
 			continue

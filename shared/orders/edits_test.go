@@ -62,6 +62,18 @@ func TestOrderEdits(t *testing.T) {
 	}
 	empty := s.NewOrder(t, s.Token)
 	apptest.WantErr(t, e.Do("POST", apptest.Outgoing+"/"+empty+"/validate", s.Token, nil), 400, "Order.CannotSubmitWithNoLineItems")
+
+	// Stock that ran out since the line was added is refused by Validate,
+	// and nothing is taken.
+	apptest.Product(t, e, s.Admin, "few", "breaks", map[string]any{"Inventory": map[string]any{"Enabled": true, "QuantityAvailable": 3}})
+	apptest.InCatalog(t, e, s.Admin, "b1", "few")
+	short := s.NewOrder(t, s.Token)
+	s.AddLine(t, s.Token, short, "few", 2)
+	apptest.Must(t, e, "PATCH", "/v1/products/few", s.Admin, map[string]any{"Inventory": map[string]any{"QuantityAvailable": 1}}, 200)
+	apptest.WantErr(t, e.Do("POST", apptest.Outgoing+"/"+short+"/validate", s.Token, nil), 400, "Inventory.Insufficient")
+	if q := apptest.Must(t, e, "GET", "/v1/products/few", s.Admin, nil, 200).S("Inventory.QuantityAvailable"); q != "1" {
+		t.Errorf("stock after a refused validate: %s", q)
+	}
 }
 
 // Line items across orders: the submitted orders' lines by default, each
