@@ -17,6 +17,7 @@ import (
 	"github.com/ordercloud-serverless/occ/shared/auth"
 	"github.com/ordercloud-serverless/occ/shared/buyers"
 	"github.com/ordercloud-serverless/occ/shared/catalog"
+	"github.com/ordercloud-serverless/occ/shared/integrations"
 	"github.com/ordercloud-serverless/occ/shared/marketplace"
 	"github.com/ordercloud-serverless/occ/shared/orders"
 	"github.com/ordercloud-serverless/occ/shared/resource"
@@ -75,7 +76,8 @@ func declare(r *resource.Registry) (*access.Access, *catalog.Catalog) {
 	b := buyers.Declare(r, acc)
 	s := suppliers.Declare(r, acc, b)
 	cat := catalog.Declare(r, acc, m, b, s)
-	orders.Declare(r, acc, b, cat)
+	o := orders.Declare(r, acc, b, cat)
+	integrations.Declare(r, acc, b, cat, o)
 	declareOpenAPI(r)
 	if err := r.Check(); err != nil {
 		panic(err)
