@@ -1,8 +1,13 @@
 package integrations
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
 )
 
 // A Delivery is one call the platform makes to an integrator, built from
@@ -55,3 +60,39 @@ type Change struct {
 // (webhooks, messages, syncs). Handlers read configuration through the
 // store; they never send: the Deliverer does.
 type ChangeHandler func(ctx context.Context, ch Change) ([]Delivery, error)
+
+// HTTPDeliverer posts a delivery once: its body, signed, with its ID. The
+// retry policy wraps it (a non-2xx answer or a failed call is an error).
+type HTTPDeliverer struct {
+	Client *http.Client // nil: a client with a 10 s timeout
+}
+
+// Deliver posts d to d.URL.
+func (h HTTPDeliverer) Deliver(ctx context.Context, d Delivery) error {
+	client := h.Client
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(d.Body))
+	if err != nil {
+		return fmt.Errorf("delivery %s: %w", d.ID, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(DeliveryIDHeader, d.ID)
+	if d.Key != "" {
+		req.Header.Set(HashHeader, Sign(d.Key, d.Body))
+	}
+	for k, v := range d.Headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("delivery %s: %w", d.ID, err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("delivery %s: %s answered %d", d.ID, d.URL, resp.StatusCode)
+	}
+	return nil
+}
