@@ -149,7 +149,7 @@ func reserveKey(ctx context.Context, st store.Store, k store.Key, request string
 		it, err := st.Get(ctx, k)
 		now := time.Now()
 		switch {
-		case errors.Is(err, store.ErrNotFound) || (err == nil && expired(it, now)):
+		case errors.Is(err, store.ErrNotFound) || (err == nil && Expired(it, now)):
 			res := store.Item{PK: k.PK, SK: k.SK, Type: IdempotencyKind, ID: k.SK, Version: it.Version,
 				Doc: mustJSON(idemRecord{Request: request}), Expires: now.Add(idempotencyLease).Unix()}
 			cond := store.IfAbsent
@@ -224,9 +224,9 @@ func releaseKey(ctx context.Context, st store.Store, k store.Key, version int64)
 	return st.Transact(ctx, []store.Op{{Delete: &k, Cond: store.IfVersion, Version: version}})
 }
 
-// expired reports whether an item's time to live has passed: DynamoDB
+// Expired reports whether an item's time to live has passed: DynamoDB
 // deletes such items within days, and until then they read as absent.
-func expired(it store.Item, now time.Time) bool {
+func Expired(it store.Item, now time.Time) bool {
 	return it.Expires > 0 && it.Expires <= now.Unix()
 }
 
