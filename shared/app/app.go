@@ -51,6 +51,7 @@ type App struct {
 	deps    *resource.Deps
 	access  *access.Access
 	catalog *catalog.Catalog
+	orders  *orders.Service
 }
 
 // New assembles the App.
@@ -64,23 +65,23 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	deps := &resource.Deps{Store: cfg.Store, Signer: auth.NewSigner(key), Marketplace: cfg.Marketplace}
 	a := &App{reg: resource.NewRegistry(deps), deps: deps}
-	a.access, a.catalog = declare(a.reg)
+	a.access, a.catalog, a.orders = declare(a.reg)
 	return a, nil
 }
 
 // declare declares every domain on r, in the order their imports flow.
-func declare(r *resource.Registry) (*access.Access, *catalog.Catalog) {
+func declare(r *resource.Registry) (*access.Access, *catalog.Catalog, *orders.Service) {
 	acc := access.Declare(r)
 	m := marketplace.Declare(r)
 	b := buyers.Declare(r, acc)
 	s := suppliers.Declare(r, acc, b)
 	cat := catalog.Declare(r, acc, m, b, s)
-	orders.Declare(r, acc, b, cat)
+	o := orders.Declare(r, acc, b, cat)
 	declareOpenAPI(r)
 	if err := r.Check(); err != nil {
 		panic(err)
 	}
-	return acc, cat
+	return acc, cat, o
 }
 
 // ConfigFromEnv reads the configuration: OC_TABLE_NAME,
@@ -158,6 +159,22 @@ func (a *App) Gateway() http.Handler {
 // AllowSeller API client when the table has none.
 func (a *App) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapResult, error) {
 	return a.access.Bootstrap(ctx, a.reg, in)
+}
+
+// CleanupExpired cleans up after an item DynamoDB's time to live deleted
+// (gone: the stream's old image): an abandoned order's line items, cart
+// entry, payments, index items and counts; another listed entity's index
+// items and counts. The stream handler calls it for REMOVE records of the
+// TTL service; a record delivered again changes nothing more.
+func (a *App) CleanupExpired(ctx context.Context, gone store.Item) error {
+	if gone.Type == a.orders.Orders.Kind {
+		return a.orders.CleanupExpired(ctx, gone)
+	}
+	if len(gone.Index) == 0 {
+		return nil
+	}
+	c := a.reg.Context(ctx, nil)
+	return resource.RetryDo(ctx, func() error { return a.reg.Forget(c, gone) })
 }
 
 // Store exposes the app's store (the local runner's stream and benchmarks).

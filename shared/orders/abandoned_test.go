@@ -2,6 +2,7 @@ package orders_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,5 +101,73 @@ func TestExpiredOrderIsGone(t *testing.T) {
 	}
 	if got := apptest.Must(t, s.E, "GET", "/v1/cart", s.Token, nil, 200).S("ID"); got == id {
 		t.Errorf("the cart is the expired order")
+	}
+}
+
+// When DynamoDB's time to live deletes an abandoned order, the stream's
+// REMOVE record has its line items, cart entry, index items and counts
+// cleaned up, once however often the record comes.
+func TestExpiredOrderCleanup(t *testing.T) {
+	t.Parallel()
+	s := apptest.OrderShop(t)
+	ctx := context.Background()
+	kept := s.NewOrder(t, s.Token)
+	s.AddLine(t, s.Token, kept, "p1", 1)
+	id := s.NewOrder(t, s.Token)
+	s.AddLine(t, s.Token, id, "p1", 1)
+	s.AddLine(t, s.Token, id, "p1", 2)
+	unsubmitted := func(token, path string) string {
+		return apptest.Must(t, s.E, "GET", path+"?IsSubmitted=false", token, nil, 200).S("Meta.TotalCount")
+	}
+	if n := unsubmitted(s.Admin, "/v1/orders/Incoming"); n != "2" {
+		t.Fatalf("incoming unsubmitted: %s, want 2", n)
+	}
+	// DynamoDB removes the expired order (the stream's old image is the
+	// item as it was).
+	gone, err := s.E.Store.Get(ctx, orderKey(s.E, id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gone.Index) == 0 {
+		t.Fatal("order item lists no index entries")
+	}
+	if err := s.E.Store.Delete(ctx, orderKey(s.E, id), store.Always); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // a redelivered record changes nothing more
+		if err := s.E.App.CleanupExpired(ctx, gone); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lines, err := s.E.Store.Query(ctx, store.Query{PK: s.E.App.Registry().Resource("LineItems").PK(id)})
+	if err != nil || len(lines) != 0 {
+		t.Errorf("line items left: %d %v", len(lines), err)
+	}
+	for _, path := range []string{"/v1/orders/Incoming", "/v1/orders/All"} {
+		if n := unsubmitted(s.Admin, path); n != "1" {
+			t.Errorf("%s unsubmitted after cleanup: %s, want 1", path, n)
+		}
+	}
+	if n := unsubmitted(s.Token, "/v1/me/orders"); n != "1" {
+		t.Errorf("my unsubmitted orders after cleanup: %s, want 1", n)
+	}
+	if ids := apptest.IDs(apptest.Must(t, s.E, "GET", "/v1/orders/Incoming?IsSubmitted=false&search="+id, s.Admin, nil, 200)); len(ids) != 0 {
+		t.Errorf("search still finds the order: %v", ids)
+	}
+	if got := apptest.Must(t, s.E, "GET", "/v1/cart", s.Token, nil, 200).S("ID"); got != kept {
+		t.Errorf("cart %s, want %s", got, kept)
+	}
+	cart, err := s.E.Store.Query(ctx, store.Query{PK: "Cart#b1#u1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range cart {
+		if strings.HasSuffix(it.SK, "#"+id) {
+			t.Errorf("cart entry left: %s", it.SK)
+		}
+	}
+	// Index items of the order: none left under any list partition.
+	if n := apptest.Must(t, s.E, "GET", "/v1/orders/Incoming?IsSubmitted=false&sortBy=!DateCreated", s.Admin, nil, 200); n.S("Meta.TotalCount") != "1" || n.S("Items.0.ID") != kept {
+		t.Errorf("sorted list: %s", n.Raw)
 	}
 }
