@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+
+	"github.com/ordercloud-serverless/occ/shared/store"
 )
 
 // RunLocal wires the local event pipeline for the local runner and tests:
@@ -14,6 +16,15 @@ import (
 // ctx is cancelled; RunLocal returns once it is positioned on the stream,
 // so every change made afterwards produces events.
 func RunLocal(ctx context.Context, ddb *dynamodb.Client, streams *dynamodbstreams.Client, table string, log *slog.Logger) (*LocalBus, error) {
+	return RunLocalCleaning(ctx, ddb, streams, table, log, nil)
+}
+
+// RunLocalCleaning is RunLocal whose stream handler also cleans up after
+// items DynamoDB's time to live removes (StreamHandler.Expired). DynamoDB
+// Local runs no time to live, so locally it only sees such records when
+// something synthesizes them.
+func RunLocalCleaning(ctx context.Context, ddb *dynamodb.Client, streams *dynamodbstreams.Client, table string, log *slog.Logger,
+	expired func(ctx context.Context, gone store.Item) error) (*LocalBus, error) {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -21,7 +32,7 @@ func RunLocal(ctx context.Context, ddb *dynamodb.Client, streams *dynamodbstream
 	if err != nil {
 		return nil, err
 	}
-	p := NewPoller(ddb, streams, table, &StreamHandler{Publisher: bus, Log: log}, log)
+	p := NewPoller(ddb, streams, table, &StreamHandler{Publisher: bus, Log: log, Expired: expired}, log)
 	failed := make(chan error, 1)
 	go func() {
 		if err := p.Run(ctx); err != nil {

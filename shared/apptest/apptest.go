@@ -91,12 +91,19 @@ func New(t testing.TB) *Env {
 // Resp is a decoded response.
 type Resp struct {
 	Status int
+	Header http.Header
 	Body   map[string]any
 	Raw    string
 }
 
 // Do sends a JSON request with an optional bearer token.
 func (e *Env) Do(method, path, token string, body any) Resp {
+	e.T.Helper()
+	return e.DoWith(method, path, token, nil, body)
+}
+
+// DoWith is Do with extra request headers.
+func (e *Env) DoWith(method, path, token string, header http.Header, body any) Resp {
 	e.T.Helper()
 	var rd io.Reader
 	if s, ok := body.(string); ok {
@@ -110,6 +117,9 @@ func (e *Env) Do(method, path, token string, body any) Resp {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
 	return e.send(req)
 }
 
@@ -121,7 +131,7 @@ func (e *Env) send(req *http.Request) Resp {
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	r := Resp{Status: res.StatusCode, Raw: string(raw)}
+	r := Resp{Status: res.StatusCode, Header: res.Header, Raw: string(raw)}
 	if len(raw) > 0 {
 		d := json.NewDecoder(bytes.NewReader(raw))
 		d.UseNumber()

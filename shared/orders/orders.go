@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ordercloud-serverless/occ/shared/access"
 	"github.com/ordercloud-serverless/occ/shared/api"
@@ -37,11 +38,30 @@ func ParseDirection(s string) (Direction, error) {
 }
 
 // orderItem is an order's item. It keeps _submitted, which order lists
-// filter on (see submittedWorld).
+// filter on (see submittedWorld), and, while the order is unsubmitted,
+// when DynamoDB's time to live removes it if abandoned (see expiresAt).
 func (s *Service) orderItem(d api.Doc, version int64) store.Item {
 	d[fieldSubmitted] = worldOf(api.Str(d, "Status"))
 	d["IsSubmitted"] = commerce.Submitted(api.Str(d, "Status"))
-	return s.Orders.Item(nil, d, version)
+	it := s.Orders.Item(nil, d, version)
+	it.Expires = expiresAt(d)
+	return it
+}
+
+// expiresAt is when an unsubmitted order abandoned since its last change
+// goes (epoch seconds; 0: never): every write of the order moves it, and
+// submitting clears it. Readers treat an order past it as gone until
+// DynamoDB deletes it; the stream then cleans up after it (CleanupExpired).
+func expiresAt(d api.Doc) int64 {
+	last := time.Now()
+	if t := api.Time(d["LastUpdated"]); t != nil {
+		last = *t
+	}
+	at, ok := commerce.AbandonedAt(api.Str(d, "Status"), api.Int(d["LineItemCount"]), d[anonymousField] == true, last)
+	if !ok {
+		return 0
+	}
+	return at.Unix()
 }
 
 // canSee applies OrderCloud's order perspectives: buyers see their

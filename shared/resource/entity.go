@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/contract"
@@ -191,6 +192,9 @@ func (r *Registry) Load(c *Ctx, res *Resource, scope []string, id string) (*Enti
 	}
 	if err != nil {
 		return nil, err
+	}
+	if Expired(it, time.Now()) {
+		return nil, api.NotFound(res.objectType(), id)
 	}
 	d, err := DecodeItem(it)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/store"
@@ -550,10 +551,16 @@ func (l *lister) fetch(ids []string) ([]api.Doc, bool, error) {
 		return nil, false, err
 	}
 	docs := make([]api.Doc, 0, len(ids))
+	now := time.Now()
 	for _, k := range keys {
 		it, ok := got[k]
 		if !ok {
 			return nil, false, nil
+		}
+		if Expired(it, now) {
+			// Gone for readers, still indexed until DynamoDB deletes it
+			// and the stream cleans up: the page is one short meanwhile.
+			continue
 		}
 		d, err := DecodeItem(it)
 		if err != nil {
@@ -936,7 +943,7 @@ func (l *lister) candidates(p plan) ([]api.Doc, api.Meta, bool, error) {
 		}
 		for i, id := range need {
 			it, ok := got[keys[i]]
-			if !ok {
+			if !ok || Expired(it, time.Now()) {
 				delete(cands, id) // gone since its index item was read
 				continue
 			}

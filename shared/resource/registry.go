@@ -345,34 +345,48 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 			api.WriteError(w, err)
 			return
 		}
-		// Each attempt gets a fresh context (no memo of what a concurrent
-		// write has since changed) and the body anew.
-		var c *Ctx
-		out, err := Retry(req.Context(), func() (any, error) {
-			req.Body = io.NopCloser(bytes.NewReader(body))
-			c = &Ctx{Context: req.Context(), R: req, Op: op, P: p, Deps: deps, Reg: r}
-			if err := r.confinePath(c, plan); err != nil {
-				return nil, err
-			}
-			return h(c)
-		})
+		key, err := idempotencyKey(req)
 		if err != nil {
 			api.WriteError(w, err)
 			return
 		}
-		status := c.Status
-		if out == nil {
-			if status == 0 {
-				status = http.StatusNoContent
-			}
-			w.WriteHeader(status)
+		run := func() answer { return r.run(req, body, deps, op, p, plan, h) }
+		if key == "" {
+			run().write(w)
 			return
 		}
-		if status == 0 {
-			status = r.SuccessStatus(op)
-		}
-		api.WriteJSON(w, status, out)
+		idempotent(req.Context(), deps.Store, idempotencyRecordKey(p, key), fingerprint(req, body), run).write(w)
 	})
+}
+
+// run serves one request: the handler, retried on conflicts, and its
+// answer rendered.
+func (r *Registry) run(req *http.Request, body []byte, deps *Deps, op contract.Operation, p *auth.Principal, plan []pathEntity, h Handler) answer {
+	// Each attempt gets a fresh context (no memo of what a concurrent
+	// write has since changed) and the body anew.
+	var c *Ctx
+	out, err := Retry(req.Context(), func() (any, error) {
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		c = &Ctx{Context: req.Context(), R: req, Op: op, P: p, Deps: deps, Reg: r}
+		if err := r.confinePath(c, plan); err != nil {
+			return nil, err
+		}
+		return h(c)
+	})
+	if err != nil {
+		return errorAnswer(err)
+	}
+	status := c.Status
+	if out == nil {
+		if status == 0 {
+			status = http.StatusNoContent
+		}
+		return answer{status: status}
+	}
+	if status == 0 {
+		status = r.SuccessStatus(op)
+	}
+	return answer{status: status, body: encodeJSON(out)}
 }
 
 // readBody reads a request's whole body once, so a retried attempt can read
