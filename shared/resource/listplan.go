@@ -729,11 +729,17 @@ func (l *lister) walkCheaper(p plan) bool {
 	// The walk reads about end × all/n rows; the matches are n rows, or n
 	// documents (about three rows each) where the partition holds none.
 	walk := float64(end) * float64(l.tally(entAll)) / float64(n)
-	matches := float64(n)
+	return n > maxDocFetch || walk < l.matchesCost(n)
+}
+
+// matchesCost is what reading an equality partition's n matches costs, in
+// rows: n rows, or n documents (about three rows each) where the
+// partition holds none.
+func (l *lister) matchesCost(n int) float64 {
 	if l.res.List.SparseRows {
-		matches *= 3
+		return float64(n) * 3
 	}
-	return n > maxDocFetch || walk < matches
+	return float64(n)
 }
 
 // sortedFilteredPage reads a page in the order of a sorted field with one
@@ -752,11 +758,20 @@ func (l *lister) sortedFilteredPage(p plan) ([]api.Doc, api.Meta, bool, error) {
 	var matchedRows []api.Doc
 	chunk := max(end*4, 100)
 	b := bounds{}
+	// The walk's estimate assumes the matches are spread evenly; when they
+	// bunch at the far end (the oldest orders are the submitted ones), it
+	// gives up once it has read what reading the matches costs, so a page
+	// never costs more than about twice the cheaper plan.
+	budget, read := l.matchesCost(total), 0
 	for {
+		if total <= maxDocFetch && float64(read) >= budget && len(kept) < end {
+			return l.candidates(p)
+		}
 		items, err := l.readMerged(pks, b, "", p.desc, chunk, false)
 		if err != nil {
 			return nil, api.Meta{}, false, err
 		}
+		read += len(items)
 		for _, it := range items {
 			row, err := api.DecodeDoc(it.Doc)
 			if err != nil {
