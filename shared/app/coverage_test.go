@@ -11,8 +11,8 @@ import (
 )
 
 // breadthGroups are the API index groups whose every endpoint must be
-// served (seller, buyers, suppliers, product catalogs, payments and
-// shipments).
+// served (seller, buyers, suppliers, product catalogs, payments, shipments
+// and order returns).
 var breadthGroups = []string{
 	"API clients", "Security profiles", "Impersonation configs", "Open ID connects", "Admin users", "Admin user groups",
 	"Admin addresses", "Incrementors", "Locales", "XP indices",
@@ -20,7 +20,7 @@ var breadthGroups = []string{
 	"Suppliers", "Supplier users", "Supplier user groups", "Supplier addresses",
 	"Catalogs", "Categories", "Products", "Price schedules", "Specs", "Product facets", "Inventory records", "Bundles",
 	"Discounts", "Promotions", "Product collections",
-	"Payments", "Shipments",
+	"Payments", "Shipments", "Order returns",
 }
 
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)
