@@ -21,7 +21,7 @@ var breadthGroups = []string{
 	"Catalogs", "Categories", "Products", "Price schedules", "Specs", "Product facets", "Inventory records", "Bundles",
 	"Discounts", "Promotions", "Product collections",
 	"Orders", "Cart", "Line items", "Payments", "Shipments", "Seller approval rules", "Bundle line items", "Group orders",
-	"Me", "Sellers",
+	"Me", "Sellers", "Order returns",
 }
 
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)

@@ -29,6 +29,8 @@ type Service struct {
 	Orders, LineItems, Shipments *resource.Resource
 	// Payments are orders' payments (payments.go).
 	Payments *resource.Resource
+	// OrderReturns are returns of orders (returns.go).
+	OrderReturns *resource.Resource
 	// SellerApprovalRules hold order returns for approval.
 	SellerApprovalRules *resource.Resource
 	// Invitations are group order invitations (grouporders.go).
@@ -123,5 +125,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	s.OnSubmit(s.checkCumulative)
 	// The cart, anonymous shopping and group orders (carthttp.go).
 	s.declareShopping(r)
+	// Order returns, held by seller approval rules.
+	s.declareReturns(r)
 	return s
 }

@@ -130,7 +130,10 @@ var paramAliases = map[string]string{"newBuyerID": "buyerID", "bundleItemID": "l
 // handlerChecked are, per operation, path parameters naming an entity the
 // caller need not reach, which the handler checks itself: a bundle added
 // to an order is one the order's user may buy, not one its company owns.
-var handlerChecked = map[string][]string{"BundleLineItems.Create": {"bundleID"}, "BundleLineItems.Delete": {"bundleID"}}
+var handlerChecked = map[string][]string{"BundleLineItems.Create": {"bundleID"}, "BundleLineItems.Delete": {"bundleID"},
+	// An order return's item is named by its order's line item, which the
+	// handler finds among the return's items.
+	"OrderReturns.DeleteItem": {"lineItemID"}}
 
 // nonEntityParams are path parameters that name no entity by its ID: a
 // payment's transactions live inside the payment; a promoCode names a
