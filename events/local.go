@@ -14,10 +14,16 @@ import (
 // ctx is cancelled; RunLocal returns once it is positioned on the stream,
 // so every change made afterwards produces events.
 func RunLocal(ctx context.Context, ddb *dynamodb.Client, streams *dynamodbstreams.Client, table string, log *slog.Logger) (*LocalBus, error) {
+	return RunLocalWith(ctx, ddb, streams, table, log, nil)
+}
+
+// RunLocalWith is RunLocal with the integrations target running run on
+// each change (what the target Lambda runs; see functions/target-integrations).
+func RunLocalWith(ctx context.Context, ddb *dynamodb.Client, streams *dynamodbstreams.Client, table string, log *slog.Logger, run ChangeFunc) (*LocalBus, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	bus, err := NewLocalBus(Rules, Targets(log), log)
+	bus, err := NewLocalBus(Rules, Targets(log, run), log)
 	if err != nil {
 		return nil, err
 	}

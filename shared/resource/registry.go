@@ -175,6 +175,8 @@ type Registry struct {
 	// upgradeHooks bring scanned items up to date for other parts of the
 	// API (see AlsoUpgrade).
 	upgradeHooks []UpgradeHook
+	// writeHooks run around write requests (see OnWrite).
+	writeHooks []WriteHook
 }
 
 // A CallerCheck refuses a caller an operation its roles would allow, for
@@ -345,6 +347,13 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 			api.WriteError(w, err)
 			return
 		}
+		// Pre-hooks (webhooks with BeforeProcessRequest) decide before any
+		// write of the handler.
+		wr := r.writeRequest(op, req, p, body)
+		if err := r.beforeWrite(req.Context(), wr); err != nil {
+			api.WriteError(w, err)
+			return
+		}
 		// Each attempt gets a fresh context (no memo of what a concurrent
 		// write has since changed) and the body anew.
 		var c *Ctx
@@ -361,15 +370,17 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 			return
 		}
 		status := c.Status
-		if out == nil {
-			if status == 0 {
-				status = http.StatusNoContent
+		if status == 0 {
+			status = http.StatusNoContent
+			if out != nil {
+				status = r.SuccessStatus(op)
 			}
+		}
+		// Post-hooks record the write before the caller hears of it.
+		r.afterWrite(req.Context(), wr, status, out)
+		if out == nil {
 			w.WriteHeader(status)
 			return
-		}
-		if status == 0 {
-			status = r.SuccessStatus(op)
 		}
 		api.WriteJSON(w, status, out)
 	})
