@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 )
 
@@ -133,10 +134,18 @@ func (in *Integrations) Process(ctx context.Context, ch Change, d Deliverer) err
 	if err != nil {
 		return err
 	}
-	var errs []error
-	for _, dl := range ds {
-		errs = append(errs, d.Deliver(ctx, dl))
+	// At once: each is bounded by the retry policy, so the whole change is
+	// too, however many deliveries it asks for.
+	errs := make([]error, len(ds))
+	var wg sync.WaitGroup
+	for i, dl := range ds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = d.Deliver(ctx, dl)
+		}()
 	}
+	wg.Wait()
 	return errors.Join(errs...)
 }
 
