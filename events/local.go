@@ -16,19 +16,21 @@ import (
 // ctx is cancelled; RunLocal returns once it is positioned on the stream,
 // so every change made afterwards produces events.
 func RunLocal(ctx context.Context, ddb *dynamodb.Client, streams *dynamodbstreams.Client, table string, log *slog.Logger) (*LocalBus, error) {
-	return RunLocalCleaning(ctx, ddb, streams, table, log, nil)
+	return RunLocalWith(ctx, ddb, streams, table, log, nil, nil)
 }
 
-// RunLocalCleaning is RunLocal whose stream handler also cleans up after
-// items DynamoDB's time to live removes (StreamHandler.Expired). DynamoDB
+// RunLocalWith is RunLocal with the integrations target running run on
+// each change (what the target Lambda runs; see functions/target-integrations)
+// and the stream handler cleaning up after items DynamoDB's time to live
+// removes (StreamHandler.Expired; what the stream Lambda runs). DynamoDB
 // Local runs no time to live, so locally it only sees such records when
-// something synthesizes them.
-func RunLocalCleaning(ctx context.Context, ddb *dynamodb.Client, streams *dynamodbstreams.Client, table string, log *slog.Logger,
+// something synthesizes them. Either may be nil.
+func RunLocalWith(ctx context.Context, ddb *dynamodb.Client, streams *dynamodbstreams.Client, table string, log *slog.Logger, run ChangeFunc,
 	expired func(ctx context.Context, gone store.Item) error) (*LocalBus, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	bus, err := NewLocalBus(Rules, Targets(log), log)
+	bus, err := NewLocalBus(Rules, Targets(log, run), log)
 	if err != nil {
 		return nil, err
 	}

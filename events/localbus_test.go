@@ -39,9 +39,15 @@ func TestRulesMatchTheirEvents(t *testing.T) {
 		{Source, "Order.Submitted", []string{"OrderLifecycle"}},
 		{Source, "Order.Approved", []string{"OrderLifecycle"}},
 		{Source, "OrderReturn.Completed", []string{"OrderLifecycle"}},
-		{Source, "Order.Updated", nil}, // a change without a status change
-		{Source, "Order.Created", nil},
-		{Source, "Order.Deleted", nil},
+		{Source, "Order.Updated", []string{"EntityChanges"}}, // a change without a status change
+		{Source, "Order.Created", []string{"EntityChanges"}},
+		{Source, "Order.Deleted", []string{"EntityChanges"}},
+		{Source, "BuyerUser.Created", []string{"EntityChanges"}},
+		{Source, "Shipment.Updated", []string{"EntityChanges"}},
+		{Source, "WebhookOutbox.Created", []string{"Webhooks"}},
+		{Source, "WebhookOutbox.Deleted", nil}, // TTL removal
+		{Source, "Webhook.Created", nil},
+		{Source, "BuyerUserAssignment.Created", nil},
 		{Source, "User.Created", nil},
 		{Source, "ProductFacet.Created", nil},          // prefix is "Product." with the dot
 		{Source, "CatalogAssignment.Created", nil},     // likewise "Catalog."

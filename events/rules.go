@@ -109,6 +109,35 @@ func lifecyclePattern() string {
 	return strings.Join(out, ",")
 }
 
+// entityChangeTypes are the entity types whose every change the
+// integrations target sees (entity syncs, message senders): orders and
+// returns are routed here for their plain changes only, their transitions
+// by OrderLifecycle; products and the catalog by CatalogChanges. No two
+// rules match one event, so no change is handled twice.
+var entityChangeTypes = []string{"Buyer", "BuyerUser", "BuyerUserGroup", "BuyerAddress", "Supplier", "SupplierUser",
+	"SupplierUserGroup", "SupplierAddress", "AdminUser", "AdminUserGroup", "AdminAddress", "Shipment", "Promotion",
+	"InventoryRecord", "VariantInventoryRecord", "SpendingAccount", "CostCenter", "CreditCard", "Spec", "Variant",
+	"LineItem", "Payment"}
+
+// entityChangesPattern lists them, with the plain changes of orders and
+// returns.
+func entityChangesPattern() string {
+	var out []string
+	for _, t := range entityChangeTypes {
+		out = append(out, `{"prefix":"`+t+`."}`)
+	}
+	for _, typ := range []string{"Order", "OrderReturn"} {
+		for _, c := range []string{Created, Updated, Deleted} {
+			out = append(out, `"`+typ+"."+c+`"`)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+// WebhookOutboxType is the entity type of post-webhook outbox items
+// (integrations.OutboxType): each new one is a webhook to deliver.
+const WebhookOutboxType = "WebhookOutbox"
+
 // Rules are the event routes of the system.
 var Rules = []Rule{
 	{
@@ -121,6 +150,18 @@ var Rules = []Rule{
 		Name:        "CatalogChanges",
 		Description: "Product, price schedule and catalog changes for product and entity syncs.",
 		Pattern:     `{"source":["` + Source + `"],"detail-type":[{"prefix":"Product."},{"prefix":"PriceSchedule."},{"prefix":"Catalog."},{"prefix":"Category."}]}`,
+		Target:      TargetIntegrations,
+	},
+	{
+		Name:        "Webhooks",
+		Description: "Post-webhook outbox items written by write requests, delivered by the integrations target.",
+		Pattern:     `{"source":["` + Source + `"],"detail-type":["` + WebhookOutboxType + `.Created"]}`,
+		Target:      TargetIntegrations,
+	},
+	{
+		Name:        "EntityChanges",
+		Description: "Changes of users, companies, addresses, shipments and other entities, and plain order changes, for entity syncs and message senders.",
+		Pattern:     `{"source":["` + Source + `"],"detail-type":[` + entityChangesPattern() + `]}`,
 		Target:      TargetIntegrations,
 	},
 }

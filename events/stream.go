@@ -53,14 +53,15 @@ type StreamRecord struct {
 
 // SkippedTypes are entity types whose changes are not published: internal
 // items that are not entities (counters carry T but no document; username,
-// promotion-code and facet-path reservations, refresh tokens, token
+// promotion-code and facet-path reservations, refresh tokens, the
+// integrations' delivery log, token
 // revocations, the bootstrap marker and the markers of shipments' orders
 // and users and of spending accounts' payments are bookkeeping; list-index
 // items are compact copies of entities whose own change is published;
 // idempotency records are recorded answers).
 var SkippedTypes = map[string]bool{store.IndexItemType: true, "Counter": true, "Username": true, "RefreshToken": true, "Marketplace": true,
 	"OrderShipment": true, "TokenRevocation": true, "PromotionCode": true, "ProductFacetPath": true,
-	"UserShipment": true, "SpendingAccountPayment": true, "IdempotencyKey": true}
+	"UserShipment": true, "SpendingAccountPayment": true, "IdempotencyKey": true, "DeliveryLog": true}
 
 // FromLambdaRecord converts a record of a Lambda DynamoDB stream event.
 func FromLambdaRecord(r lambdaevents.DynamoDBEventRecord) StreamRecord {

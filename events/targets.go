@@ -52,9 +52,16 @@ func DecodeDetail(raw json.RawMessage) (EntityDetail, error) {
 	return d, nil
 }
 
-// Integrations is the handler of TargetIntegrations. For now it logs one
-// structured line per event; webhooks and integration syncs plug in here.
-func Integrations(log *slog.Logger) TargetFunc {
+// ChangeFunc is what the integrations target runs on each entity change:
+// the integrations' handlers and the deliveries they ask for. The mains
+// compose it (events cannot import the domain); an error makes the event
+// fail, so the platform delivers it again (Lambda's asynchronous retries,
+// then the failure destination).
+type ChangeFunc func(ctx context.Context, ev Envelope, d EntityDetail) error
+
+// Integrations is the handler of TargetIntegrations: it decodes the
+// change, logs one structured line and runs run on it (nil: log only).
+func Integrations(log *slog.Logger, run ...ChangeFunc) TargetFunc {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -67,11 +74,21 @@ func Integrations(log *slog.Logger) TargetFunc {
 		log.InfoContext(ctx, "integration event", "eventId", ev.ID, "detailType", ev.DetailType,
 			"entityType", d.Type, "entityId", d.ID, "change", d.Change, "pk", d.PK, "sk", d.SK,
 			"hasOld", d.HasOld(), "hasNew", d.HasNew(), "truncated", d.Truncated)
+		for _, f := range run {
+			if f == nil {
+				continue
+			}
+			if err := f(ctx, ev, d); err != nil {
+				log.ErrorContext(ctx, "integration event failed", "eventId", ev.ID, "detailType", ev.DetailType, "err", err)
+				return err
+			}
+		}
 		return nil
 	}
 }
 
-// Targets returns the handler of every target name used by Rules.
-func Targets(log *slog.Logger) map[string]TargetFunc {
-	return map[string]TargetFunc{TargetIntegrations: Integrations(log)}
+// Targets returns the handler of every target name used by Rules; run is
+// what the integrations target runs on each change (nil: log only).
+func Targets(log *slog.Logger, run ...ChangeFunc) map[string]TargetFunc {
+	return map[string]TargetFunc{TargetIntegrations: Integrations(log, run...)}
 }

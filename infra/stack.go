@@ -13,8 +13,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/customresources"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -57,6 +59,14 @@ const (
 	// Stream, event target and bootstrap functions are not behind the
 	// gateway and may take a little longer.
 	backgroundTimeoutSeconds = 60
+	// An event target's function retries its deliveries in-process
+	// (integrations.DefaultRetryPolicy, 40 s); Lambda then retries a failed
+	// event targetAsyncRetries more times (about 1 and 2 minutes later)
+	// within targetMaxEventAgeSeconds, then dead-letters it. EventBridge
+	// retries an invoke that fails (throttling) as long.
+	targetAsyncRetries       = 2
+	targetInvokeRetries      = 20
+	targetMaxEventAgeSeconds = 3600
 )
 
 // StackProps configures NewStack.
@@ -104,6 +114,7 @@ func TargetFunctionID(target string) string { return pascal(TargetAssetFolder(ta
 
 const (
 	StreamFunctionID    = "StreamFunction"
+	DeadLetterQueueID   = "DeliveryDeadLetterQueue"
 	BootstrapFunctionID = "BootstrapFunction"
 )
 
@@ -208,12 +219,27 @@ func NewStack(scope constructs.Construct, id string, props StackProps) awscdk.St
 	// items and moves counts: the table's items, never the signing key.
 	table.GrantReadWriteData(streamFn)
 
-	// Event targets and the rules feeding them.
+	// Event targets and the rules feeding them. What a target finally
+	// fails to handle lands in the dead-letter queue: events its function
+	// still failed after Lambda's asynchronous retries (the function's
+	// failure destination), and events EventBridge could not invoke it
+	// with (the rule target's dead-letter queue).
+	dlq := awssqs.NewQueue(stack, jsii.String(DeadLetterQueueID), &awssqs.QueueProps{
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+	})
 	targetFns := map[string]awslambda.Function{}
 	for _, t := range Targets() {
 		f := fn.new(TargetFunctionID(t), TargetAssetFolder(t), backgroundTimeoutSeconds, apiEnv(),
 			"Event target: "+t)
 		grantApp(f)
+		f.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
+			MaxEventAge:   awscdk.Duration_Seconds(jsii.Number(targetMaxEventAgeSeconds)),
+			RetryAttempts: jsii.Number(targetAsyncRetries),
+			// Grants the function sqs:SendMessage on this queue only.
+			OnFailure: awslambdadestinations.NewSqsDestination(dlq),
+		})
 		targetFns[t] = f
 	}
 	for _, r := range events.Rules {
@@ -230,8 +256,21 @@ func NewStack(scope constructs.Construct, id string, props StackProps) awscdk.St
 			Targets: &[]any{&awsevents.CfnRule_TargetProperty{
 				Id:  jsii.String(pascal(r.Target)),
 				Arn: target.FunctionArn(),
+				RetryPolicy: &awsevents.CfnRule_RetryPolicyProperty{
+					MaximumEventAgeInSeconds: jsii.Number(targetMaxEventAgeSeconds),
+					MaximumRetryAttempts:     jsii.Number(targetInvokeRetries),
+				},
+				DeadLetterConfig: &awsevents.CfnRule_DeadLetterConfigProperty{Arn: dlq.QueueArn()},
 			}},
 		})
+		// EventBridge may send this rule's undeliverable events to the
+		// queue, and nothing else may.
+		dlq.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("events.amazonaws.com"), nil)},
+			Actions:    jsii.Strings("sqs:SendMessage"),
+			Resources:  &[]*string{dlq.QueueArn()},
+			Conditions: &map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": rule.AttrArn()}},
+		}))
 		target.AddPermission(jsii.String("InvokeFrom"+pascal(r.Name)), &awslambda.Permission{
 			Principal: awsiam.NewServicePrincipal(jsii.String("events.amazonaws.com"), nil),
 			SourceArn: rule.AttrArn(),

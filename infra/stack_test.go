@@ -640,3 +640,89 @@ func TestCheckAssetsReportsMissing(t *testing.T) {
 		}
 	}
 }
+
+// What a target finally fails to handle goes to one encrypted SQS queue:
+// from the function (its asynchronous invocation's failure destination,
+// after bounded retries) and from each rule (events EventBridge could not
+// invoke the function with); only EventBridge, for the stack's rules, and
+// the target functions may send to it.
+func TestDeadLetterQueue(t *testing.T) {
+	must(t, "one queue", func() { tmpl.ResourceCountIs(jsii.String("AWS::SQS::Queue"), jsii.Number(1)) })
+	dlq := firstOf(t, "AWS::SQS::Queue")
+	q := props(resources[dlq])
+	if q["SqsManagedSseEnabled"] != true || q["MessageRetentionPeriod"] != float64(14*24*3600) {
+		t.Errorf("dead-letter queue %v", q)
+	}
+	for _, target := range Targets() {
+		fnID := logicalID(t, TargetFunctionID(target))
+		found := false
+		for _, r := range ofType("AWS::Lambda::EventInvokeConfig") {
+			p := props(r)
+			if ref(p["FunctionName"]) != fnID {
+				continue
+			}
+			found = true
+			dest, _ := p["DestinationConfig"].(map[string]any)
+			onFailure, _ := dest["OnFailure"].(map[string]any)
+			if getAttArn(onFailure["Destination"]) != dlq || p["MaximumRetryAttempts"] != float64(targetAsyncRetries) ||
+				p["MaximumEventAgeInSeconds"] != float64(targetMaxEventAgeSeconds) {
+				t.Errorf("%s async invoke config %v", target, p)
+			}
+		}
+		if !found {
+			t.Errorf("%s has no async invoke config", target)
+		}
+		var sends []map[string]any
+		for _, st := range statements(t, fnID) {
+			acts := actions([]map[string]any{st})
+			if slices.ContainsFunc(acts, func(a string) bool { return strings.HasPrefix(a, "sqs:") }) {
+				sends = append(sends, st)
+			}
+			for _, a := range acts {
+				if a == "events:PutEvents" || a == "secretsmanager:PutSecretValue" || a == "dynamodb:DeleteTable" {
+					t.Errorf("%s target has %s", target, a)
+				}
+			}
+		}
+		if len(sends) != 1 || getAttArn(sends[0]["Resource"]) != dlq || !slices.Contains(actions(sends), "sqs:SendMessage") {
+			t.Errorf("%s target's SQS grants %v", target, sends)
+		}
+	}
+	rules := ofType("AWS::Events::Rule")
+	for id, r := range rules {
+		targets, _ := props(r)["Targets"].([]any)
+		for _, x := range targets {
+			tp := x.(map[string]any)
+			dl, _ := tp["DeadLetterConfig"].(map[string]any)
+			rp, _ := tp["RetryPolicy"].(map[string]any)
+			if getAttArn(dl["Arn"]) != dlq || rp["MaximumEventAgeInSeconds"] != float64(targetMaxEventAgeSeconds) {
+				t.Errorf("rule %s target %v", id, tp)
+			}
+		}
+	}
+	allowed := map[string]bool{}
+	for _, pol := range ofType("AWS::SQS::QueuePolicy") {
+		p := props(pol)
+		queues, _ := p["Queues"].([]any)
+		if len(queues) != 1 || ref(queues[0]) != dlq {
+			continue
+		}
+		for _, s := range p["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+			st := s.(map[string]any)
+			principal, _ := st["Principal"].(map[string]any)
+			cond, _ := st["Condition"].(map[string]any)
+			arnEq, _ := cond["ArnEquals"].(map[string]any)
+			if principal["Service"] == "events.amazonaws.com" && st["Effect"] == "Allow" {
+				allowed[getAttArn(arnEq["aws:SourceArn"])] = true
+			}
+		}
+	}
+	for id := range rules {
+		if !allowed[id] {
+			t.Errorf("EventBridge may not dead-letter rule %s's events", id)
+		}
+	}
+	if len(allowed) != len(rules) {
+		t.Errorf("queue policy allows %d sources for %d rules", len(allowed), len(rules))
+	}
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ordercloud-serverless/occ/events"
 	"github.com/ordercloud-serverless/occ/shared/app"
+	"github.com/ordercloud-serverless/occ/shared/integrations"
 	"github.com/ordercloud-serverless/occ/shared/localdynamo"
 	"github.com/ordercloud-serverless/occ/shared/store/dynamo"
 	"github.com/ordercloud-serverless/occ/shared/tabledef"
@@ -88,7 +89,27 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if _, err := events.RunLocalCleaning(ctx, client, streams, table, log, a.CleanupExpired); err != nil {
+	// The integrations target runs in-process with the target Lambda's
+	// retry policy; what finally fails goes to the log (the local
+	// dead-letter handler) instead of an SQS queue.
+	in := a.Integrations()
+	deliverer := &integrations.RetryingDeliverer{Next: integrations.HTTPDeliverer{}, Log: in.DeliveryLog(), Logger: log,
+		DeadLetter: integrations.LogDeadLetter(log)}
+	run := func(ctx context.Context, ev events.Envelope, d events.EntityDetail) error {
+		ch, err := integrations.NewChange(ev.ID, ev.DetailType, d.Type, d.ID, d.Change, d.PK, d.SK, d.Old, d.New)
+		if err != nil {
+			return err
+		}
+		// The bus calls targets in line with the stream: deliveries go
+		// out in the background so a slow receiver holds nothing up.
+		go func() {
+			if err := in.Process(context.WithoutCancel(ctx), ch, deliverer); err != nil {
+				log.Error("integration change failed", "event", ev.ID, "err", err)
+			}
+		}()
+		return nil
+	}
+	if _, err := events.RunLocalWith(ctx, client, streams, table, log, run, a.CleanupExpired); err != nil {
 		return fmt.Errorf("event bus: %w", err)
 	}
 

@@ -53,6 +53,7 @@ type App struct {
 	access  *access.Access
 	catalog *catalog.Catalog
 	orders  *orders.Service
+	integ   *integrations.Integrations
 }
 
 // New assembles the App.
@@ -66,24 +67,24 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	deps := &resource.Deps{Store: cfg.Store, Signer: auth.NewSigner(key), Marketplace: cfg.Marketplace}
 	a := &App{reg: resource.NewRegistry(deps), deps: deps}
-	a.access, a.catalog, a.orders = declare(a.reg)
+	a.access, a.catalog, a.orders, a.integ = declare(a.reg)
 	return a, nil
 }
 
 // declare declares every domain on r, in the order their imports flow.
-func declare(r *resource.Registry) (*access.Access, *catalog.Catalog, *orders.Service) {
+func declare(r *resource.Registry) (*access.Access, *catalog.Catalog, *orders.Service, *integrations.Integrations) {
 	acc := access.Declare(r)
 	m := marketplace.Declare(r)
 	b := buyers.Declare(r, acc)
 	s := suppliers.Declare(r, acc, b)
 	cat := catalog.Declare(r, acc, m, b, s)
 	o := orders.Declare(r, acc, b, cat)
-	integrations.Declare(r, acc, b, cat, o)
+	in := integrations.Declare(r, acc, b, cat, o)
 	declareOpenAPI(r)
 	if err := r.Check(); err != nil {
 		panic(err)
 	}
-	return acc, cat, o
+	return acc, cat, o, in
 }
 
 // ConfigFromEnv reads the configuration: OC_TABLE_NAME,
@@ -201,6 +202,10 @@ func (a *App) Store() store.Store { return a.deps.Store }
 
 // Signer exposes the token signer (tests mint tokens with it).
 func (a *App) Signer() *auth.Signer { return a.deps.Signer }
+
+// Integrations exposes the integrations: the integrations target (the
+// Lambda and the local bus) runs their change handlers and deliveries.
+func (a *App) Integrations() *integrations.Integrations { return a.integ }
 
 // Registry exposes the registry (tests inspect the declarations).
 func (a *App) Registry() *resource.Registry { return a.reg }

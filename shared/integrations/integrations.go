@@ -7,6 +7,8 @@ package integrations
 
 import (
 	"context"
+	"net/http"
+	"time"
 
 	"github.com/ordercloud-serverless/occ/shared/access"
 	"github.com/ordercloud-serverless/occ/shared/buyers"
@@ -23,11 +25,20 @@ type Integrations struct {
 	catalog  *catalog.Catalog
 	orders   *orders.Service
 	handlers []ChangeHandler
+
+	// Webhooks is the webhooks resource; hooks caches its entities.
+	Webhooks *resource.Resource
+	hooks    webhookCache
+	// PreHookTimeout bounds a pre-hook call (0: DefaultPreHookTimeout).
+	PreHookTimeout time.Duration
+	// HTTPClient calls pre-hooks (nil: http.DefaultClient).
+	HTTPClient *http.Client
 }
 
 // Declare declares the integration resources and operations on r.
 func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *catalog.Catalog, o *orders.Service) *Integrations {
 	in := &Integrations{reg: r, access: acc, buyers: b, catalog: cat, orders: o}
+	in.declareWebhooks(r)
 	return in
 }
 

@@ -7,6 +7,7 @@ package resource
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -175,6 +176,8 @@ type Registry struct {
 	// upgradeHooks bring scanned items up to date for other parts of the
 	// API (see AlsoUpgrade).
 	upgradeHooks []UpgradeHook
+	// writeHooks run around write requests (see OnWrite).
+	writeHooks []WriteHook
 }
 
 // A CallerCheck refuses a caller an operation its roles would allow, for
@@ -350,7 +353,24 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 			api.WriteError(w, err)
 			return
 		}
-		run := func() answer { return r.run(req, body, deps, op, p, plan, h) }
+		// Pre-hooks (webhooks with BeforeProcessRequest) decide before any
+		// write of the handler; post-hooks record the write before the
+		// caller hears of it. A replayed answer runs neither again.
+		wr := r.writeRequest(op, req, p, body)
+		run := func() answer {
+			if err := r.beforeWrite(req.Context(), wr); err != nil {
+				return errorAnswer(err)
+			}
+			a := r.run(req, body, deps, op, p, plan, h)
+			if a.status < http.StatusMultipleChoices {
+				var out any
+				if a.body != nil {
+					out = json.RawMessage(a.body)
+				}
+				r.afterWrite(req.Context(), wr, a.status, out)
+			}
+			return a
+		}
 		if key == "" {
 			run().write(w)
 			return
