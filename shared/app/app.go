@@ -52,6 +52,7 @@ type App struct {
 	deps    *resource.Deps
 	access  *access.Access
 	catalog *catalog.Catalog
+	integr  *integrations.Integrations
 }
 
 // New assembles the App.
@@ -65,24 +66,24 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	deps := &resource.Deps{Store: cfg.Store, Signer: auth.NewSigner(key), Marketplace: cfg.Marketplace}
 	a := &App{reg: resource.NewRegistry(deps), deps: deps}
-	a.access, a.catalog = declare(a.reg)
+	a.access, a.catalog, a.integr = declare(a.reg)
 	return a, nil
 }
 
 // declare declares every domain on r, in the order their imports flow.
-func declare(r *resource.Registry) (*access.Access, *catalog.Catalog) {
+func declare(r *resource.Registry) (*access.Access, *catalog.Catalog, *integrations.Integrations) {
 	acc := access.Declare(r)
 	m := marketplace.Declare(r)
 	b := buyers.Declare(r, acc)
 	s := suppliers.Declare(r, acc, b)
 	cat := catalog.Declare(r, acc, m, b, s)
 	o := orders.Declare(r, acc, b, cat)
-	integrations.Declare(r, acc, b, cat, o)
+	in := integrations.Declare(r, acc, b, cat, o)
 	declareOpenAPI(r)
 	if err := r.Check(); err != nil {
 		panic(err)
 	}
-	return acc, cat
+	return acc, cat, in
 }
 
 // ConfigFromEnv reads the configuration: OC_TABLE_NAME,

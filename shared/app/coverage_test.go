@@ -22,6 +22,8 @@ var breadthGroups = []string{
 	"Discounts", "Promotions", "Product collections",
 	"Orders", "Cart", "Line items", "Payments", "Shipments", "Seller approval rules", "Bundle line items", "Group orders",
 	"Me", "Sellers",
+	"Delivery configurations", "Entity synchronization", "Product synchronization", "Order synchronization", "Error configs",
+	"Tracking events", "Inventory", "Promotion", "Subscription",
 }
 
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)
