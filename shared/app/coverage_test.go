@@ -23,6 +23,8 @@ var breadthGroups = []string{
 	"Orders", "Cart", "Line items", "Payments", "Shipments", "Seller approval rules", "Bundle line items", "Group orders",
 	"Me", "Sellers", "Order returns",
 	"Webhooks",
+	"Delivery configurations", "Entity synchronization", "Product synchronization", "Order synchronization", "Error configs",
+	"Tracking events", "Inventory", "Promotion", "Subscription",
 }
 
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)

@@ -33,12 +33,19 @@ type Integrations struct {
 	PreHookTimeout time.Duration
 	// HTTPClient calls pre-hooks (nil: http.DefaultClient).
 	HTTPClient *http.Client
+	// Deliverer sends what the API itself sends at once (a forced sync, an
+	// error config's test). It defaults to Destinations with HTTPDeliverer;
+	// the deployed API swaps in the retrying one (wrapping Destinations, so
+	// EventBridge and SQS destinations are reached too).
+	Deliverer Deliverer
+	syncs     *syncs
 }
 
 // Declare declares the integration resources and operations on r.
 func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *catalog.Catalog, o *orders.Service) *Integrations {
-	in := &Integrations{reg: r, access: acc, buyers: b, catalog: cat, orders: o}
+	in := &Integrations{reg: r, access: acc, buyers: b, catalog: cat, orders: o, Deliverer: Destinations{HTTP: HTTPDeliverer{}}}
 	in.declareWebhooks(r)
+	in.declareSyncs(r)
 	return in
 }
 
