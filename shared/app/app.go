@@ -210,6 +210,3 @@ func (a *App) Integrations() *integrations.Integrations { return a.integ }
 // Registry exposes the registry (tests inspect the declarations).
 func (a *App) Registry() *resource.Registry { return a.reg }
 
-// Integrations is what reacts to the stream's changes (the integrations
-// target) and sends what the API itself sends (its Deliverer).
-func (a *App) Integrations() *integrations.Integrations { return a.integr }
