@@ -15,37 +15,37 @@ import (
 	"github.com/ordercloud-serverless/occ/shared/integrations"
 )
 
-// receiver is an integrator's endpoint: it keeps what it receives after
+// syncReceiver is an integrator's endpoint: it keeps what it receives after
 // checking the signature under its secret, and answers status.
-type receiver struct {
+type syncReceiver struct {
 	t      *testing.T
 	secret string
 	URL    string
 	mu     sync.Mutex
-	got    []received
+	got    []syncReceived
 	status int
 }
 
-type received struct {
+type syncReceived struct {
 	Path       string
 	DeliveryID string
 	Header     http.Header
 	Body       map[string]any
 }
 
-func newReceiver(t *testing.T, secret string) *receiver {
-	rc := &receiver{t: t, secret: secret, status: http.StatusOK}
+func newSyncReceiver(t *testing.T, secret string) *syncReceiver {
+	rc := &syncReceiver{t: t, secret: secret, status: http.StatusOK}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		raw, _ := io.ReadAll(r.Body)
 		if !integrations.Verify(rc.secret, raw, r.Header.Get(integrations.HashHeader)) {
-			t.Errorf("receiver: bad signature %q on %s", r.Header.Get(integrations.HashHeader), raw)
+			t.Errorf("syncReceiver: bad signature %q on %s", r.Header.Get(integrations.HashHeader), raw)
 		}
 		var body map[string]any
 		d := json.NewDecoder(strings.NewReader(string(raw)))
 		d.UseNumber()
 		_ = d.Decode(&body)
 		rc.mu.Lock()
-		rc.got = append(rc.got, received{Path: r.URL.Path, DeliveryID: r.Header.Get(integrations.DeliveryIDHeader), Header: r.Header, Body: body})
+		rc.got = append(rc.got, syncReceived{Path: r.URL.Path, DeliveryID: r.Header.Get(integrations.DeliveryIDHeader), Header: r.Header, Body: body})
 		status := rc.status
 		rc.mu.Unlock()
 		w.WriteHeader(status)
@@ -55,20 +55,20 @@ func newReceiver(t *testing.T, secret string) *receiver {
 	return rc
 }
 
-func (rc *receiver) all() []received {
+func (rc *syncReceiver) all() []syncReceived {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	return append([]received(nil), rc.got...)
+	return append([]syncReceived(nil), rc.got...)
 }
 
-func (rc *receiver) fail(status int) {
+func (rc *syncReceiver) fail(status int) {
 	rc.mu.Lock()
 	rc.status = status
 	rc.mu.Unlock()
 }
 
 // httpConfig creates an enabled delivery config posting to rc.
-func httpConfig(t *testing.T, e *apptest.Env, admin, id string, rc *receiver) {
+func httpConfig(t *testing.T, e *apptest.Env, admin, id string, rc *syncReceiver) {
 	t.Helper()
 	apptest.Must(t, e, "PUT", "/v1/integrations/deliveryconfig/"+id, admin, map[string]any{"Name": id, "Enabled": true,
 		"DeliveryTargets": map[string]any{"Http": map[string]any{"Endpoint": rc.URL + "/hook", "Secret": rc.secret,
@@ -89,7 +89,7 @@ func TestDeliveryConfigs(t *testing.T) {
 	t.Parallel()
 	s := apptest.NewShop(t)
 	e, admin := s.E, s.Admin
-	rc := newReceiver(t, "s3cret")
+	rc := newSyncReceiver(t, "s3cret")
 	r := apptest.Must(t, e, "POST", "/v1/integrations/deliveryconfig", admin, map[string]any{"ID": "dc1", "Name": "One", "Enabled": true,
 		"DeliveryTargets": map[string]any{"Http": map[string]any{"Endpoint": rc.URL, "Secret": "s3cret"}}}, 201)
 	if r.S("DeliveryTargets.Http.Endpoint") != rc.URL || strings.Contains(r.Raw, "s3cret") {
@@ -151,7 +151,7 @@ func TestEntitySyncConfigs(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	admin := e.AdminToken()
-	rc := newReceiver(t, "k")
+	rc := newSyncReceiver(t, "k")
 	httpConfig(t, e, admin, "dc", rc)
 	for _, p := range []string{"adminusers", "buyers", "buyers/usergroups", "buyers/users", "categories", "products/inventoryrecords",
 		"suppliers", "suppliers/users"} {
@@ -185,7 +185,7 @@ func TestSyncChangesDeliver(t *testing.T) {
 	e, admin := s.E, s.Admin
 	in := e.App.Integrations()
 	ctx := context.Background()
-	rc := newReceiver(t, "pk")
+	rc := newSyncReceiver(t, "pk")
 	httpConfig(t, e, admin, "dc", rc)
 	apptest.Must(t, e, "PUT", "/v1/integrations/productsync", admin, map[string]any{"DeliveryConfigID": "dc",
 		"SyncProductChanged": true, "SyncProductDeleted": false, "ConfigData": map[string]any{"shop": "eu"}}, 200)
@@ -207,7 +207,7 @@ func TestSyncChangesDeliver(t *testing.T) {
 	got := rc.all()
 	if len(got) != 1 || got[0].Body["Action"] != "Update" || got[0].Body["EntityID"] != "p1" || got[0].DeliveryID != ds[0].ID ||
 		got[0].Header.Get("X-Auth") != "letmein" {
-		t.Fatalf("received: %+v", got)
+		t.Fatalf("syncReceived: %+v", got)
 	}
 	if ent, _ := got[0].Body["Entity"].(map[string]any); ent["ID"] != "p1" || got[0].Body["ConfigData"].(map[string]any)["shop"] != "eu" {
 		t.Errorf("body: %+v", got[0].Body)
@@ -234,7 +234,7 @@ func TestSyncChangesDeliver(t *testing.T) {
 	got = rc.all()
 	if len(got) != 4 || got[1].Body["Action"] != "Delete" || got[1].Body["EntityType"] != "Buyer" || got[2].Body["Action"] != "Submitted" ||
 		got[3].Body["EntityType"] != "PriceSchedule" {
-		t.Errorf("received: %+v", got)
+		t.Errorf("syncReceived: %+v", got)
 	}
 	// A disabled delivery config delivers nothing; a paused sync neither.
 	apptest.Must(t, e, "PATCH", "/v1/integrations/deliveryconfig/dc", admin, map[string]any{"Enabled": false}, 200)
@@ -254,8 +254,8 @@ func TestForcedSyncAndErrorConfig(t *testing.T) {
 	t.Parallel()
 	s := apptest.OrderShop(t)
 	e, admin := s.E, s.Admin
-	rc := newReceiver(t, "fk")
-	errs := newReceiver(t, "ek")
+	rc := newSyncReceiver(t, "fk")
+	errs := newSyncReceiver(t, "ek")
 	apptest.WantErr(t, e.Do("POST", "/v1/integrations/entitysync/buyers/sync", admin, map[string]any{"BuyerID": "b1"}), 400,
 		"Synchronize.EntitySyncForBuyerNotEnabled")
 	httpConfig(t, e, admin, "dc", rc)
@@ -265,7 +265,7 @@ func TestForcedSyncAndErrorConfig(t *testing.T) {
 	apptest.Must(t, e, "POST", "/v1/integrations/entitysync/buyers/users/sync", admin, map[string]any{"BuyerID": "b1", "UserID": "u1"}, 204)
 	got := rc.all()
 	if len(got) != 1 || got[0].Body["Action"] != "Sync" || got[0].Body["EntityType"] != "BuyerUser" {
-		t.Fatalf("received: %+v", got)
+		t.Fatalf("syncReceived: %+v", got)
 	}
 	if ent, _ := got[0].Body["Entity"].(map[string]any); ent["Username"] != "shopper-one" || ent["Password"] != nil {
 		t.Errorf("entity: %+v", ent)
@@ -311,7 +311,7 @@ func TestTrackingEvents(t *testing.T) {
 	s := apptest.OrderShop(t)
 	e, admin := s.E, s.Admin
 	in := e.App.Integrations()
-	rc := newReceiver(t, "tk")
+	rc := newSyncReceiver(t, "tk")
 	httpConfig(t, e, admin, "dc", rc)
 	ev := map[string]any{"ID": "te1", "EventType": "OrderSubmitted", "ClientID": s.Client, "Name": "Submitted", "DeliveryConfigID": "dc",
 		"ConfigData": map[string]any{"site": "s1"}}
@@ -340,7 +340,7 @@ func TestTrackingEvents(t *testing.T) {
 	send(t, ds)
 	got := rc.all()
 	if len(got) != 1 || got[0].Body["EventType"] != "OrderSubmitted" || got[0].Body["ClientID"] != s.Client {
-		t.Fatalf("received: %+v", got)
+		t.Fatalf("syncReceived: %+v", got)
 	}
 	if lines, _ := got[0].Body["LineItems"].([]any); len(lines) != 1 || got[0].Body["Order"].(map[string]any)["ID"] != orderID {
 		t.Errorf("hydrated: %+v", got[0].Body)
@@ -367,7 +367,7 @@ func TestIntegrationConfigs(t *testing.T) {
 	e := apptest.New(t)
 	admin := e.AdminToken()
 	in := e.App.Integrations()
-	rc := newReceiver(t, "ik")
+	rc := newSyncReceiver(t, "ik")
 	httpConfig(t, e, admin, "dc", rc)
 	apptest.Must(t, e, "PUT", "/v1/integrations/promotion", admin, map[string]any{"HashKey": "h", "Url": "https://example.com/promo",
 		"CustomAuthHeaderName": "A", "CustomAuthHeaderValue": "secret"}, 200)
@@ -398,6 +398,6 @@ func TestIntegrationConfigs(t *testing.T) {
 		send(t, ds)
 	}
 	if got := rc.all(); len(got) != 4 || got[0].Body["Action"] != "InventoryChanged" {
-		t.Errorf("received: %+v", got)
+		t.Errorf("syncReceived: %+v", got)
 	}
 }
