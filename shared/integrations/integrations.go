@@ -23,11 +23,15 @@ type Integrations struct {
 	catalog  *catalog.Catalog
 	orders   *orders.Service
 	handlers []ChangeHandler
+	// deliverer sends what a request delivers itself (see SetDeliverer).
+	deliverer Deliverer
+	messages  *messages
 }
 
 // Declare declares the integration resources and operations on r.
 func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *catalog.Catalog, o *orders.Service) *Integrations {
 	in := &Integrations{reg: r, access: acc, buyers: b, catalog: cat, orders: o}
+	in.declareMessages(r)
 	return in
 }
 
