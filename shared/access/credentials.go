@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/auth"
@@ -83,4 +84,19 @@ func (a *Access) ResetPassword(c *resource.Ctx, ref UserRef, pw string, with fun
 		with(tx)
 	}
 	return tx.Commit(c)
+}
+
+// PasswordResetToken signs a token for a user holding only the
+// PasswordReset role (what a forgotten-password message carries for
+// Me.ResetPasswordByToken), through an API client, living for life. Its
+// ID carries its issue time to the millisecond, so a reset made just
+// before does not revoke it.
+func (a *Access) PasswordResetToken(c *resource.Ctx, clientID string, ref UserRef, username string, life time.Duration) (string, error) {
+	claims := auth.Claims{Usr: username, Cid: clientID, U: ref.UserID, UsrType: a.userType(ref.Kind),
+		Role: auth.Roles{"PasswordReset"}, Cmp: tokenCompany(c, ref)}
+	resp, err := a.sign(c, claims, life)
+	if err != nil {
+		return "", err
+	}
+	return resp.AccessToken, nil
 }

@@ -48,11 +48,11 @@ const (
 )
 
 func (in *Integrations) declareForgottenCredentials(r *resource.Registry) {
-	// Public routes: the caller has no token (it forgot its password).
-	r.HandleRoute(resource.Route{Pattern: "POST /v1/password/reset", Handler: in.public(http.StatusNoContent, in.sendVerificationCode)})
-	r.HandleRoute(resource.Route{Pattern: "PUT /v1/password/reset/{verificationCode}", Handler: in.public(http.StatusNoContent, in.resetByCode)})
-	r.HandleRoute(resource.Route{Pattern: "POST /v1/username/retrieve", Handler: in.public(http.StatusOK, in.retrieveUsername)})
-	r.HandleRoute(resource.Route{Pattern: "POST /v1/password/onetimepassword", Handler: in.public(http.StatusNoContent, in.sendOneTimePassword)})
+	// Public: the caller has no token (it forgot its password).
+	r.HandlePublic("ForgottenCredentials.SendVerificationCode", in.sending(in.sendVerificationCode))
+	r.HandlePublic("ForgottenCredentials.ResetPasswordByVerificationCode", in.sending(in.resetByCode))
+	r.HandlePublic("ForgottenCredentials.RetrieveUsername", in.sending(in.retrieveUsername))
+	r.HandlePublic("ForgottenCredentials.SendOneTimePassword", in.sending(in.sendOneTimePassword))
 	for _, k := range []string{auth.Admin, auth.Buyer, auth.Supplier} {
 		if kind := in.access.KindOf(k); kind.UserType == k {
 			in.indexEmails(kind)
@@ -60,47 +60,45 @@ func (in *Integrations) declareForgottenCredentials(r *resource.Registry) {
 	}
 }
 
-// public serves a forgotten-credentials operation: its writes retried on
-// conflicts, then its deliveries sent (a failed one is logged, never
-// answered: the answer must not tell whether a user matched).
-func (in *Integrations) public(status int, h func(c *resource.Ctx) ([]Delivery, error)) http.HandlerFunc {
-	return in.reg.Public(func(c *resource.Ctx, w http.ResponseWriter) {
-		raw, err := readAll(c.R)
+// sending serves a forgotten-credentials operation: h makes its writes
+// (committed, or the request tries again) and returns its deliveries,
+// which are sent then. A failed one is logged, never answered: the answer
+// must not tell whether a user matched.
+func (in *Integrations) sending(h func(c *resource.Ctx) ([]Delivery, error)) resource.Handler {
+	return func(c *resource.Ctx) (any, error) {
+		ds, err := h(c)
 		if err != nil {
-			api.WriteError(w, err)
-			return
-		}
-		ds, err := resource.Retry(c, func() ([]Delivery, error) {
-			c.R.Body = newBody(raw)
-			c.Remember(rawBodyKey, raw)
-			return h(c)
-		})
-		if err != nil {
-			api.WriteError(w, err)
-			return
+			return nil, err
 		}
 		for _, d := range ds {
 			if err := in.Deliverer().Deliver(c, d); err != nil {
 				slog.WarnContext(c, "message not delivered", "delivery", d.ID, "sender", d.Source, "err", err)
 			}
 		}
-		w.WriteHeader(status)
-	})
+		// RetrieveUsername always answers 200 (its contract summary); the
+		// others answer no content.
+		if c.Op.ID() == "ForgottenCredentials.RetrieveUsername" {
+			c.Status = http.StatusOK
+		}
+		return nil, nil
+	}
 }
 
 // body reads the request's JSON object ({} when it has none).
 func body(c *resource.Ctx) (api.Doc, error) {
-	if raw, _ := c.Recall(rawBodyKey); len(bytes.TrimSpace(raw.([]byte))) == 0 {
+	raw, err := io.ReadAll(c.R.Body)
+	if err != nil {
+		return nil, api.InvalidBody("")
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
 		return api.Doc{}, nil
 	}
-	d, err := api.ReadBody(c.R.Body)
-	if err != nil {
-		return nil, err
+	d, aerr := api.ReadBody(bytes.NewReader(raw))
+	if aerr != nil {
+		return nil, aerr
 	}
 	return d, nil
 }
-
-const rawBodyKey = "integrations.rawBody"
 
 // client checks the API client a request names.
 func (in *Integrations) client(c *resource.Ctx, id string) error {
@@ -373,12 +371,7 @@ func (in *Integrations) storeCode(c *resource.Ctx, ref access.UserRef, code, pur
 // its password (Me.ResetPasswordByToken), living as long as the code;
 // the reset revokes it.
 func (in *Integrations) passwordResetToken(c *resource.Ctx, clientID string, r recipient) (string, error) {
-	cmp := r.Ref.Company
-	if cmp == "" {
-		cmp = c.MarketplaceID()
-	}
-	return c.Deps.Signer.Issue(auth.Claims{Usr: api.Str(r.User, "Username"), Cid: clientID, U: r.Ref.UserID,
-		UsrType: userTypeOf(r.Ref.Kind), Role: auth.Roles{"PasswordReset"}, Cmp: cmp}, codeLife)
+	return in.access.PasswordResetToken(c, clientID, r.Ref, api.Str(r.User, "Username"), codeLife)
 }
 
 func nilIfEmpty(s string) any {
@@ -469,24 +462,3 @@ func (in *Integrations) indexEmails(k *access.UserKind) {
 		return nil
 	})
 }
-
-// readAll reads a request's body once (at most api.MaxBodyBytes), so each
-// attempt of a retried operation reads it anew.
-func readAll(r *http.Request) ([]byte, error) {
-	if r.Body == nil {
-		return nil, nil
-	}
-	if r.ContentLength > api.MaxBodyBytes {
-		return nil, api.BodyTooLarge()
-	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, api.MaxBodyBytes+1))
-	if err != nil {
-		return nil, api.InvalidBody("")
-	}
-	if len(b) > api.MaxBodyBytes {
-		return nil, api.BodyTooLarge()
-	}
-	return b, nil
-}
-
-func newBody(b []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(b)) }
