@@ -25,6 +25,7 @@ var breadthGroups = []string{
 	"Webhooks",
 	"Delivery configurations", "Entity synchronization", "Product synchronization", "Order synchronization", "Error configs",
 	"Tracking events", "Inventory", "Promotion", "Subscription",
+	"Message senders", "Forgotten credentials",
 }
 
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)

@@ -159,6 +159,9 @@ func load() *catalog {
 			Operations  []Operation         `json:"operations"`
 			Enums       map[string][]string `json:"enums"`
 			NonNegative map[string][]string `json:"nonNegative"`
+			// WriteOnly marks fields accepted on writes but never
+			// answered (secrets the platform signs with).
+			WriteOnly map[string][]string `json:"writeOnly"`
 			// Roles gives operations the contract lists no roles for
 			// their roles (by operation ID).
 			Roles map[string][]string `json:"roles"`
@@ -231,6 +234,16 @@ func load() *catalog {
 					panic("contract data: nonNegative names no field " + name + "." + f)
 				}
 				m.Fields[i].NonNegative = true
+			}
+		}
+		for name, fields := range sup.WriteOnly {
+			m := c.models[name]
+			for _, f := range fields {
+				i, ok := m.byName[f]
+				if !ok {
+					panic("contract data: writeOnly names no field " + name + "." + f)
+				}
+				m.Fields[i].WriteOnly = true
 			}
 		}
 		must(json.Unmarshal(mustRead("data/operations.json"), &c.ops))

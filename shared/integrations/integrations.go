@@ -34,11 +34,12 @@ type Integrations struct {
 	// HTTPClient calls pre-hooks (nil: http.DefaultClient).
 	HTTPClient *http.Client
 	// Deliverer sends what the API itself sends at once (a forced sync, an
-	// error config's test). It defaults to Destinations with HTTPDeliverer;
+	// error config's test, a forgotten-credentials message). It defaults to Destinations with HTTPDeliverer;
 	// the deployed API swaps in the retrying one (wrapping Destinations, so
 	// EventBridge and SQS destinations are reached too).
 	Deliverer Deliverer
 	syncs     *syncs
+	messages  *messages
 }
 
 // Declare declares the integration resources and operations on r.
@@ -46,6 +47,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	in := &Integrations{reg: r, access: acc, buyers: b, catalog: cat, orders: o, Deliverer: Destinations{HTTP: HTTPDeliverer{}}}
 	in.declareWebhooks(r)
 	in.declareSyncs(r)
+	in.declareMessages(r)
 	return in
 }
 

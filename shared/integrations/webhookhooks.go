@@ -38,13 +38,13 @@ type payload struct {
 	Date        string
 	LogID       string
 	UserToken   string
-	Request     message
-	Response    *message `json:",omitempty"`
+	Request     hookMessage
+	Response    *hookMessage `json:",omitempty"`
 	ConfigData  json.RawMessage
 }
 
 // message is a request or response as a payload carries it.
-type message struct {
+type hookMessage struct {
 	Body    json.RawMessage
 	Headers map[string]string
 }
@@ -57,7 +57,7 @@ func (in *Integrations) newPayload(w *webhook, req *resource.WriteRequest) (payl
 	}
 	p := payload{Route: req.Route, RouteParams: req.Params, QueryParams: req.Query, Verb: req.Verb,
 		Date: api.FormatTime(req.Date), LogID: req.LogID, UserToken: token,
-		Request: message{Body: rawJSON(req.Body), Headers: firstValues(req.Headers)}, ConfigData: rawJSON(w.ConfigData)}
+		Request: hookMessage{Body: rawJSON(req.Body), Headers: firstValues(req.Headers)}, ConfigData: rawJSON(w.ConfigData)}
 	return p, nil
 }
 
@@ -167,7 +167,7 @@ func (in *Integrations) callPreHook(ctx context.Context, w *webhook, logID strin
 	if w.CustomAuthHeaderName != "" {
 		req.Header.Set(w.CustomAuthHeaderName, w.CustomAuthHeaderValue)
 	}
-	resp, err := in.client().Do(req)
+	resp, err := in.hookClient().Do(req)
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return failed(fmt.Sprintf("no answer within %s", timeout))
@@ -200,7 +200,7 @@ func (in *Integrations) callPreHook(ctx context.Context, w *webhook, logID strin
 	return nil
 }
 
-func (in *Integrations) client() *http.Client {
+func (in *Integrations) hookClient() *http.Client {
 	if in.HTTPClient != nil {
 		return in.HTTPClient
 	}
@@ -229,7 +229,7 @@ func (in *Integrations) postHooks(ctx context.Context, req *resource.WriteReques
 		if err != nil {
 			return err
 		}
-		p.Response = &message{Body: rawJSON(response)}
+		p.Response = &hookMessage{Body: rawJSON(response)}
 		body, err := json.Marshal(p)
 		if err != nil {
 			return err

@@ -201,7 +201,9 @@ func scopeIndexes(scope, before []string) ([]int, bool) {
 func (r *Registry) UnknownPathParams() map[string][]string {
 	out := map[string][]string{}
 	for _, op := range contract.Operations() {
-		if _, ok := r.handlers[op.ID()]; !ok || selfScoped(op) {
+		// A public operation has no caller to confine (its path names a
+		// credential, such as a verification code, not an entity).
+		if _, ok := r.handlers[op.ID()]; !ok || selfScoped(op) || r.public[op.ID()] {
 			continue
 		}
 		if _, unknown := r.pathPlan(op); len(unknown) > 0 {

@@ -165,6 +165,8 @@ type Registry struct {
 	tokenCheck  TokenCheck
 	// marketplaceOnly are operations refused to buyer and supplier users.
 	marketplaceOnly map[string]bool
+	// public are operations served without a token (HandlePublic).
+	public map[string]bool
 	// status is the success status of operations that do not answer the
 	// method's usual one (a POST that creates nothing answers 200).
 	status map[string]int
@@ -228,7 +230,7 @@ func (r *Registry) SetTokenCheck(f TokenCheck) { r.tokenCheck = f }
 
 // NewRegistry makes an empty registry serving with deps.
 func NewRegistry(deps *Deps) *Registry {
-	return &Registry{handlers: map[string]Handler{}, resources: map[string]*Resource{}, listedKinds: map[string]*Resource{}, marketplaceOnly: map[string]bool{}, status: map[string]int{}, deps: deps}
+	return &Registry{handlers: map[string]Handler{}, resources: map[string]*Resource{}, listedKinds: map[string]*Resource{}, marketplaceOnly: map[string]bool{}, public: map[string]bool{}, status: map[string]int{}, deps: deps}
 }
 
 // Context is the engine context for work done outside an HTTP request (an
@@ -253,6 +255,17 @@ func (r *Registry) Handle(opID string, h Handler) {
 	}
 	r.handlers[opID] = guard(op, h)
 }
+
+// HandlePublic registers a handler for a contract operation its callers
+// use without a token (a user who forgot its password): no token, role or
+// caller check runs, and the handler's c.P is nil.
+func (r *Registry) HandlePublic(opID string, h Handler) {
+	r.Handle(opID, h)
+	r.public[opID] = true
+}
+
+// IsPublic reports whether an operation is served without a token.
+func (r *Registry) IsPublic(opID string) bool { return r.public[opID] }
 
 // HandleRoute registers an extra route outside the contract.
 func (r *Registry) HandleRoute(rt Route) { r.routes = append(r.routes, rt) }
@@ -322,26 +335,15 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 	allowed := RolesFor(op)
 	plan, _ := r.pathPlan(op)
 	marketplaceOnly := r.marketplaceOnly[op.ID()]
+	public := r.public[op.ID()]
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		p, err := Authenticate(deps.Signer, req)
-		if err == nil && r.tokenCheck != nil {
-			err = r.tokenCheck(req.Context(), deps, p)
-		}
-		if err != nil {
-			api.WriteError(w, err)
-			return
-		}
-		if allowed != nil && !p.HasAny(allowed) {
-			api.WriteError(w, api.InsufficientRoles(allowed))
-			return
-		}
-		if marketplaceOnly && p.UserType != auth.Admin {
-			api.WriteError(w, api.NotForUserType(""))
-			return
-		}
-		if err := r.checkCaller(p, op); err != nil {
-			api.WriteError(w, err)
-			return
+		var p *auth.Principal
+		if !public {
+			var err error
+			if p, err = r.authorize(deps, req, op, allowed, marketplaceOnly); err != nil {
+				api.WriteError(w, err)
+				return
+			}
 		}
 		body, err := readBody(req)
 		if err != nil {
@@ -355,8 +357,14 @@ func (r *Registry) serve(deps *Deps, op contract.Operation, h Handler) http.Hand
 		}
 		// Pre-hooks (webhooks with BeforeProcessRequest) decide before any
 		// write of the handler; post-hooks record the write before the
-		// caller hears of it. A replayed answer runs neither again.
-		wr := r.writeRequest(op, req, p, body)
+		// caller hears of it. A replayed answer runs neither again. Public
+		// operations have no caller: no idempotency record, no webhook.
+		var wr *WriteRequest
+		if public {
+			key = ""
+		} else {
+			wr = r.writeRequest(op, req, p, body)
+		}
 		run := func() answer {
 			if err := r.beforeWrite(req.Context(), wr); err != nil {
 				return errorAnswer(err)
@@ -407,6 +415,27 @@ func (r *Registry) run(req *http.Request, body []byte, deps *Deps, op contract.O
 		status = r.SuccessStatus(op)
 	}
 	return answer{status: status, body: encodeJSON(out)}
+}
+
+// authorize verifies a request's token and that its caller may call op.
+func (r *Registry) authorize(deps *Deps, req *http.Request, op contract.Operation, allowed []string, marketplaceOnly bool) (*auth.Principal, error) {
+	p, err := Authenticate(deps.Signer, req)
+	if err == nil && r.tokenCheck != nil {
+		err = r.tokenCheck(req.Context(), deps, p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if allowed != nil && !p.HasAny(allowed) {
+		return nil, api.InsufficientRoles(allowed)
+	}
+	if marketplaceOnly && p.UserType != auth.Admin {
+		return nil, api.NotForUserType("")
+	}
+	if err := r.checkCaller(p, op); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // readBody reads a request's whole body once, so a retried attempt can read
