@@ -61,7 +61,8 @@ type StreamRecord struct {
 // idempotency records are recorded answers).
 var SkippedTypes = map[string]bool{store.IndexItemType: true, "Counter": true, "Username": true, "RefreshToken": true, "Marketplace": true,
 	"OrderShipment": true, "TokenRevocation": true, "PromotionCode": true, "ProductFacetPath": true,
-	"UserShipment": true, "SpendingAccountPayment": true, "IdempotencyKey": true, "DeliveryLog": true}
+	"UserShipment": true, "SpendingAccountPayment": true, "IdempotencyKey": true, "DeliveryLog": true,
+	"VerificationCode": true, "VerificationCodeRate": true, "UserEmail": true}
 
 // FromLambdaRecord converts a record of a Lambda DynamoDB stream event.
 func FromLambdaRecord(r lambdaevents.DynamoDBEventRecord) StreamRecord {
