@@ -23,11 +23,14 @@ type Integrations struct {
 	catalog  *catalog.Catalog
 	orders   *orders.Service
 	handlers []ChangeHandler
+	// events are the integration events (integrationevents.go).
+	events *resource.Resource
 }
 
 // Declare declares the integration resources and operations on r.
 func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *catalog.Catalog, o *orders.Service) *Integrations {
 	in := &Integrations{reg: r, access: acc, buyers: b, catalog: cat, orders: o}
+	in.declareCheckout(r)
 	return in
 }
 
