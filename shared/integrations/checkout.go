@@ -359,7 +359,7 @@ func (in *Integrations) checkoutApproved(c *resource.Ctx, order api.Doc) {
 	if err != nil {
 		return
 	}
-	co, err := in.orders.ReadCheckout(c, c.P, orders.All, api.Str(order, "ID"))
+	co, err := in.orders.ReadCheckoutAfter(c, c.P, api.Str(order, "ID"))
 	if err != nil {
 		slog.Warn("checkout integration: reading the approved order", "order", order["ID"], "err", err)
 		return
@@ -373,7 +373,7 @@ func (in *Integrations) checkoutApproved(c *resource.Ctx, order api.Doc) {
 func (in *Integrations) notify(c *resource.Ctx, ev api.Doc, orderID, route, key string, m *contract.Model, ws api.Doc) {
 	answer := in.call(c, ev, route, ws, m)
 	err := resource.RetryFor(c, 5*time.Second, func() error {
-		co, err := in.orders.ReadCheckout(c, c.P, orders.All, orderID)
+		co, err := in.orders.ReadCheckoutAfter(c, c.P, orderID)
 		if err != nil {
 			return err
 		}

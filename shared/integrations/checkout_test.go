@@ -428,3 +428,37 @@ func TestIntegrationEvents(t *testing.T) {
 	apptest.Must(t, e, "DELETE", "/v1/apiclients/"+s.Client, admin, nil, 204)
 	apptest.Must(t, e, "DELETE", "/v1/integrationEvents/returns", admin, nil, 204)
 }
+
+func TestCheckoutApproval(t *testing.T) {
+	t.Parallel()
+	s, rc := checkoutShop(t)
+	e, admin := s.E, s.Admin
+	apptest.Must(t, e, "POST", "/v1/buyers/b1/usergroups", admin, map[string]any{"ID": "managers", "Name": "managers"}, 201)
+	apptest.BuyerUser(t, e, admin, "b1", "m1", "manager-one")
+	apptest.Must(t, e, "POST", "/v1/buyers/b1/usergroups/assignments", admin, map[string]any{"UserGroupID": "managers", "UserID": "m1"}, 204)
+	apptest.Must(t, e, "POST", "/v1/buyers/b1/approvalrules", admin, map[string]any{"ID": "all", "Name": "all",
+		"ApprovingGroupID": "managers", "RuleExpression": "order.Total > 1"}, 201)
+	manager := s.Login("manager-one", "Shopper")
+
+	id := orderWithLine(t, s)
+	path := apptest.Outgoing + "/" + id
+	rc.answer("ordercalculate", 200, `{"TaxTotal":1}`)
+	rc.answer("ordersubmitforapproval", 200, `{"xp":{"Held":true}}`)
+	rc.answer("orderapproved", 202, `{"xp":{"Imported":"yes"}}`)
+	apptest.Must(t, e, "POST", path+"/calculate", s.Token, nil, 200)
+	if r := apptest.Submitted(t, e.Do("POST", path+"/submit", s.Token, nil)); r.S("Status") != "AwaitingApproval" {
+		t.Fatalf("submit: %s", r.Raw)
+	}
+	if c := rc.last(t, "ordersubmitforapproval"); !c.Signed {
+		t.Error("ordersubmitforapproval unsigned")
+	}
+	apptest.Must(t, e, "POST", path+"/approve", manager, map[string]any{"Comments": "fine"}, 201)
+	if c := rc.last(t, "orderapproved"); !c.Signed || c.Payload["OrderWorksheet"].(map[string]any)["Order"].(map[string]any)["Status"] != "Open" {
+		t.Errorf("orderapproved call: %+v", c)
+	}
+	ws := apptest.Must(t, e, "GET", path+"/worksheet", s.Token, nil, 200)
+	if ws.Get("OrderSubmitForApprovalResponse.xp.Held") != true || ws.S("OrderApprovedResponse.xp.Imported") != "yes" ||
+		ws.S("OrderApprovedResponse.HttpStatusCode") != "202" || ws.Get("OrderSubmitResponse") != nil {
+		t.Errorf("worksheet: %s", ws.Raw)
+	}
+}

@@ -43,6 +43,23 @@ func (s *Service) ReadCheckout(ctx context.Context, p *auth.Principal, dir Direc
 	if err != nil {
 		return nil, err
 	}
+	return s.readCheckout(c, e)
+}
+
+// ReadCheckoutAfter reads an order, with its lines, after a change the
+// caller was allowed to make to it (its submit, its approval), to record
+// what the integrator answered: whether the caller may still read the
+// order is not asked (an approver need not see the orders it approves).
+func (s *Service) ReadCheckoutAfter(ctx context.Context, p *auth.Principal, id string) (*CheckoutOrder, error) {
+	c := s.reg.Context(ctx, p)
+	e, err := c.Reg.Load(c, s.Orders, nil, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.readCheckout(c, e)
+}
+
+func (s *Service) readCheckout(c *resource.Ctx, e *resource.Entity) (*CheckoutOrder, error) {
 	items, err := c.Deps.Store.Query(c, store.Query{PK: s.LineItems.PK(api.Str(e.Doc, "ID"))})
 	if err != nil {
 		return nil, err
