@@ -26,6 +26,7 @@ var breadthGroups = []string{
 	"Delivery configurations", "Entity synchronization", "Product synchronization", "Order synchronization", "Error configs",
 	"Tracking events", "Inventory", "Promotion", "Subscription",
 	"Message senders", "Forgotten credentials",
+	"Integration events",
 }
 
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)

@@ -40,6 +40,8 @@ type Integrations struct {
 	Deliverer Deliverer
 	syncs     *syncs
 	messages  *messages
+	// events are the integration events (integrationevents.go).
+	events *resource.Resource
 }
 
 // Declare declares the integration resources and operations on r.
@@ -48,6 +50,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	in.declareWebhooks(r)
 	in.declareSyncs(r)
 	in.declareMessages(r)
+	in.declareCheckout(r)
 	return in
 }
 

@@ -127,6 +127,7 @@ func (s *syncs) singleton(r *resource.Registry, model, id string, ops map[string
 	return res
 }
 
+// isNotFound reports whether err is a 404 answer.
 func isNotFound(err error) bool {
 	var ae *api.Error
 	return errors.As(err, &ae) && ae.Status == http.StatusNotFound

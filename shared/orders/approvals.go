@@ -370,6 +370,13 @@ func (s *Service) decide(c *resource.Ctx, dir Direction, id string, info api.Doc
 	}
 	o["LastUpdated"] = now
 	tx.Lead(store.Op{Put: ptr(s.orderItem(o, v.order.Item.Version)), Cond: store.IfVersion}, nil)
+	if approve && o["Status"] == commerce.Open {
+		tx.AfterCommit(func() {
+			for _, h := range s.approvedHooks {
+				h(c, o)
+			}
+		})
+	}
 	if err := tx.Commit(c); err != nil {
 		return nil, err
 	}

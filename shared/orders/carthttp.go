@@ -17,7 +17,10 @@ import (
 // (payments, promotions, bundles, the checkout integration). Such a cart
 // operation works as soon as its order operation is served; until then
 // reads answer as for an order without any (an empty list) and writes
-// answer RouteNotFound, as an unserved route does.
+// answer RouteNotFound, as an unserved route does. The checkout
+// integration's operations (shared/integrations) run on the cart order as
+// on any order: the caller's API client must have an OrderCheckout
+// integration event.
 
 var worksheetModel = contract.MustModel("OrderWorksheet")
 
@@ -82,9 +85,9 @@ func (s *Service) declareCart(r *resource.Registry) {
 		{cart: "Cart.RefreshPromotions", order: "Orders.RefreshPromotions", create: true},
 		{cart: "Cart.CreateBundleItem", order: "BundleLineItems.Create", create: true},
 		{cart: "Cart.DeleteBundleItem", order: "BundleLineItems.Delete", missing: "LineItem"},
-		{cart: "Cart.Calculate", order: "IntegrationEvents.Calculate", noIntegration: true},
-		{cart: "Cart.EstimateShipping", order: "IntegrationEvents.EstimateShipping", noIntegration: true},
-		{cart: "Cart.SelectShipMethods", order: "IntegrationEvents.SelectShipmethods", noIntegration: true},
+		{cart: "Cart.Calculate", order: "IntegrationEvents.Calculate", missing: "Order"},
+		{cart: "Cart.EstimateShipping", order: "IntegrationEvents.EstimateShipping", missing: "Order"},
+		{cart: "Cart.SelectShipMethods", order: "IntegrationEvents.SelectShipmethods", missing: "Order"},
 	} {
 		r.Handle(d.cart, s.delegateHTTP(d))
 	}
@@ -99,18 +102,11 @@ type delegation struct {
 	// missing's object type.
 	empty   *contract.Model
 	missing string
-	// noIntegration: the checkout integration's operation, answered as
-	// OrderCloud answers for an API client without an OrderCheckout
-	// integration event until one is served (issue 11).
-	noIntegration bool
 }
 
 func (s *Service) delegateHTTP(d delegation) resource.Handler {
 	return func(c *resource.Ctx) (any, error) {
 		served := c.Reg.Implemented(d.order)
-		if d.noIntegration && !served {
-			return nil, api.E(http.StatusBadRequest, "IntegrationEvent.ApiClientNotConfiguredForOrderCalculate", nil)
-		}
 		var id string
 		if d.create && served {
 			var err error
@@ -132,7 +128,7 @@ func (s *Service) delegateHTTP(d delegation) resource.Handler {
 				return emptyPage(c, d.empty)
 			case d.missing != "":
 				return nil, api.NotFound(d.missing, lastParam(c))
-			case !d.noIntegration:
+			default:
 				return nil, api.RouteNotFound()
 			}
 		}

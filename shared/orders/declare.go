@@ -41,8 +41,9 @@ type Service struct {
 	buyers  *buyers.Buyers
 	catalog *catalog.Catalog
 
-	adjusters   []Adjuster
-	submitSteps []SubmitStep
+	adjusters     []Adjuster
+	submitSteps   []SubmitStep
+	approvedHooks []ApprovedHook
 }
 
 var (

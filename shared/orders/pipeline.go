@@ -38,6 +38,13 @@ func (s *Service) Adjust(a Adjuster) { s.adjusters = append(s.adjusters, a) }
 // OnSubmit adds a submit step; steps run in the order added.
 func (s *Service) OnSubmit(step SubmitStep) { s.submitSteps = append(s.submitSteps, step) }
 
+// An ApprovedHook hears of an order an approval opened (its last pending
+// approval approved), once that is committed; the order is as written.
+type ApprovedHook func(c *resource.Ctx, order api.Doc)
+
+// OnApproved adds a hook run after an approval opens an order.
+func (s *Service) OnApproved(h ApprovedHook) { s.approvedHooks = append(s.approvedHooks, h) }
+
 // settle brings an order to a consistent state after a change of it or its
 // lines: the adjusters, then the totals. Lines an adjuster changed are
 // written in tx (over any write of them already queued).
