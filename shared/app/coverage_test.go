@@ -22,6 +22,7 @@ var breadthGroups = []string{
 	"Discounts", "Promotions", "Product collections",
 	"Orders", "Cart", "Line items", "Payments", "Shipments", "Seller approval rules", "Bundle line items", "Group orders",
 	"Me", "Sellers",
+	"Subscriptions", "Subscription items", "Bundle subscription items",
 }
 
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)

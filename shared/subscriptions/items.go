@@ -43,7 +43,13 @@ func (s *Subscriptions) prepareItem(c *resource.Ctx, old, doc api.Doc, tx *resou
 		if api.Int(doc["Quantity"]) == 0 {
 			doc["Quantity"] = json.Number("1")
 		}
-		if !c.P.Has("OverrideUnitPrice") {
+		// A price is overridden only by who may, and a change carrying
+		// the computed price it read is priced again.
+		override := c.P.Has("OverrideUnitPrice") && doc["UnitPrice"] != nil
+		if old != nil && old["PriceOverridden"] != true && api.Dec(old["UnitPrice"]).Equal(api.Dec(doc["UnitPrice"])) {
+			override = false
+		}
+		if !override {
 			doc["UnitPrice"] = nil
 		}
 		if err := s.orders.PriceFor(c, c.P, api.Str(sub.Doc, "FromCompanyID"), api.Str(sub.Doc, "FromUserID"),
