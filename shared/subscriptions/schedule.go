@@ -209,6 +209,9 @@ func (s *Subscriptions) placeOrder(ctx context.Context, run *Run) error {
 		case err == nil || isCode(err, "IdExists"):
 			added++
 		case refusal(err):
+			if s.finishedElsewhere(ctx, p, run) {
+				return nil // another run submitted it meanwhile: lines are no longer added
+			}
 			run.UnavailableProductIDs = append(run.UnavailableProductIDs, api.Str(it, "ProductID"))
 		default:
 			return err
@@ -227,9 +230,7 @@ func (s *Subscriptions) placeOrder(ctx context.Context, run *Run) error {
 	}
 	submitted, err := o.Submit(ctx, p, orders.Outgoing, run.OrderID)
 	if err != nil {
-		// Another run may have submitted it first.
-		if got, gerr := o.Get(ctx, p, orders.Outgoing, run.OrderID); gerr == nil && api.Str(got, "Status") != commerce.Unsubmitted {
-			run.Order, run.Submitted = got, true
+		if s.finishedElsewhere(ctx, p, run) {
 			return nil
 		}
 		return err
@@ -240,6 +241,17 @@ func (s *Subscriptions) placeOrder(ctx context.Context, run *Run) error {
 			WithMessage("Some of the subscription's items could not be ordered.")
 	}
 	return nil
+}
+
+// finishedElsewhere reports whether another run has submitted the run's
+// order (so what this run could not add or submit is no failure).
+func (s *Subscriptions) finishedElsewhere(ctx context.Context, p *auth.Principal, run *Run) bool {
+	got, err := s.orders.Get(ctx, p, orders.Outgoing, run.OrderID)
+	if err != nil || api.Str(got, "Status") == commerce.Unsubmitted {
+		return false
+	}
+	run.Order, run.Submitted, run.UnavailableProductIDs = got, true, nil
+	return true
 }
 
 // addItem puts one item on the order under the item's own ID.
@@ -317,17 +329,19 @@ func (s *Subscriptions) advance(c *resource.Ctx, id string, due, now time.Time, 
 		if cur := api.Time(d["NextOrderDate"]); cur == nil || !cur.Equal(due) || d["Active"] != true {
 			return skipped, nil
 		}
-		out := ended
+		// upcoming is a variable of the attempt: a retried attempt must
+		// compare with the due date, never with what an earlier attempt
+		// computed.
+		out, upcoming := ended, due
 		if order {
-			out = ordered
 			next, err := commerce.NextOrderDate(due, api.Int(d["Frequency"]), api.Str(d, "Interval"))
 			if err != nil {
 				return skipped, err
 			}
 			d["NextOrderDate"], d["LastOrderDate"] = api.FormatTime(next), api.FormatTime(now)
-			due = next
+			out, upcoming = ordered, next
 		}
-		if commerce.SubscriptionEnded(due, api.Time(d["EndDate"])) {
+		if commerce.SubscriptionEnded(upcoming, api.Time(d["EndDate"])) {
 			d["Active"] = false
 		}
 		tx := &resource.Tx{}

@@ -16,7 +16,9 @@ import (
 // runs are given is set around it, never slept for.
 var due = time.Date(2030, 5, 1, 9, 30, 0, 0, time.UTC)
 
-func orderID(subID string, at time.Time) string { return subID + "-" + at.UTC().Format("20060102T1504") }
+func orderID(subID string, at time.Time) string {
+	return subID + "-" + at.UTC().Format("20060102T1504")
+}
 
 // subscribed creates s1 for u1 ordering p1 ×2 daily from due.
 func subscribed(t *testing.T, s *subShop, extra map[string]any) {
@@ -111,6 +113,10 @@ func TestScheduledOrderExactlyOnceUnderConcurrentRuns(t *testing.T) {
 	o := apptest.Must(t, s.E, "GET", "/v1/orders/Incoming/"+orderID("s1", due), s.Admin, nil, 200)
 	if o.S("LineItemCount") != "1" || o.S("Total") != "20" || o.S("Status") != "Open" {
 		t.Errorf("order: %s", o.Raw)
+	}
+	// Advanced once: no run skipped the next date.
+	if got := apptest.Must(t, s.E, "GET", "/v1/subscriptions/s1", s.Admin, nil, 200).S("NextOrderDate"); got != api.FormatTime(due.AddDate(0, 0, 1)) {
+		t.Errorf("NextOrderDate %s, want %s", got, api.FormatTime(due.AddDate(0, 0, 1)))
 	}
 }
 
