@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsscheduler"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/customresources"
@@ -45,7 +46,15 @@ const (
 const (
 	StreamAssetFolder    = "stream"
 	BootstrapAssetFolder = "bootstrap"
+	// SubscriptionsAssetFolder is the due-subscription run the scheduler
+	// invokes (the "subscriptions" API group is another function).
+	SubscriptionsAssetFolder = "subscriptions-due"
 )
+
+// SubscriptionsSchedule is how often the scheduler runs the due
+// subscriptions: at least once a minute, so an order is placed within a
+// minute of its NextOrderDate.
+const SubscriptionsSchedule = "rate(1 minute)"
 
 // BootstrapResourceType is the CloudFormation type of the bootstrap resource.
 const BootstrapResourceType = "Custom::MarketplaceBootstrap"
@@ -105,7 +114,7 @@ func AssetFolders() []string {
 	for _, t := range Targets() {
 		out = append(out, TargetAssetFolder(t))
 	}
-	return append(out, BootstrapAssetFolder)
+	return append(out, BootstrapAssetFolder, SubscriptionsAssetFolder)
 }
 
 // Construct IDs of the functions, so tests and tools can find them.
@@ -113,9 +122,10 @@ func GroupFunctionID(group string) string   { return pascal(group) + "Function" 
 func TargetFunctionID(target string) string { return pascal(TargetAssetFolder(target)) + "Function" }
 
 const (
-	StreamFunctionID    = "StreamFunction"
-	DeadLetterQueueID   = "DeliveryDeadLetterQueue"
-	BootstrapFunctionID = "BootstrapFunction"
+	StreamFunctionID        = "StreamFunction"
+	DeadLetterQueueID       = "DeliveryDeadLetterQueue"
+	BootstrapFunctionID     = "BootstrapFunction"
+	SubscriptionsFunctionID = "SubscriptionsDueFunction"
 )
 
 // RoutePaths are the HTTP API paths (without method) served by a group.
@@ -277,6 +287,9 @@ func NewStack(scope constructs.Construct, id string, props StackProps) awscdk.St
 		})
 	}
 
+	newSubscriptionsSchedule(stack, fn.new(SubscriptionsFunctionID, SubscriptionsAssetFolder, backgroundTimeoutSeconds, apiEnv(),
+		"Orders the subscriptions due and sends their reminders"), grantApp)
+
 	// Bootstrap custom resource: seeds the admin user, API client and key.
 	bootEnv := apiEnv()
 	bootEnv[EnvAdminSecretID] = adminSecret.SecretArn()
@@ -319,6 +332,36 @@ func NewStack(scope constructs.Construct, id string, props StackProps) awscdk.St
 		Value:       adminSecret.SecretArn(),
 	})
 	return stack
+}
+
+// newSubscriptionsSchedule runs the due subscriptions: one EventBridge
+// Scheduler schedule, every minute, invoking f through a role that may
+// invoke only f. Each invocation is given its scheduled time; the
+// scheduler's retries of a failed invocation are harmless (a due date is
+// ordered once however often it is run), and the next minute's run picks
+// up anything left.
+func newSubscriptionsSchedule(stack awscdk.Stack, f awslambda.Function, grantApp func(awslambda.Function)) {
+	grantApp(f)
+	role := awsiam.NewRole(stack, jsii.String("SubscriptionsSchedulerRole"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("scheduler.amazonaws.com"), nil),
+		Description: jsii.String("Lets EventBridge Scheduler invoke the due-subscription run"),
+	})
+	f.GrantInvoke(role)
+	awsscheduler.NewCfnSchedule(stack, jsii.String("SubscriptionsSchedule"), &awsscheduler.CfnScheduleProps{
+		Description:        jsii.String("Orders the subscriptions due (NextOrderDate reached) and sends their reminders"),
+		ScheduleExpression: jsii.String(SubscriptionsSchedule),
+		FlexibleTimeWindow: &awsscheduler.CfnSchedule_FlexibleTimeWindowProperty{Mode: jsii.String("OFF")},
+		State:              jsii.String("ENABLED"),
+		Target: &awsscheduler.CfnSchedule_TargetProperty{
+			Arn:     f.FunctionArn(),
+			RoleArn: role.RoleArn(),
+			Input:   jsii.String(`{"scheduledTime":"<aws.scheduler.scheduled-time>"}`),
+			RetryPolicy: &awsscheduler.CfnSchedule_RetryPolicyProperty{
+				MaximumEventAgeInSeconds: jsii.Number(300),
+				MaximumRetryAttempts:     jsii.Number(2),
+			},
+		},
+	})
 }
 
 // newTable deploys the table definition.

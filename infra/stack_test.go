@@ -240,9 +240,9 @@ func TestFunctions(t *testing.T) {
 			"MemorySize":    512,
 		},
 	})
-	want := len(routes.Groups) + 1 + len(Targets()) + 1
+	want := len(routes.Groups) + 1 + len(Targets()) + 1 + 1
 	if got := len(*goFns); got != want {
-		t.Errorf("%d provided.al2023/arm64 functions, want %d (groups + stream + targets + bootstrap)", got, want)
+		t.Errorf("%d provided.al2023/arm64 functions, want %d (groups + stream + targets + bootstrap + subscriptions run)", got, want)
 	}
 
 	tableID := firstOf(t, "AWS::DynamoDB::Table")
@@ -724,5 +724,68 @@ func TestDeadLetterQueue(t *testing.T) {
 	}
 	if len(allowed) != len(rules) {
 		t.Errorf("queue policy allows %d sources for %d rules", len(allowed), len(rules))
+	}
+}
+
+// TestSubscriptionsSchedule: one EventBridge Scheduler schedule, every
+// minute, invoking the due-subscription function with its scheduled time,
+// through a role the scheduler assumes that may invoke that function only.
+func TestSubscriptionsSchedule(t *testing.T) {
+	schedules := ofType("AWS::Scheduler::Schedule")
+	if len(schedules) != 1 {
+		t.Fatalf("%d schedules, want 1", len(schedules))
+	}
+	fnID := logicalID(t, SubscriptionsFunctionID)
+	var p map[string]any
+	for _, s := range schedules {
+		p = props(s)
+	}
+	if p["ScheduleExpression"] != SubscriptionsSchedule || p["State"] != "ENABLED" {
+		t.Errorf("schedule: %v", p)
+	}
+	target := p["Target"].(map[string]any)
+	if getAttArn(target["Arn"]) != fnID {
+		t.Errorf("schedule target %v, want the %s function", target["Arn"], SubscriptionsFunctionID)
+	}
+	if in, _ := target["Input"].(string); !strings.Contains(in, "<aws.scheduler.scheduled-time>") {
+		t.Errorf("schedule input %q does not pass the scheduled time", in)
+	}
+	role := getAttArn(target["RoleArn"])
+	assume, _ := json.Marshal(props(resources[role])["AssumeRolePolicyDocument"])
+	if !strings.Contains(string(assume), "scheduler.amazonaws.com") {
+		t.Errorf("schedule role not assumed by the scheduler: %s", assume)
+	}
+	invokes := false
+	for _, pol := range ofType("AWS::IAM::Policy") {
+		pp := props(pol)
+		attached := false
+		for _, r := range pp["Roles"].([]any) {
+			attached = attached || ref(r) == role
+		}
+		if !attached {
+			continue
+		}
+		for _, st := range pp["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+			st := st.(map[string]any)
+			for _, a := range actions([]map[string]any{st}) {
+				if a != "lambda:InvokeFunction" {
+					t.Errorf("schedule role may %s", a)
+				}
+			}
+			res, _ := json.Marshal(st["Resource"])
+			if !strings.Contains(string(res), fnID) {
+				t.Errorf("schedule role invokes %s", res)
+			}
+			invokes = true
+		}
+	}
+	if !invokes {
+		t.Error("schedule role cannot invoke the function")
+	}
+	acts := actions(statements(t, fnID))
+	for _, need := range []string{"dynamodb:PutItem", "dynamodb:Query", "secretsmanager:GetSecretValue"} {
+		if !slices.Contains(acts, need) {
+			t.Errorf("subscriptions function lacks %s", need)
+		}
 	}
 }

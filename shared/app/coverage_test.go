@@ -27,6 +27,7 @@ var breadthGroups = []string{
 	"Tracking events", "Inventory", "Promotion", "Subscription",
 	"Message senders", "Forgotten credentials",
 	"Integration events",
+	"Subscriptions", "Subscription items", "Bundle subscription items",
 }
 
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)

@@ -37,7 +37,6 @@ func For(r *resource.Registry) *Integrations {
 	return nil
 }
 
-
 func (in *Integrations) declareMessages(r *resource.Registry) {
 	declared.Store(r, in)
 	m := &messages{}

@@ -33,8 +33,18 @@ const bundleRequiredField = "_bundleRequired"
 // with items given, every required item must be among them. It returns
 // the bundle's line.
 func (s *Service) AddBundle(ctx context.Context, p *auth.Principal, dir Direction, orderID, bundleID string, items []api.Doc) (api.Doc, error) {
+	return s.addBundle(ctx, p, dir, orderID, bundleID, "", items)
+}
+
+// addBundle is AddBundle with the bundle line's ID given ("" generates
+// one): a caller adding the same bundle again with the same ID is refused
+// (IdExists) rather than adding it twice.
+func (s *Service) addBundle(ctx context.Context, p *auth.Principal, dir Direction, orderID, bundleID, lineID string, items []api.Doc) (api.Doc, error) {
 	c := s.reg.Context(ctx, p)
 	bundleLine := api.Doc{"ProductID": bundleID}
+	if lineID != "" {
+		bundleLine["ID"] = lineID
+	}
 	if err := c.Reg.AssignID(c, bundleLine); err != nil {
 		return nil, err
 	}

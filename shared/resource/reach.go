@@ -129,8 +129,11 @@ var paramAliases = map[string]string{"newBuyerID": "buyerID", "bundleItemID": "l
 
 // handlerChecked are, per operation, path parameters naming an entity the
 // caller need not reach, which the handler checks itself: a bundle added
-// to an order is one the order's user may buy, not one its company owns.
+// to an order is one the order's user may buy, not one its company owns;
+// a subscription's bundle item is found under the subscription the path
+// names (checked), not among order lines.
 var handlerChecked = map[string][]string{"BundleLineItems.Create": {"bundleID"}, "BundleLineItems.Delete": {"bundleID"},
+	"BundleSubscriptionItems.Create": {"bundleID"}, "BundleSubscriptionItems.Delete": {"bundleID", "bundleItemID"},
 	// An order return's item is named by its order's line item, which the
 	// handler finds among the return's items.
 	"OrderReturns.DeleteItem": {"lineItemID"}}
