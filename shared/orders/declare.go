@@ -41,6 +41,9 @@ type Service struct {
 	buyers  *buyers.Buyers
 	catalog *catalog.Catalog
 
+	// lineTurns queue this process's line item changes of one order.
+	lineTurns turns
+
 	adjusters     []Adjuster
 	submitSteps   []SubmitStep
 	approvedHooks []ApprovedHook

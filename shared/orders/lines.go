@@ -25,6 +25,11 @@ const lineRetryBudget = 10 * time.Second
 // read and write (not the catalog reads that priced the line, which the
 // context remembers) lets many writers through quickly.
 func (s *Service) changeLines(c *resource.Ctx, dir Direction, orderID string, change func(order api.Doc, lines []api.Doc, tx *resource.Tx) error) error {
+	release, err := s.lineTurns.take(c, orderID)
+	if err != nil {
+		return err
+	}
+	defer release()
 	return resource.RetryFor(c, lineRetryBudget, func() error {
 		_, err := s.update(c, dir, orderID, func(o api.Doc, tx *resource.Tx) error {
 			if err := contributorGate(c, o); err != nil {
