@@ -756,7 +756,10 @@ func (l *lister) sortedFilteredPage(p plan) ([]api.Doc, api.Meta, bool, error) {
 	pks := l.sortPKs(p.sortBy)
 	var kept []store.Item
 	var matchedRows []api.Doc
-	chunk := max(end*4, 100)
+	// Each round reads chunk rows from every shard of the sort partition
+	// and merges them; it starts small (a page's worth at even density)
+	// and doubles while the matches are sparse.
+	chunk := max(end*2, 40)
 	b := bounds{}
 	// The walk's estimate assumes the matches are spread evenly; when they
 	// bunch at the far end (the oldest orders are the submitted ones), it
@@ -771,7 +774,7 @@ func (l *lister) sortedFilteredPage(p plan) ([]api.Doc, api.Meta, bool, error) {
 		if err != nil {
 			return nil, api.Meta{}, false, err
 		}
-		read += len(items)
+		read += chunk * len(pks)
 		for _, it := range items {
 			row, err := api.DecodeDoc(it.Doc)
 			if err != nil {
