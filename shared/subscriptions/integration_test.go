@@ -207,3 +207,19 @@ func TestSubscriptionReminderMessage(t *testing.T) {
 		t.Errorf("the integration was called %d times before the order date", n)
 	}
 }
+
+func TestRunNearItsDeadlineLeavesDatesDue(t *testing.T) {
+	t.Parallel()
+	s := newSubShop(t)
+	subscribed(t, s, nil)
+	// Too little time left to place an order and tell the integration: the
+	// date stays due for the next run rather than being cut off half-way.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if res, err := s.E.App.RunSubscriptions(ctx, due); err != nil || res.Ordered != 0 {
+		t.Fatalf("run near its deadline: %+v %v", res, err)
+	}
+	if res := run(t, s, due.Add(time.Minute)); res.Ordered != 1 {
+		t.Errorf("next run: %+v", res)
+	}
+}
