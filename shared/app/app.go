@@ -84,6 +84,9 @@ func declare(r *resource.Registry) (*access.Access, *catalog.Catalog, *orders.Se
 	o := orders.Declare(r, acc, b, cat)
 	in := integrations.Declare(r, acc, b, cat, o)
 	subs := subscriptions.Declare(r, acc, b, cat, o)
+	// Subscription orders go to the subscription integration, reminders
+	// through the message senders.
+	subs.UseIntegrations(in)
 	declareOpenAPI(r)
 	if err := r.Check(); err != nil {
 		panic(err)

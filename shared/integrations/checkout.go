@@ -521,7 +521,7 @@ func worksheet(order api.Doc, lines []api.Doc) api.Doc {
 		ws[keyCalc] = r
 	}
 	st := stateOf(order)
-	for _, k := range []string{"OrderSubmitResponse", "OrderSubmitForApprovalResponse", "OrderApprovedResponse"} {
+	for _, k := range []string{"OrderSubmitResponse", "OrderSubmitForApprovalResponse", "OrderApprovedResponse", keySubscription} {
 		if st[k] != nil {
 			ws[k] = st[k]
 		}

@@ -93,6 +93,9 @@ func (s *Subscriptions) RunDue(ctx context.Context, now time.Time) (Result, erro
 		}()
 	}
 	for _, id := range ids {
+		if !timeFor(ctx) {
+			break // the rest stay due for the next run
+		}
 		work <- id
 	}
 	close(work)
@@ -100,6 +103,19 @@ func (s *Subscriptions) RunDue(ctx context.Context, now time.Time) (Result, erro
 	n, err := s.remind(ctx, now)
 	res.Reminded = n
 	return res, errors.Join(append(errs, err)...)
+}
+
+// stopBefore is how long before its deadline a run takes no more
+// subscriptions: enough to place one order and make the integration's
+// call (bounded by the checkout timeout), so a run is not cut off between
+// advancing a date and telling the integration of it.
+const stopBefore = 20 * time.Second
+
+// timeFor reports whether the run has time left for one more
+// subscription (always, without a deadline).
+func timeFor(ctx context.Context) bool {
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) > stopBefore
 }
 
 // dueIDs reads the IDs of the subscriptions whose NextOrderDate is in
@@ -387,6 +403,9 @@ func (s *Subscriptions) remind(ctx context.Context, now time.Time) (int, error) 
 	sent := 0
 	var errs []error
 	for _, id := range ids {
+		if !timeFor(ctx) {
+			break // the rest are reminded by the next run
+		}
 		var doc api.Doc
 		won, err := resource.Retry(c, func() (bool, error) {
 			e, err := c.Reg.Load(c, s.Subs, nil, id)
