@@ -141,7 +141,7 @@ func ScheduleOf(d api.Doc) commerce.Schedule {
 	}
 	for _, b := range api.Maps(d["PriceBreaks"]) {
 		s.Breaks = append(s.Breaks, commerce.PriceBreak{Quantity: api.Int(b["Quantity"]), Price: api.Dec(b["Price"]), SalePrice: api.DecPtr(b["SalePrice"]),
-			BundlePrice: api.DecPtr(b["BundlePrice"])})
+			BundlePrice: api.DecPtr(b["BundlePrice"]), SubscriptionPrice: api.DecPtr(b["SubscriptionPrice"])})
 	}
 	return s
 }

@@ -26,7 +26,9 @@ type PriceRequest struct {
 	// lines, this one included; cumulative schedules price by it.
 	Total  int
 	Bundle bool // the line is an item of a bundle
-	Now    time.Time
+	// Subscription: the line is on an order a subscription placed.
+	Subscription bool
+	Now          time.Time
 }
 
 // Price is a line's base unit price (before spec markups). A cumulative
@@ -38,6 +40,9 @@ func (s Schedule) Price(r PriceRequest) (decimal.Decimal, bool, error) {
 	if !s.Cumulative {
 		if r.Bundle {
 			return s.bundlePrice(r)
+		}
+		if r.Subscription {
+			return s.subscriptionPrice(r)
 		}
 		return s.UnitPrice(r.Quantity, r.Now)
 	}
@@ -55,6 +60,22 @@ func (s Schedule) Price(r PriceRequest) (decimal.Decimal, bool, error) {
 		return decimal.Zero, false, err
 	}
 	price, onSale := s.pick(b, r.Now, r.Bundle)
+	if r.Subscription && !r.Bundle && b.SubscriptionPrice != nil {
+		price, onSale = *b.SubscriptionPrice, false
+	}
+	return price, onSale, nil
+}
+
+// subscriptionPrice is a break's subscription price when it has one, else
+// its price as for any line.
+func (s Schedule) subscriptionPrice(r PriceRequest) (decimal.Decimal, bool, error) {
+	price, onSale, err := s.UnitPrice(r.Quantity, r.Now)
+	if err != nil {
+		return decimal.Zero, false, err
+	}
+	if b, _ := s.breakFor(r.Quantity, ErrQuantityNotAllowed); b.SubscriptionPrice != nil {
+		return *b.SubscriptionPrice, false, nil
+	}
 	return price, onSale, nil
 }
 

@@ -18,6 +18,9 @@ type PriceBreak struct {
 	// BundlePrice, when set, prices the break's units bought as part of a
 	// bundle, before any sale price.
 	BundlePrice *decimal.Decimal
+	// SubscriptionPrice, when set, prices the break's units on an order a
+	// subscription placed, before any sale price.
+	SubscriptionPrice *decimal.Decimal
 }
 
 // Schedule is what pricing needs from a price schedule.

@@ -69,7 +69,7 @@ func (s *Service) priceLine(c *resource.Ctx, order api.Doc, line api.Doc, others
 	}
 	sched := catalog.ScheduleOf(ps)
 	override := line["UnitPrice"] != nil && c.P.Has("OverrideUnitPrice")
-	base, onSale, err := sched.Price(priceRequest(line, others))
+	base, onSale, err := sched.Price(priceRequest(order, line, others))
 	if err != nil && !override {
 		return api.Refused(err, map[string]any{"ProductID": pid, "Quantity": qty})
 	}
@@ -98,7 +98,7 @@ func (s *Service) priceLine(c *resource.Ctx, order api.Doc, line api.Doc, others
 
 // priceRequest is what the break of a line depends on: its quantity, its
 // product's on all the order's lines, whether it is a bundle's item.
-func priceRequest(line api.Doc, others []api.Doc) commerce.PriceRequest {
+func priceRequest(order, line api.Doc, others []api.Doc) commerce.PriceRequest {
 	qty := api.Int(line["Quantity"])
 	total := qty
 	for _, o := range others {
@@ -106,7 +106,8 @@ func priceRequest(line api.Doc, others []api.Doc) commerce.PriceRequest {
 			total += api.Int(o["Quantity"])
 		}
 	}
-	return commerce.PriceRequest{Quantity: qty, Total: total, Bundle: api.Str(line, "BundleItemID") != "", Now: time.Now()}
+	return commerce.PriceRequest{Quantity: qty, Total: total, Bundle: api.Str(line, "BundleItemID") != "",
+		Subscription: api.Str(order, "SubscriptionID") != "", Now: time.Now()}
 }
 
 // setPrice writes a line's money fields.
@@ -283,7 +284,7 @@ func (s *Service) repriceCumulative(c *resource.Ctx, order api.Doc, lines []api.
 			return nil, err
 		}
 		others := append(append([]api.Doc(nil), lines[:i]...), lines[i+1:]...)
-		base, onSale, err := sched.Price(priceRequest(l, others))
+		base, onSale, err := sched.Price(priceRequest(order, l, others))
 		if err != nil {
 			return nil, api.Refused(err, map[string]any{"ProductID": l["ProductID"], "Quantity": l["Quantity"]})
 		}

@@ -12,8 +12,9 @@ import (
 // the orders they create under IDs of their own so a second run cannot add
 // them twice.
 
-// PriceFor prices line as a line item of an order the buyer user
-// (buyerID, userID) would place with seller ("" for the marketplace): the
+// PriceFor prices line as a line item of the order a subscription of the
+// buyer user (buyerID, userID) would place with seller ("" for the
+// marketplace), at its breaks' SubscriptionPrice where they have one: the
 // product visible to them, its schedule's price for the quantity, specs,
 // variant and stock, exactly as AddLine prices it. The line is changed in
 // place; nothing is written.
@@ -22,7 +23,7 @@ func (s *Service) PriceFor(ctx context.Context, p *auth.Principal, buyerID, user
 	if seller == "" {
 		seller = c.MarketplaceID()
 	}
-	order := api.Doc{"FromCompanyID": buyerID, "FromUserID": userID, "ToCompanyID": seller}
+	order := api.Doc{"FromCompanyID": buyerID, "FromUserID": userID, "ToCompanyID": seller, "SubscriptionID": "(projected)"}
 	return s.priceLine(c, order, line, nil)
 }
 

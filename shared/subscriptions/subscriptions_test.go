@@ -178,6 +178,16 @@ func TestSubscriptionItemsPricedLikeLineItems(t *testing.T) {
 		t.Errorf("ProjectedSubtotal %s, want 20", got)
 	}
 	apptest.Must(t, e, "GET", "/v1/subscriptions/s1/items/i1", admin, nil, 200)
+	// A break's SubscriptionPrice prices subscription items (and so their
+	// orders' lines); a break without one keeps its price.
+	apptest.Must(t, e, "PATCH", "/v1/priceschedules/breaks", admin, map[string]any{"PriceBreaks": []any{
+		map[string]any{"Quantity": 1, "Price": 10, "SubscriptionPrice": 9.25}, map[string]any{"Quantity": 5, "Price": 8}}}, 200)
+	if r := apptest.Must(t, e, "PATCH", "/v1/subscriptions/s1/items/i1", admin, map[string]any{"Quantity": 3}, 200); r.S("UnitPrice") != "9.25" || r.S("LineSubtotal") != "27.75" {
+		t.Errorf("item at the subscription price: %s", r.Raw)
+	}
+	if r := apptest.Must(t, e, "PATCH", "/v1/subscriptions/s1/items/i1", admin, map[string]any{"Quantity": 5}, 200); r.S("UnitPrice") != "8" {
+		t.Errorf("item at a break without a subscription price: %s", r.Raw)
+	}
 	// Deleting the subscription takes its items.
 	apptest.Must(t, e, "DELETE", "/v1/subscriptions/s1", admin, nil, 204)
 	apptest.Must(t, e, "POST", "/v1/subscriptions", admin, sub("s1", next, map[string]any{"FromCompanyID": "b1", "FromUserID": "u1"}), 201)
