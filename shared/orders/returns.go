@@ -181,7 +181,7 @@ func (l *returnLedger) others(id, lineID string) (int, decimal.Decimal) {
 			continue
 		}
 		qty += lines[lineID].Quantity
-		refund = refund.Add(api.Dec(lines[lineID].Refund))
+		refund = refund.Add(api.Dec(json.Number(lines[lineID].Refund)))
 	}
 	return qty, refund
 }
