@@ -51,6 +51,7 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	in.declareSyncs(r)
 	in.declareMessages(r)
 	in.declareCheckout(r)
+	in.declareReturnCalc(r)
 	return in
 }
 

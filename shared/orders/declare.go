@@ -47,6 +47,8 @@ type Service struct {
 	adjusters     []Adjuster
 	submitSteps   []SubmitStep
 	approvedHooks []ApprovedHook
+	// returnCalculators calculate returns' refunds (pipeline.go).
+	returnCalculators []ReturnCalculator
 }
 
 var (

@@ -1,6 +1,8 @@
 package orders
 
 import (
+	"github.com/shopspring/decimal"
+
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/resource"
 	"github.com/ordercloud-serverless/occ/shared/store"
@@ -44,6 +46,44 @@ type ApprovedHook func(c *resource.Ctx, order api.Doc)
 
 // OnApproved adds a hook run after an approval opens an order.
 func (s *Service) OnApproved(h ApprovedHook) { s.approvedHooks = append(s.approvedHooks, h) }
+
+// A ReturnCalculator computes the refunds of an order return being
+// created or changed (the OrderReturn integration event). It answers
+// false when it does not apply to the caller (its API client has no such
+// event): the API's own calculation then stands. Its error refuses the
+// write; nothing is written.
+type ReturnCalculator func(c *resource.Ctx, r *ReturnToCalculate) (calc *ReturnCalculation, applies bool, err error)
+
+// ReturnToCalculate is a return whose refunds are to be calculated.
+type ReturnToCalculate struct {
+	// Return is the return as it will be written, its refund amounts as
+	// an order administrator set them and null where they are to be
+	// calculated.
+	Return api.Doc
+	Order  api.Doc   // the order returned from, as stored
+	Lines  []api.Doc // its line items
+	// Refundable is, by the line item of each item to return, the most
+	// the item may refund: the line's full refund (the default
+	// calculation's) less what the order's other live returns hold of it.
+	Refundable map[string]decimal.Decimal
+	// Fixed are the line items whose item refund an order administrator
+	// set: a calculation leaves them alone.
+	Fixed map[string]bool
+}
+
+// ReturnCalculation is a calculator's answer: each item's refund, by line
+// item (an item not named has none: null), and the return's (nil: the sum
+// of the items').
+type ReturnCalculation struct {
+	RefundAmount *decimal.Decimal
+	Items        map[string]decimal.Decimal
+}
+
+// OnReturnCalculate sets how returns' refunds are calculated; the first
+// calculator added that applies to the caller is used.
+func (s *Service) OnReturnCalculate(f ReturnCalculator) {
+	s.returnCalculators = append(s.returnCalculators, f)
+}
 
 // settle brings an order to a consistent state after a change of it or its
 // lines: the adjusters, then the totals. Lines an adjuster changed are

@@ -29,15 +29,17 @@ import (
 // written version-conditioned with each change of a return, so two
 // returns made at once cannot take back the same unit twice.
 //
-// Refund amounts: OrderCloud leaves them to an integration event; this
-// API has none, so it fills each item's RefundAmount with the default
-// calculation of the calculations article (commerce.ReturnLine and
-// ItemRefund: the line's total after its promotions, less its share of
-// order-level promotions, plus its share of tax, in proportion to the
-// units; a line's returns add up to the line's refund to the cent). An
-// order administrator may set an item's RefundAmount, or the return's
-// (kept until it is written null again); the return's RefundAmount is
-// otherwise the sum of its items'.
+// Refund amounts: an order administrator may set an item's RefundAmount,
+// or the return's (kept until it is written null again). The others are
+// asked of the return calculator that applies to the caller (the
+// OrderReturn integration event of its API client, registered by
+// shared/integrations through OnReturnCalculate) at every create or
+// change. Without one — where OrderCloud leaves them null — each item's
+// RefundAmount is the default calculation of the calculations article
+// (commerce.ReturnLine and ItemRefund: the line's total after its
+// promotions, less its share of order-level promotions, plus its share of
+// tax, in proportion to the units; a line's returns add up to the line's
+// refund to the cent), and the return's RefundAmount the sum of its items'.
 //
 // Submitting evaluates the seller's approval rules (SellerApprovalRulesFor,
 // the order's seller: the marketplace or a supplier) against the order and
@@ -179,7 +181,7 @@ func (l *returnLedger) others(id, lineID string) (int, decimal.Decimal) {
 			continue
 		}
 		qty += lines[lineID].Quantity
-		refund = refund.Add(api.Dec(lines[lineID].Refund))
+		refund = refund.Add(api.Dec(json.Number(lines[lineID].Refund)))
 	}
 	return qty, refund
 }
@@ -391,7 +393,8 @@ func (s *Service) writeReturn(c *resource.Ctx, old *resource.Entity, ch returnCh
 	if err != nil {
 		return nil, err
 	}
-	if err := s.priceReturn(c, o, lines, ledger, old, ch, admin); err != nil {
+	priced, err := s.priceReturn(c, o, lines, ledger, old, ch, admin)
+	if err != nil {
 		return nil, err
 	}
 	now := api.Now()
@@ -404,6 +407,9 @@ func (s *Service) writeReturn(c *resource.Ctx, old *resource.Entity, ch returnCh
 	}
 	doc["LastUpdated"] = now
 	api.Complete(orderReturnModel, doc)
+	if err := s.calculateReturn(c, o, lines, doc, priced); err != nil {
+		return nil, err
+	}
 	tx := &resource.Tx{}
 	ledger.hold(doc)
 	ledger.put(tx)
@@ -419,10 +425,21 @@ func (s *Service) writeReturn(c *resource.Ctx, old *resource.Entity, ch returnCh
 	return doc, nil
 }
 
+// pricedReturn is what pricing a return found out besides its amounts:
+// which refunds an order administrator set, and the most each item may
+// refund (its line's full refund less what the order's other live returns
+// hold of it).
+type pricedReturn struct {
+	kept       map[string]bool // line item IDs of the items whose refund was set
+	refundSet  bool            // the return's RefundAmount was set
+	refundable map[string]decimal.Decimal
+}
+
 // priceReturn checks a return's items against the order's lines and the
 // ledger, and sets the refund amounts: those an order administrator named
 // are kept, the others computed.
-func (s *Service) priceReturn(c *resource.Ctx, o api.Doc, lines []api.Doc, ledger *returnLedger, old *resource.Entity, ch returnChange, admin bool) error {
+func (s *Service) priceReturn(c *resource.Ctx, o api.Doc, lines []api.Doc, ledger *returnLedger, old *resource.Entity, ch returnChange, admin bool) (*pricedReturn, error) {
+	pr := &pricedReturn{kept: map[string]bool{}, refundable: map[string]decimal.Decimal{}}
 	doc := ch.doc
 	id := api.Str(doc, "ID")
 	byID := map[string]api.Doc{}
@@ -450,45 +467,48 @@ func (s *Service) priceReturn(c *resource.Ctx, o api.Doc, lines []api.Doc, ledge
 		lid := api.Str(it, "LineItemID")
 		path := fmt.Sprintf("ItemsToReturn[%d]", i)
 		if lid == "" {
-			return api.Validation(path+".LineItemID", "LineItemID is required.")
+			return nil, api.Validation(path+".LineItemID", "LineItemID is required.")
 		}
 		if seen[lid] {
-			return api.Refused(commerce.ErrReturnDuplicateItem, map[string]any{"LineItemID": lid})
+			return nil, api.Refused(commerce.ErrReturnDuplicateItem, map[string]any{"LineItemID": lid})
 		}
 		seen[lid] = true
 		line, ok := byID[lid]
 		if !ok {
-			return api.Validation(path+".LineItemID", fmt.Sprintf("%s is not a line item of order %s.", lid, api.Str(o, "ID")))
+			return nil, api.Validation(path+".LineItemID", fmt.Sprintf("%s is not a line item of order %s.", lid, api.Str(o, "ID")))
 		}
 		qty := api.Int(it["Quantity"])
 		if qty < 0 {
-			return api.Validation(path+".Quantity", "Quantity must be at least 0.")
+			return nil, api.Validation(path+".Quantity", "Quantity must be at least 0.")
 		}
 		if len([]rune(api.Str(it, "Comments"))) > 500 {
-			return api.Validation(path+".Comments", "Comments can be at most 500 characters.")
+			return nil, api.Validation(path+".Comments", "Comments can be at most 500 characters.")
 		}
 		if qty > 0 && !admin {
 			if p, _ := line["Product"].(map[string]any); p == nil || p["Returnable"] != true {
-				return api.Refused(commerce.ErrReturnNotReturnable, map[string]any{"LineItemID": lid, "ProductID": line["ProductID"]})
+				return nil, api.Refused(commerce.ErrReturnNotReturnable, map[string]any{"LineItemID": lid, "ProductID": line["ProductID"]})
 			}
 		}
 		othersQty, othersRefund := ledger.others(id, lid)
 		lineQty := api.Int(line["Quantity"])
 		eligible := commerce.ReturnEligible(api.Str(o, "Status"), lineQty, api.Int(line["QuantityShipped"])) - othersQty
 		if qty > eligible {
-			return api.Refused(commerce.ErrReturnQuantityExceeded, map[string]any{"LineItemID": lid, "QuantityEligible": max(eligible, 0)})
+			return nil, api.Refused(commerce.ErrReturnQuantityExceeded, map[string]any{"LineItemID": lid, "QuantityEligible": max(eligible, 0)})
 		}
 		it["Quantity"] = api.Num(int64(qty))
 		named := admin && ch.itemsNamed[lid] && it["RefundAmount"] != nil
 		if named || (overridden[lid] && !(admin && ch.itemsNamed[lid])) {
 			r := api.Dec(it["RefundAmount"])
 			if r.GreaterThan(orderTotal) {
-				return api.Validation(path+".RefundAmount", "A refund cannot exceed the order's Total.")
+				return nil, api.Validation(path+".RefundAmount", "A refund cannot exceed the order's Total.")
 			}
 			it["RefundAmount"] = api.Money(r)
 			kept = append(kept, lid)
-		} else {
-			full := commerce.ReturnLine(api.Dec(line["LineTotal"]), linesTotal, orderPromo, api.Dec(o["TaxCost"]))
+			pr.kept[lid] = true
+		}
+		full := commerce.ReturnLine(api.Dec(line["LineTotal"]), linesTotal, orderPromo, api.Dec(o["TaxCost"]))
+		pr.refundable[lid] = decimal.Max(decimal.Zero, full.Sub(othersRefund).RoundCeil(2))
+		if !pr.kept[lid] {
 			it["RefundAmount"] = api.Money(commerce.ItemRefund(full, lineQty, qty, othersQty, othersRefund))
 		}
 		sum = sum.Add(api.Dec(it["RefundAmount"]))
@@ -503,11 +523,12 @@ func (s *Service) priceReturn(c *resource.Ctx, o api.Doc, lines []api.Doc, ledge
 		doc["RefundAmount"] = old.Doc["RefundAmount"]
 	}
 	doc[retOverride] = set
+	pr.refundSet = set
 	switch {
 	case set:
 		r := api.Dec(doc["RefundAmount"])
 		if r.GreaterThan(orderTotal) {
-			return api.Validation("RefundAmount", "A refund cannot exceed the order's Total.")
+			return nil, api.Validation("RefundAmount", "A refund cannot exceed the order's Total.")
 		}
 		doc["RefundAmount"] = api.Money(r)
 	case len(items) > 0:
@@ -515,7 +536,76 @@ func (s *Service) priceReturn(c *resource.Ctx, o api.Doc, lines []api.Doc, ledge
 	default:
 		doc["RefundAmount"] = nil
 	}
+	return pr, nil
+}
+
+// calculateReturn hands the refunds no order administrator set to the
+// return calculator that applies to the caller (the OrderReturn
+// integration event of its API client), in place of the default
+// calculation priceReturn made. When every refund is set — each item's,
+// or the return's when it has no items — there is nothing to ask.
+func (s *Service) calculateReturn(c *resource.Ctx, o api.Doc, lines []api.Doc, doc api.Doc, pr *pricedReturn) error {
+	items := returnItems(doc)
+	if len(s.returnCalculators) == 0 || (len(items) > 0 && len(pr.kept) == len(items)) || (len(items) == 0 && pr.refundSet) {
+		return nil
+	}
+	asked := api.Clone(doc)
+	askedItems := make([]api.Doc, len(items))
+	for i, it := range items {
+		it = api.Clone(it)
+		if !pr.kept[api.Str(it, "LineItemID")] {
+			it["RefundAmount"] = nil
+		}
+		askedItems[i] = it
+	}
+	setReturnItems(asked, askedItems)
+	if !pr.refundSet {
+		asked["RefundAmount"] = nil
+	}
+	q := &ReturnToCalculate{Return: asked, Order: o, Lines: lines, Refundable: pr.refundable, Fixed: pr.kept}
+	for _, calculate := range s.returnCalculators {
+		calc, applies, err := calculate(c, q)
+		if err != nil {
+			return err
+		}
+		if applies {
+			applyReturnCalculation(doc, items, pr, calc)
+			return nil
+		}
+	}
 	return nil
+}
+
+// applyReturnCalculation sets the refunds a calculation decided: each
+// item's not set by an order administrator (null when not named), and the
+// return's unless set (the calculation's, else the items' sum).
+func applyReturnCalculation(doc api.Doc, items []api.Doc, pr *pricedReturn, calc *ReturnCalculation) {
+	if calc == nil {
+		calc = &ReturnCalculation{}
+	}
+	sum, refunded := decimal.Zero, false
+	for _, it := range items {
+		lid := api.Str(it, "LineItemID")
+		if !pr.kept[lid] {
+			it["RefundAmount"] = nil
+			if r, ok := calc.Items[lid]; ok {
+				it["RefundAmount"] = api.Money(r)
+			}
+		}
+		if it["RefundAmount"] != nil {
+			sum, refunded = sum.Add(api.Dec(it["RefundAmount"])), true
+		}
+	}
+	setReturnItems(doc, items)
+	switch {
+	case pr.refundSet:
+	case calc.RefundAmount != nil:
+		doc["RefundAmount"] = api.Money(*calc.RefundAmount)
+	case refunded:
+		doc["RefundAmount"] = api.Money(sum)
+	default:
+		doc["RefundAmount"] = nil
+	}
 }
 
 func toAny(ss []string) []any {
