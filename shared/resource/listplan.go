@@ -500,6 +500,36 @@ func (l *lister) readMerged(pks []string, b bounds, prefix string, desc bool, li
 	return all, nil
 }
 
+// rangeRowsWithin reads the rows of a sorted field's range when it holds
+// at most about max of them; ok is false (after reading at most max) when
+// it holds more.
+func (l *lister) rangeRowsWithin(field string, b bounds, max int) ([]store.Item, bool, error) {
+	pks := l.sortPKs(field)
+	per := max/len(pks) + 1
+	lists := make([][]store.Item, len(pks))
+	errs := make([]error, len(pks))
+	var wg sync.WaitGroup
+	for i, pk := range pks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lists[i], errs[i] = l.c.Deps.Store.Query(l.c, store.Query{PK: pk, After: b.after, Min: b.min, Max: b.max, Limit: per})
+		}()
+	}
+	wg.Wait()
+	var all []store.Item
+	for i, list := range lists {
+		if errs[i] != nil {
+			return nil, false, errs[i]
+		}
+		if len(list) >= per {
+			return nil, false, nil
+		}
+		all = append(all, list...)
+	}
+	return all, true, nil
+}
+
 // countIn counts the items of partitions within bounds.
 func (l *lister) countIn(pks []string, b bounds) (int, error) {
 	n := 0
@@ -892,7 +922,24 @@ func (l *lister) candidates(p plan) ([]api.Doc, api.Meta, bool, error) {
 	if best != nil && sparse && l.eqSize(*best) > maxDocFetch {
 		best = nil // too many documents to read: a sort partition's rows instead
 	}
+	// An equality partition without rows costs its matches' documents; a
+	// range of a sorted field costs its rows. Read the range when it holds
+	// fewer rows than those documents cost (reading at most that many to
+	// find out), so a date range on orders reads compact rows.
+	var rangeRows []store.Item
+	useRange := false
+	if best != nil && sparse && rangeField != "" && !search {
+		rows, ok, err := l.rangeRowsWithin(rangeField, p.ranges[rangeField], int(l.matchesCost(l.eqSize(*best))))
+		if err != nil {
+			return nil, api.Meta{}, false, err
+		}
+		rangeRows, useRange = rows, ok
+	}
 	switch {
+	case useRange:
+		if err := addItems(rangeRows); err != nil {
+			return nil, api.Meta{}, false, err
+		}
 	case best != nil && !(search && len(scores) <= maxDocFetch && len(scores)*4 < l.eqSize(*best)):
 		items, err := l.readMerged(l.eqPKs(*best), p.idRange, "", false, 0, sparse)
 		if err != nil {
