@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
 type oneEntryAPI struct {
@@ -37,5 +38,39 @@ func TestEventBridgeBus(t *testing.T) {
 	api.out = &eventbridge.PutEventsOutput{FailedEntryCount: 1, Entries: []ebtypes.PutEventsResultEntry{{ErrorCode: aws.String("AccessDeniedException")}}}
 	if err := bus.PutEvent(context.Background(), arn, "src", "dt", json.RawMessage(`{}`)); err == nil {
 		t.Fatal("a rejected entry is an error")
+	}
+}
+
+type sentMessages struct{ in []*sqs.SendMessageInput }
+
+func (s *sentMessages) SendMessage(_ context.Context, in *sqs.SendMessageInput, _ ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
+	s.in = append(s.in, in)
+	return &sqs.SendMessageOutput{}, nil
+}
+
+// A delivery to a queue goes to the URL its ARN names; a FIFO queue
+// de-duplicates by the delivery's ID; what is no queue ARN is refused.
+func TestSQSQueue(t *testing.T) {
+	api := &sentMessages{}
+	q := SQSQueue{API: api}
+	ctx := context.Background()
+	if err := q.SendMessage(ctx, "arn:aws:sqs:eu-west-1:123456789012:syncs", "d1", json.RawMessage(`{"a":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.SendMessage(ctx, "arn:aws:sqs:us-east-1:123456789012:syncs.fifo", "d2", json.RawMessage(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	std, fifo := api.in[0], api.in[1]
+	if aws.ToString(std.QueueUrl) != "https://sqs.eu-west-1.amazonaws.com/123456789012/syncs" || aws.ToString(std.MessageBody) != `{"a":1}` ||
+		std.MessageDeduplicationId != nil {
+		t.Errorf("standard queue message: %+v", std)
+	}
+	if aws.ToString(fifo.MessageDeduplicationId) != "d2" || aws.ToString(fifo.MessageGroupId) == "" {
+		t.Errorf("FIFO queue message: %+v", fifo)
+	}
+	for _, bad := range []string{"", "arn:aws:events:eu-west-1:1:event-bus/x", "arn:aws:sqs:eu-west-1::q", "https://example.com"} {
+		if err := q.SendMessage(ctx, bad, "d", json.RawMessage(`{}`)); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }

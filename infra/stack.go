@@ -24,6 +24,7 @@ import (
 
 	"github.com/ordercloud-serverless/occ/events"
 	"github.com/ordercloud-serverless/occ/shared/deploy"
+	"github.com/ordercloud-serverless/occ/shared/integrations"
 	"github.com/ordercloud-serverless/occ/shared/routes"
 	"github.com/ordercloud-serverless/occ/shared/tabledef"
 )
@@ -122,6 +123,9 @@ func GroupFunctionID(group string) string   { return pascal(group) + "Function" 
 func TargetFunctionID(target string) string { return pascal(TargetAssetFolder(target)) + "Function" }
 
 const (
+	// DeliveringGroup is the API group that sends to delivery configs at
+	// once (forced syncs, error config tests).
+	DeliveringGroup         = "integrations"
 	StreamFunctionID        = "StreamFunction"
 	DeadLetterQueueID       = "DeliveryDeadLetterQueue"
 	BootstrapFunctionID     = "BootstrapFunction"
@@ -172,6 +176,21 @@ func NewStack(scope constructs.Construct, id string, props StackProps) awscdk.St
 			EnvSigningKeySecret: signingKey.SecretArn(),
 		}
 	}
+	// Functions that deliver to EventBridge buses and SQS queues named by
+	// delivery configs at run time may reach only those of the account
+	// named with integrations.AWSDestinationPrefix.
+	grantDestinations := func(f awslambda.Function) {
+		f.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("events:PutEvents"),
+			Resources: &[]*string{awscdk.Fn_Sub(jsii.String(
+				"arn:${AWS::Partition}:events:*:${AWS::AccountId}:event-bus/"+integrations.AWSDestinationPrefix+"*"), nil)},
+		}))
+		f.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("sqs:SendMessage"),
+			Resources: &[]*string{awscdk.Fn_Sub(jsii.String(
+				"arn:${AWS::Partition}:sqs:*:${AWS::AccountId}:"+integrations.AWSDestinationPrefix+"*"), nil)},
+		}))
+	}
 	grantApp := func(f awslambda.Function) {
 		table.GrantReadWriteData(f)
 		signingKey.GrantRead(f, nil)
@@ -183,6 +202,9 @@ func NewStack(scope constructs.Construct, id string, props StackProps) awscdk.St
 		f := fn.new(GroupFunctionID(g.Name), g.Name, apiTimeoutSeconds, apiEnv(),
 			"OrderCloud API: "+g.Name+" resources")
 		grantApp(f)
+		if g.Name == DeliveringGroup {
+			grantDestinations(f) // forced syncs, error config tests
+		}
 		integrations[g.Name] = awsapigatewayv2integrations.NewHttpLambdaIntegration(
 			jsii.String(pascal(g.Name)+"Integration"), f,
 			&awsapigatewayv2integrations.HttpLambdaIntegrationProps{
@@ -244,6 +266,7 @@ func NewStack(scope constructs.Construct, id string, props StackProps) awscdk.St
 		f := fn.new(TargetFunctionID(t), TargetAssetFolder(t), backgroundTimeoutSeconds, apiEnv(),
 			"Event target: "+t)
 		grantApp(f)
+		grantDestinations(f)
 		f.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
 			MaxEventAge:   awscdk.Duration_Seconds(jsii.Number(targetMaxEventAgeSeconds)),
 			RetryAttempts: jsii.Number(targetAsyncRetries),

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ordercloud-serverless/occ/events"
+	"github.com/ordercloud-serverless/occ/shared/integrations"
 	"github.com/ordercloud-serverless/occ/shared/routes"
 	"github.com/ordercloud-serverless/occ/shared/tabledef"
 )
@@ -558,9 +559,12 @@ func TestLeastPrivilege(t *testing.T) {
 			}
 		}
 		for _, a := range acts {
-			if a == "secretsmanager:PutSecretValue" || a == "events:PutEvents" || a == "dynamodb:DeleteTable" {
+			if a == "secretsmanager:PutSecretValue" || a == "dynamodb:DeleteTable" || (a == "events:PutEvents" && g.Name != DeliveringGroup) {
 				t.Errorf("%s function has %s", g.Name, a)
 			}
+		}
+		if g.Name == DeliveringGroup {
+			destinationGrants(t, GroupFunctionID(g.Name))
 		}
 	}
 
@@ -675,15 +679,16 @@ func TestDeadLetterQueue(t *testing.T) {
 		var sends []map[string]any
 		for _, st := range statements(t, fnID) {
 			acts := actions([]map[string]any{st})
-			if slices.ContainsFunc(acts, func(a string) bool { return strings.HasPrefix(a, "sqs:") }) {
+			if slices.ContainsFunc(acts, func(a string) bool { return strings.HasPrefix(a, "sqs:") }) && getAttArn(st["Resource"]) != "" {
 				sends = append(sends, st)
 			}
 			for _, a := range acts {
-				if a == "events:PutEvents" || a == "secretsmanager:PutSecretValue" || a == "dynamodb:DeleteTable" {
+				if a == "secretsmanager:PutSecretValue" || a == "dynamodb:DeleteTable" {
 					t.Errorf("%s target has %s", target, a)
 				}
 			}
 		}
+		destinationGrants(t, TargetFunctionID(target))
 		if len(sends) != 1 || getAttArn(sends[0]["Resource"]) != dlq || !slices.Contains(actions(sends), "sqs:SendMessage") {
 			t.Errorf("%s target's SQS grants %v", target, sends)
 		}
@@ -786,6 +791,38 @@ func TestSubscriptionsSchedule(t *testing.T) {
 	for _, need := range []string{"dynamodb:PutItem", "dynamodb:Query", "secretsmanager:GetSecretValue"} {
 		if !slices.Contains(acts, need) {
 			t.Errorf("subscriptions function lacks %s", need)
+		}
+	}
+}
+
+// destinationGrants: a function delivering to buses and queues chosen by
+// delivery configs may put events and send messages only to those of the
+// stack's account named with the destination prefix.
+func destinationGrants(t *testing.T, functionID string) {
+	t.Helper()
+	want := map[string]string{
+		"events:PutEvents": "arn:${AWS::Partition}:events:*:${AWS::AccountId}:event-bus/" + integrations.AWSDestinationPrefix + "*",
+		"sqs:SendMessage":  "arn:${AWS::Partition}:sqs:*:${AWS::AccountId}:" + integrations.AWSDestinationPrefix + "*",
+	}
+	found := map[string]bool{}
+	for _, st := range statements(t, logicalID(t, functionID)) {
+		sub, _ := st["Resource"].(map[string]any)
+		arn, _ := sub["Fn::Sub"].(string)
+		for _, a := range actions([]map[string]any{st}) {
+			if w, ok := want[a]; ok && arn != "" {
+				if arn != w {
+					t.Errorf("%s: %s on %s, want %s", functionID, a, arn, w)
+				}
+				found[a] = true
+			}
+			if a == "events:PutEvents" && arn == "" {
+				t.Errorf("%s: events:PutEvents on %v", functionID, st["Resource"])
+			}
+		}
+	}
+	for a := range want {
+		if !found[a] {
+			t.Errorf("%s cannot %s to delivery destinations", functionID, a)
 		}
 	}
 }

@@ -15,6 +15,9 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/ordercloud-serverless/occ/events"
 	"github.com/ordercloud-serverless/occ/shared/app"
@@ -27,8 +30,17 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Deliveries go to HTTP endpoints, EventBridge buses or SQS queues, as
+	// their delivery configs say.
+	dest := integrations.Destinations{HTTP: integrations.HTTPDeliverer{},
+		Bus: events.EventBridgeBus{API: eventbridge.NewFromConfig(cfg)}, Queue: events.SQSQueue{API: sqs.NewFromConfig(cfg)}}
 	in := a.Integrations()
-	d := &integrations.RetryingDeliverer{Next: integrations.HTTPDeliverer{}, Log: in.DeliveryLog(), Logger: logger}
+	in.Deliverer = dest
+	d := &integrations.RetryingDeliverer{Next: dest, Log: in.DeliveryLog(), Logger: logger}
 	lambda.Start(events.Integrations(logger, func(ctx context.Context, ev events.Envelope, dt events.EntityDetail) error {
 		ch, err := integrations.NewChange(ev.ID, ev.DetailType, dt.Type, dt.ID, dt.Change, dt.PK, dt.SK, dt.Old, dt.New)
 		if err != nil {

@@ -99,12 +99,22 @@ func destinationOf(name string, t map[string]any) (destination, error) {
 				return destination{}, api.Validation(prop+".ConnectionString", prop+".ConnectionString must name an event bus (…:event-bus/NAME).")
 			}
 		}
+		if !strings.HasPrefix(resourceName, AWSDestinationPrefix) {
+			return destination{}, api.Validation(prop+".ConnectionString", fmt.Sprintf(
+				"%s.ConnectionString must name a bus or queue whose name starts with %q: the stack may send only to those.", prop, AWSDestinationPrefix))
+		}
 		if hub := api.Str(t, "EventHubName"); hub != resourceName {
 			return destination{}, api.Validation(prop+".EventHubName", fmt.Sprintf("%s.EventHubName must be %q, the name in the ConnectionString ARN.", prop, resourceName))
 		}
 		return destination{Target: name, URL: arn}, nil
 	}
 }
+
+// AWSDestinationPrefix starts the name of every EventBridge bus and SQS
+// queue a delivery config may name: the deployed functions may put events
+// on and send messages to those of their account only (least privilege
+// for destinations chosen at run time).
+const AWSDestinationPrefix = "ordercloud-"
 
 // parseARN splits arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE.
 func parseARN(arn string) (service, resource string, ok bool) {

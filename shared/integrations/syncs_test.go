@@ -104,9 +104,15 @@ func TestDeliveryConfigs(t *testing.T) {
 		t.Errorf("list: %s", l.Raw)
 	}
 	// AWS destinations go in the EventHub target, by ARN.
-	for _, arn := range []string{"arn:aws:events:eu-west-1:123456789012:event-bus/orders", "arn:aws:sqs:eu-west-1:123456789012:orders"} {
+	for _, arn := range []string{"arn:aws:events:eu-west-1:123456789012:event-bus/ordercloud-orders", "arn:aws:sqs:eu-west-1:123456789012:ordercloud-orders"} {
 		apptest.Must(t, e, "PUT", "/v1/integrations/deliveryconfig/aws", admin, map[string]any{"Name": "AWS", "Enabled": true,
-			"DeliveryTargets": map[string]any{"EventHub": map[string]any{"EventHubName": "orders", "ConnectionString": arn}}}, 200)
+			"DeliveryTargets": map[string]any{"EventHub": map[string]any{"EventHubName": "ordercloud-orders", "ConnectionString": arn}}}, 200)
+	}
+	// The stack may only send to buses and queues named ordercloud-…
+	for _, arn := range []string{"arn:aws:events:eu-west-1:123456789012:event-bus/default", "arn:aws:sqs:eu-west-1:123456789012:orders"} {
+		name := arn[strings.LastIndexAny(arn, ":/")+1:]
+		apptest.WantErr(t, e.Do("PUT", "/v1/integrations/deliveryconfig/aws2", admin, map[string]any{"Name": "AWS", "Enabled": true,
+			"DeliveryTargets": map[string]any{"EventHub": map[string]any{"EventHubName": name, "ConnectionString": arn}}}), 400, "ValidationFailure")
 	}
 	// Azure-only and unknown destinations are refused in the contract's error shape.
 	for name, target := range map[string]map[string]any{
@@ -120,7 +126,7 @@ func TestDeliveryConfigs(t *testing.T) {
 		apptest.WantErr(t, r, 400, "ValidationFailure")
 	}
 	r = e.Do("POST", "/v1/integrations/deliveryconfig", admin, map[string]any{"Name": "bad", "DeliveryTargets": map[string]any{
-		"EventHub": map[string]any{"EventHubName": "other", "ConnectionString": "arn:aws:sqs:eu-west-1:123456789012:orders"}}})
+		"EventHub": map[string]any{"EventHubName": "other", "ConnectionString": "arn:aws:sqs:eu-west-1:123456789012:ordercloud-orders"}}})
 	apptest.WantErr(t, r, 400, "ValidationFailure")
 	r = e.Do("POST", "/v1/integrations/deliveryconfig", admin, map[string]any{"Name": "hdr", "DeliveryTargets": map[string]any{
 		"Http": map[string]any{"Endpoint": rc.URL, "Secret": "x", "CustomAuthHeaderName": "X-Auth"}}})
