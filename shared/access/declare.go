@@ -77,6 +77,9 @@ func (a *Access) AddUserKind(r *resource.Registry, k *UserKind) {
 		a.revokeWhenGone(k.Companies, func(_ *resource.Ctx, co api.Doc) string {
 			return companyRevocationKey(k.UserType, api.Str(co, "ID"))
 		})
+		k.Companies.AlsoPrepare(reserveCompanyID(k.Companies))
+		k.Companies.AlsoBeforeDelete(forgetCompanyID)
+		r.AlsoUpgrade(companyIDUpgrade(k.Companies))
 	}
 	r.Handle(k.Users.Name+".RevokeUserTokens", a.revokeUserTokens(k))
 	r.Handle(k.Users.Name+".UnlockUserAccount", a.unlockUserAccount(k))

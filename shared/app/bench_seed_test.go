@@ -264,8 +264,8 @@ func product(i int) map[string]any {
 		desc[k] = descWords[(i*7+k*k*3+k)%len(descWords)]
 	}
 	return map[string]any{"ID": productID(i), "Name": name, "Description": strings.Join(desc, " "), "Active": productActive(i),
-		"DefaultPriceScheduleID": "ps",
-		"xp":                     map[string]any{"color": colors[i%len(colors)], "size": i % 50, "tags": []any{nouns[i%len(nouns)], adjectives[i%len(adjectives)]}}}
+		"DefaultPriceScheduleID": "ps", "DefaultSupplierID": "s1",
+		"xp": map[string]any{"color": colors[i%len(colors)], "size": i % 50, "tags": []any{nouns[i%len(nouns)], adjectives[i%len(adjectives)]}}}
 }
 
 // activeProduct is an active product near i, in b2's catalog when b2 is set.
@@ -307,7 +307,7 @@ func (d *benchData) seed() error {
 		{201, "POST", "/v1/securityprofiles", map[string]any{"ID": "bench-shop", "Name": "Shop", "Roles": []any{"Shopper", "MeAdmin", "OrderReader"}}},
 		{204, "POST", "/v1/securityprofiles/assignments", map[string]any{"SecurityProfileID": "bench-shop", "BuyerID": "b1"}},
 		{204, "POST", "/v1/securityprofiles/assignments", map[string]any{"SecurityProfileID": "bench-shop", "BuyerID": "b2"}},
-		{201, "POST", "/v1/suppliers", map[string]any{"ID": "s1", "Name": "Bench supplier", "Active": true}},
+		{201, "POST", "/v1/suppliers", map[string]any{"ID": "s1", "Name": "Bench supplier", "Active": true, "AllBuyersCanOrder": true}},
 		{201, "POST", "/v1/suppliers/s1/users", map[string]any{"ID": "su", "Username": "bench-supplier", "Password": benchPassword,
 			"FirstName": "Sam", "LastName": "Supplier", "Email": "su@example.com", "Active": true}},
 		{201, "POST", "/v1/securityprofiles", map[string]any{"ID": "bench-supplier", "Name": "Supplier", "Roles": []any{"MeAdmin", "OrderReader", "OrderAdmin"}}},
@@ -384,14 +384,11 @@ func (d *benchData) seed() error {
 	}
 	step("logins")
 
-	// Orders: one in lineEvery gets a line item (every second up to
-	// N=1,000; 250 in all beyond, as adding a line reads the buyer's whole
-	// catalog: about a second at N=50,000), a third of those are
-	// submitted.
+	// Orders: every second gets a line item, and a third of those are
+	// submitted and forwarded to the supplier — a sixth of all orders, so
+	// the marketplace's and the supplier's incoming lists grow with N
+	// (8,333 submitted orders at N=50,000).
 	lineEvery := 2
-	if d.n > 1000 {
-		lineEvery = d.n / 250
-	}
 	fmt.Fprintf(os.Stderr, "  N=%d orders: a line item on every %dth, submitted every %dth\n", d.n, lineEvery, 3*lineEvery)
 	created := make([]string, d.n)
 	if err := d.parallel("orders", d.n, func(i int) error {
@@ -421,7 +418,12 @@ func (d *benchData) seed() error {
 		if i%(3*lineEvery) != 0 {
 			return nil
 		}
-		return d.submit(id, o.token)
+		if err := d.submit(id, o.token); err != nil {
+			return err
+		}
+		// The marketplace forwards it: its lines' products are s1's, so
+		// s1 receives a submitted order of its own.
+		return d.forward(id)
 	}); err != nil {
 		return err
 	}
@@ -447,9 +449,21 @@ func (d *benchData) seed() error {
 	return nil
 }
 
-// submit submits an order: 201 (200 tolerated, as apptest.Submitted does).
+// submit submits an order.
 func (d *benchData) submit(id, token string) error {
-	r, err := d.must(201, "POST", apptest.Outgoing+"/"+id+"/submit", token, nil)
+	return d.act(apptest.Outgoing+"/"+id+"/submit", token)
+}
+
+// forward forwards a submitted incoming order to its lines' supplier (a
+// retried forward that finds the lines forwarded already creates nothing).
+func (d *benchData) forward(id string) error {
+	return d.act("/v1/orders/Incoming/"+id+"/forward", d.admin)
+}
+
+// act POSTs an order action: 201 (200 tolerated, as apptest.Submitted
+// does).
+func (d *benchData) act(path, token string) error {
+	r, err := d.must(201, "POST", path, token, nil)
 	if err != nil && r.Status == 200 {
 		return nil
 	}

@@ -78,3 +78,42 @@ func TestImportsFlowOneWay(t *testing.T) {
 		t.Fatalf("only %d packages checked", checked)
 	}
 }
+
+// scanAllowed are the only files that may scan the table: the store's
+// adapter, which implements store.Scanner, and the offline upgrade
+// (scripts/upgrade). Request paths use GetItem, Query, BatchGetItem and
+// transactions only (ACCESS_PATTERNS.md).
+var scanAllowed = []string{"shared/store/dynamo/dynamo.go", "shared/app/upgrade.go"}
+
+// TestNoScanOnRequestPaths fails when code outside those files scans the
+// table or asks the store for its Scanner.
+func TestNoScanOnRequestPaths(t *testing.T) {
+	root := filepath.Join("..", "..")
+	checked := 0
+	for _, top := range []string{"shared", "events", "functions", "infra"} {
+		_ = filepath.WalkDir(filepath.Join(root, top), func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return nil
+			}
+			rel, _ := filepath.Rel(root, path)
+			rel = filepath.ToSlash(rel)
+			checked++
+			if slices.Contains(scanAllowed, rel) {
+				return nil
+			}
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range []string{"store.Scanner", "ScanInput", ".Scan(ctx", ".Scan(c,"} {
+				if strings.Contains(string(src), s) {
+					t.Errorf("%s uses %q: only the store adapter and the offline upgrade may scan the table", rel, s)
+				}
+			}
+			return nil
+		})
+	}
+	if checked < 100 {
+		t.Fatalf("only %d files checked", checked)
+	}
+}

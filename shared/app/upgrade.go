@@ -17,7 +17,7 @@ type UpgradeReport struct {
 	Moved       int // orders moved to their shard
 	Reindexed   int // assignments given their index keys
 	Memberships int // products whose membership was rebuilt
-	Extras      int // items other parts keep for an entity (cart index entries)
+	Extras      int // items other parts keep for an entity (cart index entries, company ID reservations)
 }
 
 // Upgrade brings a table written by an earlier version up to this one, so

@@ -53,9 +53,11 @@ func TestUpgradeBackfillsIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("upgrade: %+v", rep)
-	if rep.Generations == 0 || rep.Indexed == 0 || rep.Moved != 3 || rep.Reindexed == 0 || rep.Memberships == 0 || rep.Extras != 3 {
+	// Extras: three carts, and buyer b1's company ID reservation.
+	if rep.Generations == 0 || rep.Indexed == 0 || rep.Moved != 3 || rep.Reindexed == 0 || rep.Memberships == 0 || rep.Extras != 4 {
 		t.Errorf("first upgrade: %+v", rep)
 	}
+	apptest.WantErr(t, e.Do("POST", "/v1/suppliers", s.Admin, map[string]any{"ID": "b1", "Name": "Taken", "Active": true}), 409, "IdExists")
 	for _, l := range lists {
 		if got := apptest.Must(t, e, "GET", l.path, l.token, nil, 200).Raw; got != before[l.path] {
 			t.Errorf("%s after the upgrade:\n%s\nbefore:\n%s", l.path, got, before[l.path])
@@ -78,7 +80,7 @@ func TestUpgradeBackfillsIndexes(t *testing.T) {
 // oldFormat rewrites a table as the version before list indexes wrote it:
 // no index items or tallies, no index entries on entities, orders under one
 // partition, no assignment index keys, no generations or membership, no
-// cart index.
+// cart index, no company ID reservations.
 func oldFormat(t *testing.T, st *dynamo.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -89,7 +91,7 @@ func oldFormat(t *testing.T, st *dynamo.Store) {
 	for _, it := range items {
 		k := store.Key{PK: it.PK, SK: it.SK}
 		switch {
-		case it.Type == store.IndexItemType || strings.HasPrefix(it.PK, "Tally#") || strings.HasPrefix(it.PK, "Cart#"):
+		case it.Type == store.IndexItemType || strings.HasPrefix(it.PK, "Tally#") || strings.HasPrefix(it.PK, "Cart#") || it.PK == "CompanyID":
 			if err := st.Delete(ctx, k, store.Always); err != nil {
 				t.Fatal(err)
 			}
@@ -117,5 +119,77 @@ func oldFormat(t *testing.T, st *dynamo.Store) {
 		if _, err := st.Put(ctx, it, store.Always); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// An index a later version declares (the orders' FromCompanyID+ToCompanyID
+// tuples) is backfilled on entities indexed before it existed: the lists
+// it serves answer as before, and a second run changes nothing.
+func TestUpgradeAddsDeclaredIndexes(t *testing.T) {
+	t.Parallel()
+	s := apptest.OrderShop(t)
+	e := s.E
+	ctx := context.Background()
+	for range 3 {
+		o := s.NewOrder(t, s.Token)
+		s.AddLine(t, s.Token, o, "p1", 1)
+	}
+	path := "/v1/orders/Incoming?buyerID=b1&IsSubmitted=false"
+	before := apptest.Must(t, e, "GET", path, s.Admin, nil, 200)
+	if before.S("Meta.TotalCount") != "3" {
+		t.Fatalf("before: %s", before.Raw)
+	}
+
+	// As the version before the tuple wrote the table: no index items or
+	// tallies of it, no entries for it on the orders.
+	const tuple = "FromCompanyID+ToCompanyID"
+	var items []store.Item
+	if err := e.Store.Scan(ctx, func(page []store.Item) error { items = append(items, page...); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		k := store.Key{PK: it.PK, SK: it.SK}
+		switch {
+		case (it.Type == store.IndexItemType && strings.Contains(it.PK, tuple)) || (strings.HasPrefix(it.PK, "Tally#") && strings.Contains(it.SK, tuple)):
+			if err := e.Store.Delete(ctx, k, store.Always); err != nil {
+				t.Fatal(err)
+			}
+		case it.Type == "Order":
+			var kept []string
+			for _, en := range it.Index {
+				if !strings.Contains(en, tuple) {
+					kept = append(kept, en)
+				}
+			}
+			if len(kept) == len(it.Index) {
+				t.Fatalf("order %s has no %s entries: %q", it.SK, tuple, it.Index)
+			}
+			it.Index = kept
+			it.Version--
+			if _, err := e.Store.Put(ctx, it, store.Always); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if l := apptest.Must(t, e, "GET", path, s.Admin, nil, 200); len(apptest.IDs(l)) != 0 {
+		t.Fatalf("without the tuple's index the list should be empty: %s", l.Raw)
+	}
+
+	rep, err := e.App.Upgrade(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Indexed != 3 {
+		t.Errorf("upgrade: %+v, want the 3 orders indexed", rep)
+	}
+	if got := apptest.Must(t, e, "GET", path, s.Admin, nil, 200).Raw; got != before.Raw {
+		t.Errorf("after the upgrade:\n%s\nbefore:\n%s", got, before.Raw)
+	}
+	again, err := e.App.Upgrade(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Generations+again.Indexed+again.Moved+again.Reindexed+again.Memberships+again.Extras != 0 {
+		t.Errorf("second upgrade changed things: %+v", again)
 	}
 }

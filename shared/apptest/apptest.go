@@ -223,3 +223,32 @@ func (r Resp) Get(path string) any {
 	}
 	return cur
 }
+
+// InternalFields are the keys starting with "_" (the store's internal
+// fields) anywhere in a JSON text: none may reach a caller. Keys, not the
+// text: a generated ID may start with "_" too.
+func InternalFields(raw string) []string {
+	var v any
+	if json.Unmarshal([]byte(raw), &v) != nil {
+		return nil
+	}
+	var out []string
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if strings.HasPrefix(k, "_") {
+					out = append(out, k)
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return out
+}

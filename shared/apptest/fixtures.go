@@ -118,6 +118,15 @@ func NewShop(t testing.TB) *Shop {
 	return s
 }
 
+// OtherBuyer adds a second buyer company to the shop, with the shop's
+// shopper profile, and one user in it: the stranger of confinement tests.
+func (s *Shop) OtherBuyer(t testing.TB, buyerID, userID, username string) {
+	t.Helper()
+	Buyer(t, s.E, s.Admin, buyerID)
+	AssignProfile(t, s.E, s.Admin, "shopper", map[string]any{"BuyerID": buyerID})
+	BuyerUser(t, s.E, s.Admin, buyerID, userID, username)
+}
+
 // Login logs a user in with the shop's client.
 func (s *Shop) Login(username string, roles ...string) string {
 	return s.E.Login(s.Client, username, BuyerPassword, roles...)

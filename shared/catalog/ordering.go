@@ -138,6 +138,16 @@ func (cat *Catalog) Seller(c *resource.Ctx, sellerID, buyerID string) error {
 	return nil
 }
 
+// SellerAddresses is where a seller's addresses live: a supplier's own
+// addresses, or the marketplace's admin addresses for the marketplace (or
+// no seller named).
+func (cat *Catalog) SellerAddresses(c *resource.Ctx, sellerID string) *resource.Resource {
+	if sellerID != "" && sellerID != c.MarketplaceID() {
+		return cat.suppliers.Addresses
+	}
+	return cat.market.AdminAddresses
+}
+
 // BuyerBundle loads an active bundle a buyer user may buy, with its
 // product assignments (ProductID, Required, DefaultQuantity): one in a
 // catalog assigned to the buyer that either shows the buyer all its

@@ -92,27 +92,12 @@ func TestProductListsMatchFilteringEveryDocument(t *testing.T) {
 		"search=word41", "search=word4&pageSize=3&page=2", "search=lamp&searchType=ExactPhrase", "search=p1",
 		"Active=true&xp.color=red", "Active=true&sortBy=!Name", "xp.color=red&sortBy=Name", "Active=true&xp.color=red&search=oak",
 		"Inventory.Enabled=true", "SpecCount=0", "Active=true&ID=>p30",
+		// Ranges holding most of the collection are counted by their outside.
+		"ID=>p02", "ID=>=p02", "ID=<p57", "ID=<=p57&sortBy=!ID", "ID=>=p05&pageSize=5&page=3", "Active=true&ID=>p01",
+		"Name=>b&sortBy=Name", "Name=<t&sortBy=!Name", "Name=>=b&sortBy=Name&page=2&pageSize=9",
 	}
 	for _, q := range queries {
-		vals, _ := url.ParseQuery(q)
-		lq, aerr := api.ParseList(vals, spec)
-		if aerr != nil {
-			t.Fatalf("%s: %v", q, aerr)
-		}
-		want, meta := lq.Apply(slices.Clone(docs))
-		r := apptest.Must(t, e, "GET", "/v1/products?"+vals.Encode(), admin, nil, 200)
-		got := apptest.IDs(r)
-		var wantIDs []string
-		for _, d := range want {
-			wantIDs = append(wantIDs, api.Str(d, "ID"))
-		}
-		if !slices.Equal(got, wantIDs) {
-			t.Errorf("%s:\n got %v\nwant %v", q, got, wantIDs)
-		}
-		if r.S("Meta.TotalCount") != fmt.Sprint(meta.TotalCount) || r.S("Meta.TotalPages") != fmt.Sprint(meta.TotalPages) ||
-			r.S("Meta.ItemRange.0") != fmt.Sprint(meta.ItemRange[0]) || r.S("Meta.ItemRange.1") != fmt.Sprint(meta.ItemRange[1]) {
-			t.Errorf("%s: meta %s, want %+v", q, r.Raw[:min(len(r.Raw), 160)], meta)
-		}
+		listMatches(t, e, "/v1/products", admin, spec, docs, q)
 	}
 }
 
@@ -125,7 +110,8 @@ func TestProductListsReadTheirPage(t *testing.T) {
 		apptest.Must(t, e, "POST", "/v1/products", admin, map[string]any{"ID": fmt.Sprintf("p%03d", i),
 			"Name": fmt.Sprintf("item %d", i), "Active": i%3 > 0, "xp": map[string]any{"color": []string{"red", "blue"}[i%2]}}, 201)
 	}
-	for _, q := range []string{"", "page=3", "Active=true", "xp.color=red", "sortBy=!Name", "search=item", "sortBy=ID&ID=>p040"} {
+	for _, q := range []string{"", "page=3", "Active=true", "xp.color=red", "sortBy=!Name", "search=item", "sortBy=ID&ID=>p040",
+		"ID=>p005", "ID=>=p002&sortBy=!ID"} { // counted by the few keys outside the range
 		e.Store.Calls.Reset()
 		r := apptest.Must(t, e, "GET", "/v1/products?pageSize=10&"+q, admin, nil, 200)
 		if n := len(apptest.IDs(r)); n == 0 {
@@ -177,5 +163,150 @@ func TestProductListByCatalogAndCategory(t *testing.T) {
 	apptest.Must(t, e, "DELETE", "/v1/catalogs/other/productassignments/p2", admin, nil, 204)
 	if got := apptest.IDs(apptest.Must(t, e, "GET", "/v1/products?catalogID=other", admin, nil, 200)); !slices.Equal(got, []string{"p0", "p3", "p4"}) {
 		t.Errorf("after removing p2: %v", got)
+	}
+}
+
+// A buyer's product lists filtered on xp read the partition of what the
+// buyer sees with that value, not every product holding it, and answer
+// exactly what filtering the buyer's whole list in the test gives: through
+// a catalog, a category opened to a group and a product assignment, with
+// list-valued xp, alternatives, paging, sorts, and products whose xp is too
+// large for the indexes (listed in overflow partitions, still found).
+func TestMeProductListsByXPMatchFilteringVisibleProducts(t *testing.T) {
+	t.Parallel()
+	s := apptest.NewShop(t)
+	e, admin := s.E, s.Admin
+	apptest.PriceSchedule(t, e, admin, "list", nil, 1, 10)
+	apptest.Must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": "cat", "Name": "Closed", "Active": true}, 201)
+	apptest.Must(t, e, "POST", "/v1/catalogs/assignments", admin, map[string]any{"CatalogID": "cat", "BuyerID": "b1", "ViewAllProducts": false, "ViewAllCategories": false}, 204)
+	apptest.Must(t, e, "POST", "/v1/catalogs/cat/categories", admin, map[string]any{"ID": "tools", "Name": "Tools", "Active": true}, 201)
+	apptest.Must(t, e, "POST", "/v1/buyers/b1/usergroups", admin, map[string]any{"ID": "vip", "Name": "VIP"}, 201)
+	apptest.Must(t, e, "POST", "/v1/buyers/b1/usergroups/assignments", admin, map[string]any{"UserGroupID": "vip", "UserID": "u1"}, 204)
+	apptest.Must(t, e, "POST", "/v1/catalogs/cat/categories/assignments", admin, map[string]any{"CategoryID": "tools", "BuyerID": "b1", "UserGroupID": "vip", "Visible": true, "ViewAllProducts": true}, 204)
+
+	colors := []string{"red", "Red", "blue", "green"}
+	for i := range 48 {
+		id := fmt.Sprintf("p%02d", i)
+		xp := map[string]any{"color": colors[i%4], "size": i % 3, "tags": []any{[]string{"a", "b"}[i%2], "c"}}
+		apptest.Product(t, e, admin, id, "list", map[string]any{"Name": fmt.Sprintf("item %d", 100-i), "Active": i%5 != 4, "xp": xp})
+		switch {
+		case i < 16: // the buyer's own catalog
+			apptest.InCatalog(t, e, admin, "b1", id)
+		case i < 22: // a category of cat opened to the user's group
+			apptest.InCatalog(t, e, admin, "cat", id)
+			apptest.Must(t, e, "POST", "/v1/catalogs/cat/categories/productassignments", admin, map[string]any{"CategoryID": "tools", "ProductID": id}, 204)
+		case i < 25: // assigned to the company within cat
+			apptest.InCatalog(t, e, admin, "cat", id)
+			apptest.Must(t, e, "POST", "/v1/products/assignments", admin, map[string]any{"ProductID": id, "BuyerID": "b1"}, 204)
+		default: // seen by no one: red products the buyer must not pay to skip
+		}
+	}
+
+	// Through the buyer's catalog alone (one visibility key), the green
+	// products it sees are one partition: the page's documents and a few
+	// keys, not every green product.
+	e.Store.Calls.Reset()
+	r := apptest.Must(t, e, "GET", "/v1/me/products?catalogID=b1&xp.color=green&pageSize=2", s.Token, nil, 200)
+	if got := apptest.IDs(r); !slices.Equal(got, []string{"p03", "p07"}) || r.S("Meta.TotalCount") != "4" {
+		t.Errorf("green in b1: %v %v", got, r.Body["Meta"])
+	}
+	// Without the tuple: 44 items (every green product's row).
+	if docs, items := e.Store.Calls.Docs(), e.Store.Calls.Items(); docs > 2+6 || items > 30 {
+		t.Errorf("green in b1, a page of 2: read %d documents, %d items", docs, items)
+	}
+
+	// Products whose xp is too large for the indexes are listed in
+	// overflow partitions, and still found.
+	big := map[string]any{"color": "green", "size": 1, "tags": []any{"b", "c"}}
+	for k := range 20 { // more xp paths than the index keeps
+		big[fmt.Sprintf("k%02d", k)] = k
+	}
+	apptest.Must(t, e, "PATCH", "/v1/products/p07", admin, map[string]any{"xp": big}, 200)
+	var many []any
+	for k := range 30 { // more xp values than the visibility tuple keeps
+		many = append(many, fmt.Sprintf("t%d", k))
+	}
+	apptest.Must(t, e, "PATCH", "/v1/products/p10", admin, map[string]any{"xp": map[string]any{"color": "blue", "tags": append(many, "a")}}, 200)
+
+	var visible []api.Doc
+	r = apptest.Must(t, e, "GET", "/v1/me/products?pageSize=100", s.Token, nil, 200)
+	for _, it := range r.Body["Items"].([]any) {
+		b, _ := json.Marshal(it)
+		d, err := api.DecodeDoc(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		visible = append(visible, d)
+	}
+	if len(visible) < 15 {
+		t.Fatalf("the buyer sees %d products", len(visible))
+	}
+	op, _ := contract.Op("Me.ListProducts")
+	spec := resource.ListSpec(op, contract.ModelByName("BuyerProduct"))
+	for _, q := range []string{
+		"xp.color=red", "xp.Color=RED", "xp.color=red|blue", "xp.color=red&pageSize=2&page=2", "xp.color=red&sortBy=!ID",
+		"xp.color=red&sortBy=Name", "xp.tags=a", "xp.tags=a|b", "xp.size=2", "xp.size=2&xp.color=blue", "xp.k05=5", "xp.tags=t7", "xp.color=green&sortBy=!Name",
+		"xp.color=!red", "xp.color=red&search=item", "xp.color=red&ID=>p03", "xp.color=green&pageSize=3",
+		"search=item", "search=item&pageSize=4&page=3", "search=item 9&searchType=AllTermsAnyField", "search=99&sortBy=!Name",
+		"search=item&sortBy=ID&Active=true",
+	} {
+		listMatches(t, e, "/v1/me/products", s.Token, spec, visible, q)
+	}
+}
+
+// A buyer's word search checks what the buyer sees on the rows of the
+// visibility pair's items, not on the documents of every product holding
+// the word: of 10 lamps the buyer sees 2, and only their documents are
+// read.
+func TestMeProductSearchReadsVisibleDocuments(t *testing.T) {
+	t.Parallel()
+	s := apptest.NewShop(t)
+	e, admin := s.E, s.Admin
+	apptest.PriceSchedule(t, e, admin, "list", nil, 1, 10)
+	for i := range 52 {
+		id := fmt.Sprintf("p%02d", i)
+		name := "item"
+		if i < 10 {
+			name = "lamp"
+		}
+		apptest.Product(t, e, admin, id, "list", map[string]any{"Name": name, "Active": true})
+		if i < 2 || i >= 10 { // lamps p02-p09 are seen by no one
+			apptest.InCatalog(t, e, admin, "b1", id)
+		}
+	}
+	e.Store.Calls.Reset()
+	r := apptest.Must(t, e, "GET", "/v1/me/products?search=lamp", s.Token, nil, 200)
+	if got := apptest.IDs(r); !slices.Equal(got, []string{"p00", "p01"}) || r.S("Meta.TotalCount") != "2" {
+		t.Errorf("lamps: %v %v", got, r.Body["Meta"])
+	}
+	// The page's 2 documents and the 3 any storefront page reads; not the
+	// 8 unseen lamps' (13 documents when they were read).
+	if docs := e.Store.Calls.Docs(); docs > 5 {
+		t.Errorf("lamps: read %d documents", docs)
+	}
+}
+
+// listMatches asks path for the list query q as token, and checks the
+// answer against applying q to docs in the test: the same items in the
+// same order, and the same meta.
+func listMatches(t *testing.T, e *apptest.Env, path, token string, spec api.ListSpec, docs []api.Doc, q string) {
+	t.Helper()
+	vals, _ := url.ParseQuery(q)
+	lq, aerr := api.ParseList(vals, spec)
+	if aerr != nil {
+		t.Fatalf("%s: %v", q, aerr)
+	}
+	want, meta := lq.Apply(slices.Clone(docs))
+	wantIDs := []string{}
+	for _, d := range want {
+		wantIDs = append(wantIDs, api.Str(d, "ID"))
+	}
+	r := apptest.Must(t, e, "GET", path+"?"+vals.Encode(), token, nil, 200)
+	if got := apptest.IDs(r); !slices.Equal(got, wantIDs) {
+		t.Errorf("%s:\n got %v\nwant %v", q, got, wantIDs)
+	}
+	if r.S("Meta.TotalCount") != fmt.Sprint(meta.TotalCount) || r.S("Meta.TotalPages") != fmt.Sprint(meta.TotalPages) ||
+		r.S("Meta.ItemRange.0") != fmt.Sprint(meta.ItemRange[0]) || r.S("Meta.ItemRange.1") != fmt.Sprint(meta.ItemRange[1]) {
+		t.Errorf("%s: meta %s, want %+v", q, r.Raw[:min(len(r.Raw), 160)], meta)
 	}
 }

@@ -12,9 +12,11 @@ func (cat *Catalog) declareProducts(r *resource.Registry) {
 	cat.Products = r.Add(&resource.Resource{Name: "Products", Model: "Product", IDParam: "productID",
 		Prepare: cat.prepareProduct, BeforeDelete: cat.deleteProduct,
 		Reach: resource.Reach{Owners: []string{"OwnerID"}, Sees: cat.supplierMaySell},
-		// Active+_vis lists what a buyer user sees (see membership.go).
+		// Active+_vis lists what a buyer user sees (see membership.go);
+		// its xp tuple, what they see with an xp value (a storefront's
+		// facet filters).
 		List: &resource.Listing{Equal: []string{"Active", "OwnerID", fieldCatalogs, fieldCategories, "Active+" + fieldVisible},
-			XP: true, Sorted: []string{"Name"}, Search: true},
+			XP: true, XPTuple: "Active+" + fieldVisible, Sorted: []string{"Name"}, Search: true},
 		ListFilters: cat.productListFilters,
 		Refs: []resource.Ref{{Field: "DefaultPriceScheduleID", Resource: "PriceSchedules"},
 			{Field: "DefaultSupplierID", Resource: "Suppliers"}},

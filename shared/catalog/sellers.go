@@ -9,14 +9,13 @@ import (
 	"github.com/ordercloud-serverless/occ/shared/auth"
 	"github.com/ordercloud-serverless/occ/shared/resource"
 	"github.com/ordercloud-serverless/occ/shared/store"
-	"github.com/ordercloud-serverless/occ/shared/suppliers"
 )
 
 func (cat *Catalog) declareSellers(r *resource.Registry) {
 	cat.ProductSuppliers = r.AddAssignment(&resource.Assignment{Resource: "Products", Delete: "RemoveSupplier", Model: "ProductSupplierAssignment",
 		Kind: "ProductSupplier", Key: []string{"ProductID", "SupplierID"},
 		Refs:  []resource.Ref{{Field: "ProductID", Resource: "Products"}, {Field: "SupplierID", Resource: "Suppliers"}},
-		Reach: []string{"SupplierID"}})
+		Reach: []string{"SupplierID"}, IndexBy: []string{"SupplierID"}})
 	r.Handle("Products.ListSuppliers", cat.listProductSuppliers)
 	r.Handle("Products.SaveSupplier", cat.saveProductSupplier)
 	r.Handle("Me.ListProductSellers", cat.meListProductSellers)
@@ -35,7 +34,30 @@ func (cat *Catalog) supplierMaySell(c *resource.Ctx, product api.Doc) (bool, err
 	if product["AllSuppliersCanSell"] == true || api.Str(product, "DefaultSupplierID") == c.P.CompanyID {
 		return true, nil
 	}
-	return suppliers.AssignmentExists(c, cat.ProductSuppliers, api.Doc{"ProductID": product["ID"], "SupplierID": c.P.CompanyID})
+	opted, err := cat.optedIn(c, c.P.CompanyID)
+	return opted[api.Str(product, "ID")], err
+}
+
+// optedIn is the set of products a supplier has opted in to sell, read
+// once per request (one Query of the relationships' SupplierID index): a
+// supplier user's product list checks every product against it, which one
+// lookup per product would make cost a read per product.
+func (cat *Catalog) optedIn(c *resource.Ctx, supplierID string) (map[string]bool, error) {
+	v, err := c.Memo("opted-in#"+supplierID, func() (any, error) {
+		rels, err := c.Reg.AssignmentsWith(c, cat.ProductSuppliers, "SupplierID", supplierID)
+		if err != nil {
+			return nil, err
+		}
+		set := make(map[string]bool, len(rels))
+		for _, rel := range rels {
+			set[api.Str(rel, "ProductID")] = true
+		}
+		return set, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string]bool), nil
 }
 
 // productSuppliers lists the product's ProductSupplier relationships.

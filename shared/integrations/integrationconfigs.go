@@ -29,7 +29,7 @@ func (s *syncs) declareIntegrationConfigs(r *resource.Registry) {
 		if api.Str(old, "ApiClientID") == api.Str(doc, "ApiClientID") {
 			return nil
 		}
-		client, err := s.reg.Load(c, s.reg.Resource("ApiClients"), nil, api.Str(doc, "ApiClientID"))
+		client, err := s.reg.Load(c, s.in.access.ApiClients, nil, api.Str(doc, "ApiClientID"))
 		if err != nil {
 			return err
 		}
@@ -39,7 +39,7 @@ func (s *syncs) declareIntegrationConfigs(r *resource.Registry) {
 		return nil
 	})
 	// An API client a subscription integration uses stays.
-	s.reg.Resource("ApiClients").AlsoBeforeDelete(func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
+	s.in.access.ApiClients.AlsoBeforeDelete(func(c *resource.Ctx, doc api.Doc, tx *resource.Tx) error {
 		e, err := s.reg.Load(c, sub, nil, "SubscriptionIntegration")
 		if isNotFound(err) {
 			return nil

@@ -30,6 +30,14 @@ type syncs struct {
 func (in *Integrations) declareSyncs(r *resource.Registry) {
 	s := &syncs{in: in, reg: r, configs: map[string]*resource.Resource{}}
 	in.syncs = s
+	// The tables below name resources: a name that resolves to none fails
+	// composition (and so every test), not a sync at run time.
+	for _, es := range entitySyncs {
+		mustResource(r, es.Resource)
+	}
+	for _, name := range typeResources {
+		mustResource(r, name)
+	}
 	s.declareDeliveryConfigs(r)
 	for _, es := range entitySyncs {
 		ops := map[string]string{}
@@ -381,4 +389,11 @@ func newEventID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return "sync-" + hex.EncodeToString(b)
+}
+
+// mustResource panics unless name is a declared resource.
+func mustResource(r *resource.Registry, name string) {
+	if r.Resource(name) == nil {
+		panic("integrations: no resource named " + name)
+	}
 }

@@ -38,7 +38,7 @@ func (s *syncs) prepareTrackingEvent(c *resource.Ctx, old, doc api.Doc, tx *reso
 		return api.E(http.StatusBadRequest, "TrackingEvent.CannotUpdateProperty", nil)
 	}
 	if old == nil {
-		if _, err := s.reg.Load(c, s.reg.Resource("ApiClients"), nil, api.Str(doc, "ClientID")); isNotFound(err) {
+		if _, err := s.reg.Load(c, s.in.access.ApiClients, nil, api.Str(doc, "ClientID")); isNotFound(err) {
 			return api.E(http.StatusBadRequest, "TrackingEvent.InvalidClientID", map[string]any{"ClientID": api.Str(doc, "ClientID")})
 		} else if err != nil {
 			return err
@@ -145,7 +145,7 @@ func (s *syncs) trackingMessage(c *resource.Ctx, ch Change, typ string) (Trackin
 	} else {
 		m.Order = s.render("Order", ch.New)
 	}
-	lines := s.reg.Resource("LineItems")
+	lines := s.in.orders.LineItems
 	if typ == "OrderSubmitted" {
 		docs, err := s.reg.All(c, lines, []string{orderID})
 		if err != nil {
@@ -158,7 +158,7 @@ func (s *syncs) trackingMessage(c *resource.Ctx, ch Change, typ string) (Trackin
 		m.LineItems = out
 		return m, nil
 	}
-	o, err := s.reg.Load(c, s.reg.Resource("Orders"), nil, orderID)
+	o, err := s.reg.Load(c, s.in.orders.Orders, nil, orderID)
 	if isNotFound(err) {
 		return m, nil
 	}

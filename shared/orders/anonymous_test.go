@@ -224,9 +224,7 @@ func TestTransferAnonUserOrder(t *testing.T) {
 	// A user of another buyer cannot take an anonymous order of b1.
 	tok2 := anonToken(t, e, client).S("access_token")
 	apptest.Must(t, e, "POST", "/v1/cart/lineitems", tok2, map[string]any{"ProductID": "p1", "Quantity": 1}, 201)
-	apptest.Buyer(t, e, s.Admin, "b2")
-	apptest.AssignProfile(t, e, s.Admin, "shopper", map[string]any{"BuyerID": "b2"})
-	apptest.BuyerUser(t, e, s.Admin, "b2", "w1", "buyer-two")
+	s.OtherBuyer(t, "b2", "w1", "buyer-two")
 	apptest.WantErr(t, e.Do("PUT", "/v1/me/orders?anonUserToken="+tok2, s.Login("buyer-two", "Shopper"), nil), 404, "NotFound")
 	// Revoking the context user's tokens ends the shopper's token too.
 	apptest.Must(t, e, "DELETE", "/v1/buyers/b1/users/anon/tokens", s.Admin, nil, 204)

@@ -328,9 +328,7 @@ func TestCartConfinement(t *testing.T) {
 	t.Parallel()
 	s := apptest.OrderShop(t)
 	e := s.E
-	apptest.Buyer(t, e, s.Admin, "b2")
-	apptest.AssignProfile(t, e, s.Admin, "shopper", map[string]any{"BuyerID": "b2"})
-	apptest.BuyerUser(t, e, s.Admin, "b2", "v1", "buyer-two")
+	s.OtherBuyer(t, "b2", "v1", "buyer-two")
 	apptest.InCatalog(t, e, s.Admin, "b2", "p1")
 	other := s.Login("buyer-two", "Shopper")
 	apptest.Must(t, e, "POST", "/v1/cart/lineitems", other, map[string]any{"ID": "theirs", "ProductID": "p1", "Quantity": 1}, 201)

@@ -14,10 +14,22 @@ import (
 
 // orderEqual are the orders' equality indexes: every order list is of one
 // world (submitted or not, see submittedWorld) or of one status, from one
-// perspective (all, a buying company, one of its users, a selling company).
+// perspective (all, a buying company, one of its users, a selling
+// company, or a buying company's orders to one seller: the marketplace's
+// incoming orders of one buyer).
 var orderEqual = []string{
 	fieldSubmitted, fieldSubmitted + "+FromCompanyID", fieldSubmitted + "+ToCompanyID", fieldSubmitted + "+FromCompanyID+FromUserID",
-	"Status", "Status+FromCompanyID", "Status+ToCompanyID", "Status+FromCompanyID+FromUserID",
+	fieldSubmitted + "+FromCompanyID+ToCompanyID",
+	"Status", "Status+FromCompanyID", "Status+ToCompanyID", "Status+FromCompanyID+FromUserID", "Status+FromCompanyID+ToCompanyID",
+}
+
+// orderDated are the order lists that page by date (from and to, or a
+// sort on DateCreated) within their party: each world's orders, a buying
+// company's, a selling company's, and one buyer user's. An order writes
+// one more keys-only item for each at create and when it changes world.
+var orderDated = []string{
+	fieldSubmitted + ">DateCreated", fieldSubmitted + "+FromCompanyID>DateCreated",
+	fieldSubmitted + "+ToCompanyID>DateCreated", fieldSubmitted + "+FromCompanyID+FromUserID>DateCreated",
 }
 
 // orderShards spreads the orders and their index partitions over this many
@@ -75,17 +87,23 @@ func Declare(r *resource.Registry, acc *access.Access, b *buyers.Buyers, cat *ca
 	// order.
 	s.Orders = r.Add(&resource.Resource{Name: "Orders", Model: "Order", Kind: "Order", IDParam: "orderID", Ops: []string{},
 		Reach: resource.Reach{Owners: []string{"FromCompanyID", "ToCompanyID"}},
-		List: &resource.Listing{Equal: orderEqual, XP: true, Sorted: []string{"DateCreated"}, Search: true,
-			Shards: orderShards, SparseRows: true}})
+		List: &resource.Listing{Equal: orderEqual, XP: true, Sorted: []string{"DateCreated"}, EqualSorted: orderDated,
+			Search: true, Shards: orderShards, SparseRows: true}})
 	// An order's line items are read whole by most of the lifecycle; their
 	// lists page by key and count by tally, and filtered ones read the
 	// order's lines.
 	s.LineItems = r.Add(&resource.Resource{Name: "LineItems", Model: "LineItem", IDParam: "lineItemID", Scope: []string{"orderID"},
 		Ops: []string{}, List: &resource.Listing{}})
-	// The shipping organization owns a shipment; the buyer it goes to sees it.
+	// The shipping organization owns a shipment; the buyer it goes to sees
+	// it. Shipments grow with orders, so every list pages from list
+	// indexes: the marketplace's from the collection's, a buyer's or
+	// supplier's from the partition of its company in _parties (OwnerID
+	// and BuyerID, derived by the engine).
 	s.Shipments = r.Add(&resource.Resource{Name: "Shipments", Model: "Shipment", IDParam: "shipmentID",
-		Reach: resource.Reach{Owners: []string{"OwnerID"}, Viewers: []string{"BuyerID"}},
-		Refs:  []resource.Ref{{Field: "BuyerID", Resource: "Buyers"}}})
+		Reach: resource.Reach{Owners: []string{"OwnerID"}, Viewers: []string{"BuyerID"}, Index: "_parties"},
+		Refs:  []resource.Ref{{Field: "BuyerID", Resource: "Buyers"}},
+		List: &resource.Listing{Equal: []string{"OwnerID", "BuyerID", "_parties"}, XP: true, Sorted: []string{"DateDelivered"},
+			Search: true}})
 
 	r.Handle("Orders.Create", s.createHTTP)
 	r.Handle("Orders.Get", s.getHTTP)

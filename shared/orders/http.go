@@ -148,8 +148,15 @@ func perspective(c *resource.Ctx, d Direction) (filters []api.Filter, none bool)
 			filters = append(filters, api.EqualFilter(orderSpec, "FromUserID", p.UserID))
 		}
 	case auth.Admin:
-		if d == Outgoing {
+		// The marketplace's incoming orders are those sent to it, its
+		// outgoing ones those it sent (forwarded to suppliers); All is
+		// every order of the marketplace, a buyer's straight to a
+		// supplier included (orders.mdx).
+		switch d {
+		case Outgoing:
 			filters = append(filters, api.EqualFilter(orderSpec, "FromCompanyID", c.MarketplaceID()))
+		case Incoming:
+			filters = append(filters, api.EqualFilter(orderSpec, "ToCompanyID", c.MarketplaceID()))
 		}
 	default:
 		if d == Outgoing {
@@ -310,13 +317,11 @@ func (s *Service) listLines(c *resource.Ctx, d Direction, orderID string) (any, 
 // listShipmentsHTTP is the engine's list, narrowed to one order's
 // shipments when orderID is given.
 func (s *Service) listShipmentsHTTP(c *resource.Ctx) (any, error) {
-	var docs []api.Doc
-	var err error
-	if orderID := c.Query("orderID"); orderID != "" {
-		docs, err = s.shipmentsOf(c, orderID)
-	} else {
-		docs, err = c.Reg.All(c, s.Shipments, nil)
+	orderID := c.Query("orderID")
+	if orderID == "" {
+		return c.Reg.List(c, s.Shipments)
 	}
+	docs, err := s.shipmentsOf(c, orderID)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
 	"github.com/ordercloud-serverless/occ/shared/auth"
@@ -14,23 +13,20 @@ import (
 	"github.com/ordercloud-serverless/occ/shared/store"
 )
 
-// lineRetryBudget is how long a line item change keeps trying while other
-// changes of the same order win: clients add an order's lines in parallel,
-// and each must wait its turn on the order rather than fail.
-const lineRetryBudget = 10 * time.Second
-
 // changeLines applies a change to an order's line items, trying again
 // right here when a concurrent change of the order wins the race: lines
 // of one order are often added at once, and re-running only the order's
 // read and write (not the catalog reads that priced the line, which the
-// context remembers) lets many writers through quickly.
+// context remembers) lets many writers through quickly. Clients add an
+// order's lines in parallel, and each waits its turn on the order (for the
+// engine's whole retry budget) rather than fail.
 func (s *Service) changeLines(c *resource.Ctx, dir Direction, orderID string, change func(order api.Doc, lines []api.Doc, tx *resource.Tx) error) error {
 	release, err := s.lineTurns.take(c, orderID)
 	if err != nil {
 		return err
 	}
 	defer release()
-	return resource.RetryFor(c, lineRetryBudget, func() error {
+	return resource.RetryDo(c, func() error {
 		_, err := s.update(c, dir, orderID, func(o api.Doc, tx *resource.Tx) error {
 			if err := contributorGate(c, o); err != nil {
 				return err

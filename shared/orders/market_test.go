@@ -134,6 +134,14 @@ func TestSplitAndForwardToSuppliers(t *testing.T) {
 	if l := apptest.Must(t, e, "GET", "/v1/orders/Incoming?Status=Open", m.s1Token, nil, 200); !slices.Equal(apptest.IDs(l), []string{fid + "-S1"}) {
 		t.Errorf("S1's open incoming orders: %s", l.Raw)
 	}
+	// The forwarded orders are the marketplace's outgoing orders, not its
+	// incoming ones (lists and counts alike).
+	if l := apptest.Must(t, e, "GET", "/v1/orders/Incoming", admin, nil, 200); !slices.Equal(apptest.IDs(l), []string{fid}) || l.S("Meta.TotalCount") != "1" {
+		t.Errorf("marketplace's incoming orders: %s", l.Raw)
+	}
+	if l := apptest.Must(t, e, "GET", "/v1/orders/Outgoing", admin, nil, 200); !slices.Equal(apptest.IDs(l), []string{fid + "-S1", fid + "-S2"}) || l.S("Meta.TotalCount") != "2" {
+		t.Errorf("marketplace's outgoing orders: %s", l.Raw)
+	}
 }
 
 func TestOrdersToASupplier(t *testing.T) {

@@ -79,8 +79,11 @@ func canSee(c *resource.Ctx, dir Direction, d api.Doc) bool {
 		}
 		return api.Str(d, "FromUserID") == p.UserID || slices.ContainsFunc([]string{"OrderAdmin", "OrderReader"}, p.Has)
 	case auth.Admin:
-		if dir == Outgoing {
+		switch dir {
+		case Outgoing:
 			return api.Str(d, "FromCompanyID") == c.MarketplaceID()
+		case Incoming:
+			return api.Str(d, "ToCompanyID") == c.MarketplaceID()
 		}
 		return true
 	}

@@ -92,19 +92,15 @@ func amounts(pays []api.Doc) []*decimal.Decimal {
 	return out
 }
 
-// paymentRetryBudget is how long a payment change keeps trying while
-// other changes win: a spending account shared by a whole buyer is a hot
-// item by design, and each payment must wait its turn on its balance
-// rather than fail.
-const paymentRetryBudget = 10 * time.Second
-
 // changePayments changes an order's payments: it reads the order (as the
 // caller sees it from dir) and its payments, lets change queue writes, and
 // commits them with the order's versioned write, trying again while
-// concurrent writes win. A buyer user changes only the payments of their
+// concurrent writes win: a spending account shared by a whole buyer is a
+// hot item by design, and each payment waits its turn on its balance (for
+// the engine's whole retry budget) rather than fail. A buyer user changes only the payments of their
 // own orders unless they administer orders.
 func (s *Service) changePayments(c *resource.Ctx, dir Direction, orderID string, change func(o api.Doc, pays []api.Doc, tx *resource.Tx) error) error {
-	return resource.RetryFor(c, paymentRetryBudget, func() error {
+	return resource.RetryDo(c, func() error {
 		_, err := s.update(c, dir, orderID, func(o api.Doc, tx *resource.Tx) error {
 			if c.P.UserType == auth.Buyer && api.Str(o, "FromUserID") != c.P.UserID && !paymentAdmin(c) {
 				return api.InsufficientRoles([]string{"OrderAdmin"})

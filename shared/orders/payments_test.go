@@ -155,9 +155,7 @@ func TestPaymentsAreConfinedToTheOrder(t *testing.T) {
 	// Another user of the same buyer, and a user of another buyer.
 	apptest.BuyerUser(t, e, s.Admin, "b1", "u2", "shopper-two")
 	peer := s.Login("shopper-two", "Shopper")
-	apptest.Buyer(t, e, s.Admin, "b2")
-	apptest.AssignProfile(t, e, s.Admin, "shopper", map[string]any{"BuyerID": "b2"})
-	apptest.BuyerUser(t, e, s.Admin, "b2", "x1", "stranger")
+	s.OtherBuyer(t, "b2", "x1", "stranger")
 	stranger := s.Login("stranger", "Shopper")
 	for _, tok := range []string{peer, stranger} {
 		apptest.WantErr(t, e.Do("GET", payments(id), tok, nil), 404, "NotFound")

@@ -462,10 +462,7 @@ func (s *Service) shipmentAddresses(c *resource.Ctx, old, doc api.Doc) error {
 // addresses live: the supplier's addresses for a supplier's shipment, the
 // marketplace's admin addresses otherwise.
 func (s *Service) shipFromAddresses(c *resource.Ctx, doc api.Doc) *resource.Resource {
-	if owner := api.Str(doc, "OwnerID"); owner != "" && owner != c.MarketplaceID() {
-		return c.Reg.Resource("SupplierAddresses")
-	}
-	return c.Reg.Resource("AdminAddresses")
+	return s.catalog.SellerAddresses(c, api.Str(doc, "OwnerID"))
 }
 
 func (s *Service) shipFromScope(c *resource.Ctx, doc api.Doc) []string {

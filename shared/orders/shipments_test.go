@@ -1,6 +1,7 @@
 package orders_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -251,5 +252,69 @@ func TestMeShipments(t *testing.T) {
 	apptest.Must(t, e, "DELETE", "/v1/shipments/both", admin, nil, 204)
 	if got := apptest.IDs(apptest.Must(t, e, "GET", "/v1/me/shipments", s.Token, nil, 200)); len(got) != 0 {
 		t.Errorf("my shipments after the delete: %v", got)
+	}
+}
+
+// The marketplace's shipment lists read their page from the shipments'
+// list indexes, filtered ones too, with TotalCount exact; a buyer's list
+// shows its own shipments only.
+func TestShipmentListsReadTheirPage(t *testing.T) {
+	t.Parallel()
+	s := apptest.OrderShop(t)
+	e, admin := s.E, s.Admin
+	apptest.Buyer(t, e, admin, "b2")
+	apptest.Profile(t, e, admin, "shipment-reader", "ShipmentReader")
+	apptest.AssignProfile(t, e, admin, "shipment-reader", map[string]any{"BuyerID": "b1"})
+	reader := s.Login("shopper-one", "ShipmentReader")
+	apptest.SupplierOrg(t, e, admin, "s1", nil)
+	apptest.SupplierUser(t, e, admin, "s1", "s1-user", "s1-user")
+	apptest.AssignProfile(t, e, admin, "shipment-reader", map[string]any{"SupplierID": "s1"})
+	supplierClient := apptest.BuyerClient(t, e, admin, map[string]any{"AllowAnySupplier": true})
+	supplier := e.Login(supplierClient, "s1-user", apptest.BuyerPassword, "ShipmentReader")
+	for i := range 30 {
+		buyer, owner := "b1", ""
+		if i%3 == 2 {
+			buyer = "b2"
+		}
+		if i%5 == 4 {
+			owner = "s1" // shipped by the supplier: i = 4, 9, 14, 19, 24, 29
+		}
+		apptest.Must(t, e, "POST", "/v1/shipments", admin, map[string]any{"ID": fmt.Sprintf("sh%02d", i), "BuyerID": buyer, "OwnerID": owner,
+			"TrackingNumber": fmt.Sprintf("1Z%03d", i), "xp": map[string]any{"carrier": []string{"ups", "dhl"}[i%2]}}, 201)
+	}
+	for _, c := range []struct {
+		path, token string
+		total       string
+		first       string
+	}{
+		{"/v1/shipments", admin, "30", "sh00"},
+		{"/v1/shipments?page=2", admin, "30", "sh10"},
+		{"/v1/shipments?BuyerID=b2", admin, "10", "sh02"},
+		{"/v1/shipments?xp.carrier=dhl", admin, "15", "sh01"},
+		{"/v1/shipments?search=1Z007", admin, "1", "sh07"},
+		{"/v1/shipments", reader, "20", "sh00"},
+		{"/v1/shipments?page=2", reader, "20", "sh15"},
+		{"/v1/shipments?xp.carrier=ups", reader, "10", "sh00"},
+		{"/v1/shipments", supplier, "6", "sh04"},
+		{"/v1/shipments?BuyerID=b2", supplier, "2", "sh14"},
+	} {
+		e.Store.Calls.Reset()
+		r := apptest.Must(t, e, "GET", c.path+sepFor(c.path)+"pageSize=10", c.token, nil, 200)
+		ids := apptest.IDs(r)
+		if r.S("Meta.TotalCount") != c.total || len(ids) == 0 || ids[0] != c.first {
+			t.Errorf("%s: total %s, first %v; want %s, %s", c.path, r.S("Meta.TotalCount"), ids, c.total, c.first)
+		}
+		for _, id := range ids {
+			var n int
+			fmt.Sscanf(id, "sh%d", &n)
+			if c.token == reader && n%3 == 2 || c.token == supplier && n%5 != 4 {
+				t.Errorf("%s: a confined user sees another company's %s", c.path, id)
+			}
+		}
+		// Every list, a buyer's or supplier's too (reached by OwnerID or
+		// BuyerID: the derived _parties index), reads its page.
+		if docs := e.Store.Calls.Docs(); docs > 12 {
+			t.Errorf("%s: read %d documents for a page of 10", c.path, docs)
+		}
 	}
 }

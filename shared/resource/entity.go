@@ -130,6 +130,12 @@ func (r *Registry) Add(res *Resource) *Resource {
 	res.Init()
 	r.resources[res.Name] = res
 	if res.List != nil {
+		for _, pair := range res.List.EqualSorted {
+			tuple, field, _ := strings.Cut(pair, ">")
+			if !slices.Contains(res.List.Equal, tuple) || !slices.Contains(res.List.Sorted, field) {
+				panic("resource: " + res.Name + " EqualSorted " + pair + " names no Equal tuple and Sorted field")
+			}
+		}
 		r.listedKinds[res.kind()] = res
 	}
 	r.keepCounts(res.Counts)
@@ -324,6 +330,10 @@ func (r *Registry) Page(c *Ctx, m *contract.Model, docs []api.Doc, present func(
 	page, meta := lq.Apply(docs)
 	return api.NewPage(m, page, meta), nil
 }
+
+// List serves res's List operation as the engine does (for a handler
+// that serves some of its queries itself).
+func (r *Registry) List(c *Ctx, res *Resource) (any, error) { return r.list(c, res) }
 
 func (r *Registry) list(c *Ctx, res *Resource) (any, error) {
 	if err := r.checkParents(c, res); err != nil {

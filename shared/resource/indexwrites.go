@@ -224,7 +224,16 @@ func indexChanges(g *opGroup, l *Listing, base, shard, id string, old, neu []str
 
 // carriesRow reports whether an entry's item holds the entity's row.
 func (l *Listing) carriesRow(e string) bool {
-	return e[:1] == entSort || (e[:1] == entEqual && !l.SparseRows)
+	return e[:1] == entSort || (e[:1] == entEqual && !l.SparseRows && !l.xpTupleEntry(e))
+}
+
+// xpTupleEntry reports whether an entry is one of the XPTuple's. They
+// carry no row: a product has one per visibility key and xp value, and
+// rewriting them all at every change of the row doubled what a product's
+// write rewrote (and how long concurrent writes to it kept losing to each
+// other). Lists answer them by key; candidates from them read documents.
+func (l *Listing) xpTupleEntry(e string) bool {
+	return l.XPTuple != "" && strings.HasPrefix(e, entEqual+sep+l.XPTuple+"+")
 }
 
 func rowHash(entries []string) string {

@@ -43,6 +43,20 @@ type Listing struct {
 	XP bool
 	// Sorted are the fields with a sort index.
 	Sorted []string
+	// EqualSorted are "T>F" pairs of an Equal field or tuple T and a
+	// Sorted field F: per key of T, a partition of keys-only items sorted
+	// by F. A list naming T's keys and bounding or sorting on F ("the
+	// marketplace's incoming orders of March") reads its page and count
+	// there, instead of F's partition of every entity. The items change
+	// only with T's keys or F (an order's at create and status changes).
+	EqualSorted []string
+	// XPTuple names one of the Equal tuples ("A+B") whose combinations
+	// also index each xp value, so a list naming the tuple's fields and an
+	// xp value ("the products this buyer sees that are red") reads the
+	// partition of their intersection, not all red products. An entity
+	// that would write more than maxXPTuple such entries writes none and
+	// is listed in an overflow partition instead.
+	XPTuple string
 	// Search indexes the words of the model's searchable fields.
 	Search bool
 	// Shards spreads each partition of the collection, the entities'
@@ -66,6 +80,7 @@ type Listing struct {
 // items.
 const (
 	maxXPPaths  = 16
+	maxXPTuple  = 48
 	maxXPDepth  = 3
 	maxTerms    = 40
 	maxTermLen  = 64
@@ -78,22 +93,24 @@ const (
 // separators; it names an index item (and, for the counted kinds, the
 // tally that counts it).
 const (
-	sep          = "\x1f"
-	entAll       = "*" // the collection (tally only; the entity item is the key)
-	entEqual     = "e" // e␟field␟key: in the field's equality partition
-	entList      = "a" // a␟field: the entity holds a list at field (tally only)
-	entSort      = "s" // s␟field␟orderkey: in the field's sort partition
-	entTerm      = "t" // t␟word␟mask: a word and the fields holding it
-	entTermsOver = "T" // T: words beyond maxTerms (overflow partition)
-	entXPOver    = "X" // X: xp beyond what is indexed (overflow partition)
-	entRow       = "r" // r␟hash: the row the index items carry (no item)
-	keySep       = "\x01"
+	sep            = "\x1f"
+	entAll         = "*" // the collection (tally only; the entity item is the key)
+	entEqual       = "e" // e␟field␟key: in the field's equality partition
+	entList        = "a" // a␟field: the entity holds a list at field (tally only)
+	entSort        = "s" // s␟field␟orderkey: in the field's sort partition
+	entEqualSort   = "o" // o␟T>F␟key␟orderkey: in F's sort partition of T's key
+	entTerm        = "t" // t␟word␟mask: a word and the fields holding it
+	entTermsOver   = "T" // T: words beyond maxTerms (overflow partition)
+	entXPOver      = "X" // X: xp beyond what is indexed (overflow partition)
+	entXPTupleOver = "Y" // Y: xp tuple entries beyond maxXPTuple (overflow partition)
+	entRow         = "r" // r␟hash: the row the index items carry (no item)
+	keySep         = "\x01"
 )
 
 // counted reports whether an entry kind is tallied.
 func countedEntry(e string) bool {
 	switch e[:1] {
-	case entAll, entEqual, entList, entTermsOver, entXPOver:
+	case entAll, entEqual, entList, entTermsOver, entXPOver, entXPTupleOver:
 		return true
 	}
 	return false
@@ -136,6 +153,9 @@ func (res *Resource) Key(scope []string, id string) store.Key {
 // Index and tally partitions of a base partition.
 func eqPK(base, field, key string) string { return "Ix#" + base + "#e#" + field + "#" + key }
 func sortPK(base, field string) string    { return "Ix#" + base + "#s#" + field }
+func eqSortPK(base, pair, key string) string {
+	return "Ix#" + base + "#o#" + pair + "#" + key
+}
 func termPK(base, word string) string {
 	r := []rune(word)
 	return "Ix#" + base + "#t#" + string(r[0])
@@ -152,9 +172,11 @@ func indexItemKey(base, shard, id, entry string) (store.Key, bool) {
 		return store.Key{PK: eqPK(base, parts[1], parts[2]) + shard, SK: id}, true
 	case entSort:
 		return store.Key{PK: sortPK(base, parts[1]) + shard, SK: parts[2] + keySep + id}, true
+	case entEqualSort:
+		return store.Key{PK: eqSortPK(base, parts[1], parts[2]) + shard, SK: parts[3] + keySep + id}, true
 	case entTerm:
 		return store.Key{PK: termPK(base, parts[1]) + shard, SK: parts[1] + keySep + id}, true
-	case entTermsOver, entXPOver:
+	case entTermsOver, entXPOver, entXPTupleOver:
 		return store.Key{PK: overPK(base, parts[0]) + shard, SK: id}, true
 	}
 	return store.Key{}, false
@@ -168,24 +190,33 @@ func tallyKey(base, shard, entry string) store.Key {
 	return store.Key{PK: tallyPK(base) + shard, SK: entry}
 }
 
-// indexEntries are the index entries of doc, and the row its equality and
-// sort items carry.
+// indexEntries are the index entries of doc (a copy it may add derived
+// fields to), and the row its equality and sort items carry.
 func (res *Resource) indexEntries(doc api.Doc, stockTracked bool) ([]string, []byte) {
+	res.derive(doc)
 	l := res.List
 	out := []string{entAll}
 	for _, f := range l.Equal {
 		out = append(out, equalEntries(doc, f)...)
 	}
 	if l.XP {
-		out = append(out, xpEntries(doc)...)
+		xp := xpEntries(doc)
+		out = append(out, xp...)
+		if l.XPTuple != "" {
+			out = append(out, xpTupleEntries(doc, l.XPTuple, xp)...)
+		}
 	}
 	for _, f := range l.Sorted {
-		v, _ := api.Get(doc, f)
-		typ := ""
-		if fd, ok := res.model.Field(f); ok {
-			typ = fd.Type
+		out = append(out, entSort+sep+f+sep+res.orderKey(doc, f))
+	}
+	for _, pair := range l.EqualSorted {
+		tuple, field, _ := strings.Cut(pair, ">")
+		ok := res.orderKey(doc, field)
+		for _, e := range equalEntries(doc, tuple) {
+			if key, found := strings.CutPrefix(e, entEqual+sep+tuple+sep); found {
+				out = append(out, entEqualSort+sep+pair+sep+key+sep+ok)
+			}
 		}
-		out = append(out, entSort+sep+f+sep+api.OrderKey(v, typ))
 	}
 	if l.Search {
 		out = append(out, termEntries(res.searchFields(), doc)...)
@@ -195,6 +226,16 @@ func (res *Resource) indexEntries(doc api.Doc, stockTracked bool) ([]string, []b
 	out = append(out, entRow+sep+hex.EncodeToString(sum[:8]))
 	slices.Sort(out)
 	return slices.Compact(out), row
+}
+
+// orderKey is the key a sorted field's value of doc sorts by.
+func (res *Resource) orderKey(doc api.Doc, field string) string {
+	v, _ := api.Get(doc, field)
+	typ := ""
+	if fd, ok := res.model.Field(field); ok {
+		typ = fd.Type
+	}
+	return api.OrderKey(v, typ)
 }
 
 // equalEntries index a field (or "A+B" pair) of doc.
@@ -280,6 +321,34 @@ func xpEntries(doc api.Doc) []string {
 	walk(xp, "xp", 1)
 	if over {
 		out = append(out, entXPOver)
+	}
+	return out
+}
+
+// xpTupleEntries index each xp value of doc (its xp entries) under each
+// combination of the tuple's keys: e␟tuple+path␟combination␟value. More
+// than maxXPTuple of them put the entity in the tuple's overflow partition
+// instead: a product in many catalogs and categories with a large xp would
+// otherwise rewrite hundreds of index items at each change.
+func xpTupleEntries(doc api.Doc, tuple string, xp []string) []string {
+	var combos []string
+	for _, e := range equalEntries(doc, tuple) {
+		if k, ok := strings.CutPrefix(e, entEqual+sep+tuple+sep); ok {
+			combos = append(combos, k)
+		}
+	}
+	var out []string
+	for _, x := range xp {
+		parts := strings.Split(x, sep)
+		if parts[0] != entEqual {
+			continue
+		}
+		for _, c := range combos {
+			out = append(out, entEqual+sep+tuple+"+"+parts[1]+sep+c+keySep+parts[2])
+		}
+	}
+	if len(out) > maxXPTuple {
+		return []string{entXPTupleOver}
 	}
 	return out
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/ordercloud-serverless/occ/shared/store"
 )
 
-// Serving a list from a collection's indexes (see Listing). Three plans,
+// Serving a list from a collection's indexes (see Listing). Four plans,
 // from cheapest:
 //
 //   - key page: no search, at most one equality filter, ID order — a
@@ -22,6 +22,10 @@ import (
 //     range); only the page's documents are read;
 //   - sorted page: sorted on an indexed field, optionally within a range
 //     of it — a Query with Limit on the field's sort partition;
+//   - equality-sorted page: one equality filter with a sort on, or a range
+//     of, a field they are declared together for (EqualSorted) — a Query
+//     on the filter's partition sorted by the field: with Limit when
+//     sorted on it, the range's keys (no rows) in ID order;
 //   - candidates: anything else — the items of the most selective index
 //     (an equality partition, a range of a sort partition, the search's
 //     word matches, else a whole sort partition), each carrying a compact
@@ -72,12 +76,36 @@ type eqFilter struct {
 	field string
 	keys  []string
 	xp    bool
+	// xpTuple: the field is the listing's XPTuple with an xp path, whose
+	// partitions miss the entities in its overflow partition.
+	xpTuple bool
 }
 
 // bounds limit a sort key: SK > after, min <= SK <= max.
 type bounds struct{ after, min, max string }
 
 func (b bounds) empty() bool { return b == bounds{} }
+
+// complement is the bounds of the keys outside b: the keys at or below its
+// lower bound and those above its upper bound (ok false when a lower bound
+// cannot be turned into an inclusive upper one).
+func (b bounds) complement() ([]bounds, bool) {
+	var out []bounds
+	switch {
+	case b.min != "" && b.min > b.after:
+		// Keys below min: an inclusive bound just under it.
+		if b.min[len(b.min)-1] >= 0x80 {
+			return nil, false
+		}
+		out = append(out, bounds{max: lowerThan(b.min)})
+	case b.after != "":
+		out = append(out, bounds{max: b.after})
+	}
+	if b.max != "" {
+		out = append(out, bounds{after: b.max})
+	}
+	return out, len(out) > 0
+}
 
 // plan is what a query asks of the indexes.
 type plan struct {
@@ -105,6 +133,8 @@ func (l *lister) run() ([]api.Doc, api.Meta, bool, error) {
 		return l.keyPage(p)
 	case !search && !p.residual && len(p.eqs) == 0 && p.idRange.empty() && p.sortMode == "field" && onlyRange(p.ranges, p.sortBy):
 		return l.sortedPage(p)
+	case !search && !p.residual && l.equalSortedField(p) != "":
+		return l.equalSortedPage(p, l.equalSortedField(p))
 	case !search && !p.residual && len(p.eqs) == 1 && len(p.ranges) == 0 && p.idRange.empty() && p.sortMode == "field" &&
 		l.keyPageExact(p) && l.walkCheaper(p):
 		return l.sortedFilteredPage(p)
@@ -236,6 +266,9 @@ func (l *lister) plan() (plan, bool) {
 			return ok && slices.Contains(parts, e.field) && slices.Equal(e.keys, k.keys)
 		})
 		p.eqs = append(p.eqs, eqFilter{field: best, keys: combos})
+		if best == lst.XPTuple && lst.XP {
+			p.eqs = withXPTuple(p.eqs)
+		}
 	}
 	p.residual = slices.Contains(answered, false)
 	switch {
@@ -252,6 +285,27 @@ func (l *lister) plan() (plan, bool) {
 		p.sortMode = "memory"
 	}
 	return p, true
+}
+
+// withXPTuple answers the listing's XPTuple (the last of eqs) and an xp
+// equality filter together, by the partitions indexing the xp value under
+// the tuple's keys, when their combinations are few enough.
+func withXPTuple(eqs []eqFilter) []eqFilter {
+	tuple := eqs[len(eqs)-1]
+	for i, e := range eqs[:len(eqs)-1] {
+		if !e.xp || len(tuple.keys)*len(e.keys) > maxTupleKeys {
+			continue
+		}
+		var keys []string
+		for _, c := range tuple.keys {
+			for _, k := range e.keys {
+				keys = append(keys, c+keySep+k)
+			}
+		}
+		out := slices.Delete(slices.Clone(eqs[:len(eqs)-1]), i, i+1)
+		return append(out, eqFilter{field: tuple.field + "+" + e.field, keys: keys, xp: true, xpTuple: true})
+	}
+	return eqs
 }
 
 // inPair reports whether a field is part of a pair index.
@@ -402,6 +456,9 @@ func (l *lister) readTallies(p plan) error {
 		if e.xp {
 			entries = append(entries, entXPOver)
 		}
+		if e.xpTuple {
+			entries = append(entries, entXPTupleOver)
+		}
 	}
 	if l.lq.Search != "" {
 		entries = append(entries, entTermsOver)
@@ -442,7 +499,7 @@ func (l *lister) keyPageExact(p plan) bool {
 		return true
 	}
 	e := p.eqs[0]
-	if e.xp && l.tally(entXPOver) > 0 {
+	if e.xp && l.tally(entXPOver) > 0 || e.xpTuple && l.tally(entXPTupleOver) > 0 {
 		return false
 	}
 	if len(e.keys) <= 1 {
@@ -530,17 +587,59 @@ func (l *lister) rangeRowsWithin(field string, b bounds, max int) ([]store.Item,
 	return all, true, nil
 }
 
-// countIn counts the items of partitions within bounds.
-func (l *lister) countIn(pks []string, b bounds) (int, error) {
+// countIn counts the items of partitions within bounds, stopping at limit
+// when it is above 0 (then the count is at least limit).
+func (l *lister) countIn(pks []string, b bounds, limit int) (int, error) {
 	n := 0
 	for _, pk := range pks {
-		got, err := l.c.Deps.Store.Count(l.c, store.Query{PK: pk, After: b.after, Min: b.min, Max: b.max})
+		q := store.Query{PK: pk, After: b.after, Min: b.min, Max: b.max}
+		if limit > 0 {
+			q.Limit = limit - n
+		}
+		got, err := l.c.Deps.Store.Count(l.c, q)
 		if err != nil {
 			return 0, err
 		}
 		n += got
+		if limit > 0 && n >= limit {
+			return n, nil
+		}
 	}
 	return n, nil
+}
+
+// rangeCountBudget is how many keys a range's count reads before it counts
+// the keys outside the range instead.
+const rangeCountBudget = 1000
+
+// countRange is the exact number of items within bounds, in partitions
+// holding total items in all (a kept count). A COUNT query reads every key
+// it counts, so counting "ID > p000500" of 50,000 products would read
+// 49,500 keys: when the range holds more than the budget or half the
+// partitions, it counts the smaller side — the keys outside the range — and
+// subtracts. Worst case (a range and its outside both large): about the
+// budget, half the total, then the range itself.
+func (l *lister) countRange(pks []string, b bounds, total int) (int, error) {
+	half := total/2 + 1
+	lim := min(rangeCountBudget, half)
+	n, err := l.countIn(pks, b, lim)
+	if err != nil || n < lim {
+		return n, err
+	}
+	if outside, ok := b.complement(); ok {
+		c := 0
+		for _, o := range outside {
+			got, err := l.countIn(pks, o, half-c)
+			if err != nil {
+				return 0, err
+			}
+			c += got
+		}
+		if c < half && total-c >= n {
+			return total - c, nil
+		}
+	}
+	return l.countIn(pks, b, 0)
 }
 
 func (l *lister) basePKs() []string {
@@ -644,7 +743,7 @@ func (l *lister) keyPage(p plan) ([]api.Doc, api.Meta, bool, error) {
 		total = l.eqSize(p.eqs[0])
 	}
 	if !p.idRange.empty() {
-		n, err := l.countIn(pks, p.idRange)
+		n, err := l.countRange(pks, p.idRange, total)
 		if err != nil {
 			return nil, api.Meta{}, false, err
 		}
@@ -697,11 +796,15 @@ func (l *lister) page(ids []string, meta api.Meta) ([]api.Doc, api.Meta, bool, e
 // sortedPage reads a page in the order of a sorted field, optionally
 // within a range of it.
 func (l *lister) sortedPage(p plan) ([]api.Doc, api.Meta, bool, error) {
-	pks := l.sortPKs(p.sortBy)
+	return l.orderedPage(p, l.sortPKs(p.sortBy), l.tally(entAll))
+}
+
+// orderedPage reads a page in the order of the sorted field from its sort
+// partitions pks (holding total items), within the field's range if any.
+func (l *lister) orderedPage(p plan, pks []string, total int) ([]api.Doc, api.Meta, bool, error) {
 	b := p.ranges[p.sortBy]
-	total := l.tally(entAll)
 	if !b.empty() {
-		n, err := l.countIn(pks, b)
+		n, err := l.countRange(pks, b, total)
 		if err != nil {
 			return nil, api.Meta{}, false, err
 		}
@@ -745,6 +848,78 @@ func (l *lister) sortedPage(p plan) ([]api.Doc, api.Meta, bool, error) {
 		})
 	}
 	return l.page(ids(items[start:end]), meta)
+}
+
+// equalSortedField is the sorted field F when an EqualSorted "T>F"
+// answers the plan: its one equality filter is on T (exactly), and it
+// sorts on F or bounds F (and nothing else) in ID order.
+func (l *lister) equalSortedField(p plan) string {
+	if len(p.eqs) != 1 || p.eqs[0].xp || !p.idRange.empty() || !l.keyPageExact(p) {
+		return ""
+	}
+	field := ""
+	switch {
+	case p.sortMode == "field":
+		field = p.sortBy
+	case p.sortMode == "id" && len(p.ranges) == 1:
+		for f := range p.ranges {
+			field = f
+		}
+	default:
+		return ""
+	}
+	if !onlyRange(p.ranges, field) || !slices.Contains(l.res.List.EqualSorted, p.eqs[0].field+">"+field) {
+		return ""
+	}
+	return field
+}
+
+// equalSortedPKs are the partitions of an EqualSorted pair for the
+// filter's keys.
+func (l *lister) equalSortedPKs(e eqFilter, field string) []string {
+	var out []string
+	for _, k := range e.keys {
+		for _, s := range l.shards {
+			out = append(out, eqSortPK(l.base, e.field+">"+field, k)+s)
+		}
+	}
+	return out
+}
+
+// maxRangeKeys bounds the keys an ID-ordered page of an equality filter
+// and a range reads from an EqualSorted partition.
+const maxRangeKeys = 20000
+
+// equalSortedPage serves one equality filter with a sort on, or a range
+// of, a sorted field from the EqualSorted partitions of the filter's keys:
+// sorted on the field, it pages there as sortedPage does (TotalCount the
+// filter's tally, or the range counted within its partitions); in ID
+// order within the range, it reads the range's keys once (small items, no
+// rows) — they are the count — orders their IDs and reads the page's
+// documents.
+func (l *lister) equalSortedPage(p plan, field string) ([]api.Doc, api.Meta, bool, error) {
+	e := p.eqs[0]
+	pks := l.equalSortedPKs(e, field)
+	if p.sortMode == "field" {
+		return l.orderedPage(p, pks, l.eqSize(e))
+	}
+	items, err := l.readMerged(pks, p.ranges[field], "", false, maxRangeKeys+1, true)
+	if err != nil {
+		return nil, api.Meta{}, false, err
+	}
+	if len(items) > maxRangeKeys {
+		return l.candidates(p)
+	}
+	meta, start, end := l.lq.PageOf(len(items))
+	if start >= end {
+		return []api.Doc{}, meta, true, nil
+	}
+	page := ids(items)
+	slices.Sort(page)
+	if p.desc {
+		slices.Reverse(page)
+	}
+	return l.page(page[start:end], meta)
 }
 
 // walkCheaper reports whether walking the sort partition for a page is
@@ -868,6 +1043,16 @@ func sortValue(sk string) string {
 	return sk[:i]
 }
 
+// indexRow is the row an index item carries (nil for one without: "{}"
+// is an xp tuple's or an EqualSorted item's, since a row always holds at
+// least the entity's ID).
+func indexRow(it store.Item) (api.Doc, error) {
+	if len(it.Doc) == 0 || string(it.Doc) == "{}" {
+		return nil, nil
+	}
+	return api.DecodeDoc(it.Doc)
+}
+
 // cand is an entity a candidates plan considers.
 type cand struct {
 	id    string
@@ -894,13 +1079,9 @@ func (l *lister) candidates(p plan) ([]api.Doc, api.Meta, bool, error) {
 			if _, ok := cands[it.ID]; ok {
 				continue
 			}
-			var row api.Doc
-			if len(it.Doc) > 0 {
-				d, err := api.DecodeDoc(it.Doc)
-				if err != nil {
-					return err
-				}
-				row = d
+			row, err := indexRow(it)
+			if err != nil {
+				return err
 			}
 			cands[it.ID] = &cand{id: it.ID, row: row}
 		}
@@ -953,6 +1134,11 @@ func (l *lister) candidates(p plan) ([]api.Doc, api.Meta, bool, error) {
 				return nil, api.Meta{}, false, err
 			}
 		}
+		if best.xpTuple && l.tally(entXPTupleOver) > 0 {
+			if err := l.addOverflow(cands, entXPTupleOver); err != nil {
+				return nil, api.Meta{}, false, err
+			}
+		}
 	case rangeField != "" && !(search && len(scores) <= maxDocFetch):
 		items, err := l.readMerged(l.sortPKs(rangeField), p.ranges[rangeField], "", false, 0, false)
 		if err != nil {
@@ -964,6 +1150,11 @@ func (l *lister) candidates(p plan) ([]api.Doc, api.Meta, bool, error) {
 	case search:
 		for id := range scores {
 			cands[id] = &cand{id: id}
+		}
+		if best != nil {
+			if err := l.probeRows(cands, *best); err != nil {
+				return nil, api.Meta{}, false, err
+			}
 		}
 	case len(l.res.List.Sorted) > 0:
 		items, err := l.readMerged(l.sortPKs(l.res.List.Sorted[0]), bounds{}, "", false, 0, false)
@@ -1016,6 +1207,7 @@ func (l *lister) candidates(p plan) ([]api.Doc, api.Meta, bool, error) {
 			if err != nil {
 				return nil, api.Meta{}, false, err
 			}
+			l.res.derive(d) // as its row has them
 			cands[id].doc = d
 		}
 	}
@@ -1069,6 +1261,55 @@ func (l *lister) candidates(p plan) ([]api.Doc, api.Meta, bool, error) {
 		}
 	}
 	return docs, meta, true, nil
+}
+
+// maxProbeKeys bounds the keys of an equality filter whose items are read
+// for each word match: a document costs about as much as three rows.
+const maxProbeKeys = 3
+
+// probeRows gives word matches the row their item in an equality filter's
+// partitions carries, instead of reading each match's document ("the
+// products this buyer sees that hold the word": the visibility pair's
+// items of the matches). A match in none of the filter's partitions fails
+// the filter and is dropped. It reads one item per match and key of the
+// filter, in BatchGetItems; where the items carry no row (sparse rows, xp
+// tuples), or matches may sit in an overflow partition instead (xp), it
+// leaves the matches to their documents.
+func (l *lister) probeRows(cands map[string]*cand, e eqFilter) error {
+	if l.res.List.SparseRows || e.xp || e.xpTuple || len(e.keys) > maxProbeKeys || len(cands) == 0 {
+		return nil
+	}
+	keys := make([]store.Key, 0, len(cands)*len(e.keys))
+	for id := range cands {
+		for _, k := range e.keys {
+			keys = append(keys, store.Key{PK: eqPK(l.base, e.field, k) + l.res.List.shard(id), SK: id})
+		}
+	}
+	got, err := batchGet(l.c, keys)
+	if err != nil {
+		return err
+	}
+	found := map[string]bool{}
+	for _, k := range keys {
+		it, ok := got[k]
+		if !ok {
+			continue
+		}
+		found[k.SK] = true
+		if c := cands[k.SK]; c.row == nil {
+			row, err := indexRow(it)
+			if err != nil {
+				return err
+			}
+			c.row = row
+		}
+	}
+	for id := range cands {
+		if !found[id] {
+			delete(cands, id)
+		}
+	}
+	return nil
 }
 
 // addOverflow adds the entities of an overflow partition as candidates

@@ -43,6 +43,28 @@ type Reach struct {
 	// Sees lets users read entities beyond those fields (products every
 	// supplier is invited to sell). It may look things up.
 	Sees func(c *Ctx, doc api.Doc) (bool, error)
+	// Index names an internal list field holding every company the
+	// Owners and Viewers fields name, derived for the list indexes (and
+	// declared in the listing's Equal), never stored in the document. A
+	// buyer's or supplier's list of an entity reached through several
+	// fields (a shipment's OwnerID or BuyerID) is then one equality filter
+	// on it, answered by its own partition.
+	Index string
+}
+
+// derive adds to doc (a copy the caller owns) the fields the indexes read
+// that the document does not store: Reach.Index.
+func (res *Resource) derive(doc api.Doc) {
+	if res.Reach.Index == "" {
+		return
+	}
+	parties := []any{}
+	for _, f := range append(slices.Clone(res.Reach.Owners), res.Reach.Viewers...) {
+		if v, _ := doc[f].(string); v != "" && !slices.Contains(parties, any(v)) {
+			parties = append(parties, v)
+		}
+	}
+	doc[res.Reach.Index] = parties
 }
 
 func (r Reach) declared() bool { return len(r.Owners) > 0 || len(r.Viewers) > 0 || r.Sees != nil }
@@ -352,7 +374,12 @@ func (r *Registry) confinementFilters(c *Ctx, res *Resource) ([]api.Filter, bool
 		return nil, c.pathConfined
 	}
 	rc := res.Reach
-	if len(rc.Owners) == 1 && rc.Owners[0] != "ID" && len(rc.Viewers) == 0 && rc.Sees == nil {
+	switch {
+	case rc.Sees != nil:
+		return nil, false
+	case rc.Index != "":
+		return []api.Filter{api.AnyOf(rc.Index, []string{c.P.CompanyID})}, true
+	case len(rc.Owners) == 1 && rc.Owners[0] != "ID" && len(rc.Viewers) == 0:
 		return []api.Filter{api.EqualFilter(api.ListSpec{Model: res.model}, rc.Owners[0], c.P.CompanyID)}, true
 	}
 	return nil, false

@@ -20,11 +20,15 @@ import (
 // Conditions with a meaning (an ID already taken, stock running out) are
 // answered with their own errors and never retried.
 const (
-	// retryBudget stays well inside API Gateway's 29 s: ten seconds lets
-	// a burst of writers to one object all land on a loaded machine.
-	retryBudget    = 10 * time.Second
+	// retryBudget stays inside API Gateway's 29 s with room for the
+	// request's own work: a burst of writers to one object must all land
+	// even when each attempt is slow (a loaded table, a large
+	// transaction), since every round of a race lands only one of them.
+	retryBudget    = 20 * time.Second
 	retryBaseDelay = 5 * time.Millisecond
 	retryMaxDelay  = 200 * time.Millisecond
+	// retryMaxWindow bounds the window that grows with slow attempts.
+	retryMaxWindow = 2 * time.Second
 )
 
 // Retry runs attempt until it does not fail with a bare conflict, backing
@@ -44,7 +48,9 @@ func retry[T any](ctx context.Context, retryBudget time.Duration, attempt func()
 	start := time.Now()
 	delay := retryBaseDelay
 	for {
+		began := time.Now()
 		out, err := attempt()
+		took := time.Since(began)
 		if !errors.Is(err, store.ErrConflict) {
 			return out, err
 		}
@@ -63,8 +69,18 @@ func retry[T any](ctx context.Context, retryBudget time.Duration, attempt func()
 			var zero T
 			return zero, ctx.Err()
 		}
-		delay = min(delay*2, retryMaxDelay)
+		delay = nextRetryWindow(delay, took)
 	}
+}
+
+// nextRetryWindow is the jitter window after a lost attempt that took
+// took. Losers that start again together collide again, and colliding
+// transactions slow each other (DynamoDB Local's transactions under
+// contention take ten times as long): the window doubles up to a cap that
+// grows with how long one attempt takes, so that a slow attempt mostly
+// runs alone.
+func nextRetryWindow(delay, took time.Duration) time.Duration {
+	return min(delay*2, max(retryMaxDelay, min(4*took, retryMaxWindow)))
 }
 
 // RetryDo is Retry for attempts with no result.

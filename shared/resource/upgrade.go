@@ -1,6 +1,7 @@
 package resource
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ordercloud-serverless/occ/shared/api"
@@ -21,8 +22,9 @@ const (
 )
 
 // UpgradeItem brings one scanned item up to date: an entity of a listed
-// collection written before its listing (no index entries) is written
-// again through a Tx, which adds its index items and counts it; one of a
+// collection written before its listing (no index entries), or before an
+// index its listing now declares, is written again through a Tx, which
+// adds the index items it lacks and counts it; one of a
 // sharded collection still under the unsharded partition moves to its
 // shard; an assignment missing the index keys of its IndexBy fields is
 // written again with them.
@@ -52,7 +54,15 @@ func (r *Registry) UpgradeItem(c *Ctx, it store.Item) (string, error) {
 		return Moved, tx.Commit(c)
 	}
 	if len(it.Index) > 0 {
-		return Unchanged, nil
+		// Indexed already: unchanged unless the declaration now asks for
+		// entries it lacks (an index tuple a later version added).
+		doc, err := api.DecodeDoc(it.Doc)
+		if err != nil {
+			return Unchanged, err
+		}
+		if want, _ := res.indexEntries(doc, it.Stock != nil); slices.Equal(want, it.Index) {
+			return Unchanged, nil
+		}
 	}
 	tx := &Tx{}
 	tx.Knows(it)

@@ -17,11 +17,11 @@ func (s *Suppliers) sellsTo(c *resource.Ctx, buyer api.Doc) (bool, error) {
 	if c.P.UserType != auth.Supplier {
 		return false, nil
 	}
-	return AssignmentExists(c, s.SupplierBuyers, api.Doc{"SupplierID": c.P.CompanyID, "BuyerID": buyer["ID"]})
+	return assignmentExists(c, s.SupplierBuyers, api.Doc{"SupplierID": c.P.CompanyID, "BuyerID": buyer["ID"]})
 }
 
-// AssignmentExists looks one assignment up by its key fields.
-func AssignmentExists(c *resource.Ctx, a *resource.Assignment, key api.Doc) (bool, error) {
+// assignmentExists looks one assignment up by its key fields.
+func assignmentExists(c *resource.Ctx, a *resource.Assignment, key api.Doc) (bool, error) {
 	_, err := c.Deps.Store.Get(c, store.Key{PK: a.PK(), SK: a.SK(key)})
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
@@ -116,7 +116,7 @@ func (s *Suppliers) MayOrderFrom(c *resource.Ctx, supplier api.Doc, buyerID stri
 	if supplier["AllBuyersCanOrder"] == true {
 		return true, nil
 	}
-	return AssignmentExists(c, s.SupplierBuyers, api.Doc{"SupplierID": supplier["ID"], "BuyerID": buyerID})
+	return assignmentExists(c, s.SupplierBuyers, api.Doc{"SupplierID": supplier["ID"], "BuyerID": buyerID})
 }
 
 // listSupplierUsers is the engine's list plus the userGroupID parameter:

@@ -1,7 +1,10 @@
 package suppliers_test
 
 import (
+	"fmt"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ordercloud-serverless/occ/shared/apptest"
@@ -102,10 +105,7 @@ func TestSupplierUserLoginAndMe(t *testing.T) {
 
 func TestSupplierUsersCRUDAndUniqueUsernames(t *testing.T) {
 	t.Parallel()
-	e := apptest.New(t)
-	admin := e.AdminToken()
-	apptest.SupplierOrg(t, e, admin, "s1", nil)
-	apptest.SupplierOrg(t, e, admin, "s2", nil)
+	e, admin := twoSuppliers(t)
 	apptest.Buyer(t, e, admin, "b1")
 	apptest.BuyerUser(t, e, admin, "b1", "bu", "taken-by-buyer")
 	apptest.Must(t, e, "POST", "/v1/adminusers", admin, map[string]any{"ID": "au", "Username": "taken-by-admin", "FirstName": "A",
@@ -146,10 +146,7 @@ func TestSupplierUsersCRUDAndUniqueUsernames(t *testing.T) {
 
 func TestSupplierUserGroupsAndAddresses(t *testing.T) {
 	t.Parallel()
-	e := apptest.New(t)
-	admin := e.AdminToken()
-	apptest.SupplierOrg(t, e, admin, "s1", nil)
-	apptest.SupplierOrg(t, e, admin, "s2", nil)
+	e, admin := twoSuppliers(t)
 	apptest.SupplierUser(t, e, admin, "s1", "su1", "supplier-one")
 	apptest.SupplierUser(t, e, admin, "s1", "su2", "supplier-two")
 	apptest.SupplierUser(t, e, admin, "s2", "elsewhere", "supplier-three")
@@ -246,10 +243,7 @@ func TestDeleteSupplierCascades(t *testing.T) {
 
 func TestProductSuppliers(t *testing.T) {
 	t.Parallel()
-	e := apptest.New(t)
-	admin := e.AdminToken()
-	apptest.SupplierOrg(t, e, admin, "s1", nil)
-	apptest.SupplierOrg(t, e, admin, "s2", nil)
+	e, admin := twoSuppliers(t)
 	apptest.PriceSchedule(t, e, admin, "mpo", nil, 1, 10)
 	apptest.PriceSchedule(t, e, admin, "s1-price", map[string]any{"OwnerID": "s1"}, 1, 8)
 	apptest.PriceSchedule(t, e, admin, "s2-price", map[string]any{"OwnerID": "s2"}, 1, 9)
@@ -319,10 +313,7 @@ func TestMeProductSellers(t *testing.T) {
 
 func TestSupplierUserScope(t *testing.T) {
 	t.Parallel()
-	e := apptest.New(t)
-	admin := e.AdminToken()
-	apptest.SupplierOrg(t, e, admin, "s1", nil)
-	apptest.SupplierOrg(t, e, admin, "s2", nil)
+	e, admin := twoSuppliers(t)
 	apptest.Buyer(t, e, admin, "b1")
 	apptest.Must(t, e, "PUT", "/v1/suppliers/s2/buyers/b1", admin, nil, 204)
 	apptest.SupplierUser(t, e, admin, "s1", "su1", "supplier-one")
@@ -349,4 +340,111 @@ func TestSupplierUserScope(t *testing.T) {
 
 func supplierLoginForm(client, username, password string) map[string][]string {
 	return map[string][]string{"grant_type": {"password"}, "client_id": {client}, "username": {username}, "password": {password}}
+}
+
+// Buyers, suppliers and the marketplace share one namespace of company IDs:
+// orders and shipments name companies by ID alone, and a user reaches what
+// names its company's ID, so a supplier sharing a buyer's ID would read the
+// buyer's orders. A taken ID is a 409 IdExists, whichever kind took it; a
+// deleted company frees it; concurrent creates of one ID leave one company.
+func TestCompanyIDsAreOneNamespace(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	admin := e.AdminToken()
+	marketplace := apptest.Must(t, e, "GET", "/v1/me", admin, nil, 200).S("CompanyID")
+	if marketplace == "" {
+		t.Fatal("the admin user names no company")
+	}
+	apptest.Buyer(t, e, admin, "acme")
+	apptest.SupplierOrg(t, e, admin, "globex", nil)
+	for _, c := range []struct{ method, path string }{
+		{"POST", "/v1/suppliers"}, {"PUT", "/v1/suppliers/acme"}, {"POST", "/v1/buyers"}, {"PUT", "/v1/buyers/globex"},
+	} {
+		for _, id := range []string{"acme", "globex", marketplace} {
+			path := c.path
+			if c.method == "PUT" {
+				path = path[:strings.LastIndex(path, "/")+1] + id
+			}
+			r := e.Do(c.method, path, admin, map[string]any{"ID": id, "Name": "Taken", "Active": true})
+			if id == "acme" && strings.HasPrefix(path, "/v1/buyers") || id == "globex" && strings.HasPrefix(path, "/v1/suppliers") {
+				continue // the company itself: a PUT replaces it, a POST is a plain duplicate
+			}
+			apptest.WantErr(t, r, 409, "IdExists")
+		}
+	}
+	apptest.Must(t, e, "DELETE", "/v1/buyers/acme", admin, nil, 204)
+	apptest.SupplierOrg(t, e, admin, "acme", nil)
+	again := map[string]any{"ID": "acme", "Name": "Again", "Active": true, "DefaultCatalogID": "acme"} // its catalog outlived it
+	apptest.WantErr(t, e.Do("POST", "/v1/buyers", admin, again), 409, "IdExists")
+
+	var wg sync.WaitGroup
+	statuses := make([]int, 8)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			path := []string{"/v1/buyers", "/v1/suppliers"}[i%2]
+			statuses[i] = e.Do("POST", path, admin, map[string]any{"ID": "race", "Name": "Race", "Active": true}).Status
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for _, s := range statuses {
+		switch s {
+		case 201:
+			created++
+		case 409:
+		default:
+			t.Errorf("concurrent create: %d", s)
+		}
+	}
+	b, s := e.Do("GET", "/v1/buyers/race", admin, nil).Status, e.Do("GET", "/v1/suppliers/race", admin, nil).Status
+	if created != 1 || (b == 200) == (s == 200) {
+		t.Errorf("concurrent creates of one ID: %d created; buyer %d, supplier %d", created, b, s)
+	}
+}
+
+// A supplier user's product list shows the products it owns, names it their
+// default supplier, invite every supplier, or it opted in to sell — and no
+// other — reading its opt-ins once, not once per product.
+func TestSupplierSeesProductsItMaySell(t *testing.T) {
+	t.Parallel()
+	e, admin := twoSuppliers(t)
+	apptest.SupplierUser(t, e, admin, "s1", "su1", "supplier-one")
+	apptest.Profile(t, e, admin, "reader", "ProductReader")
+	apptest.AssignProfile(t, e, admin, "reader", map[string]any{"SupplierID": "s1"})
+	client := apptest.BuyerClient(t, e, admin, map[string]any{"AllowAnySupplier": true})
+	tok := e.Login(client, "supplier-one", apptest.BuyerPassword, "ProductReader")
+	apptest.PriceSchedule(t, e, admin, "mpo", nil, 1, 10)
+	apptest.Product(t, e, admin, "owned", "", map[string]any{"OwnerID": "s1"})
+	apptest.Product(t, e, admin, "default", "mpo", map[string]any{"DefaultSupplierID": "s1"})
+	apptest.Product(t, e, admin, "open", "mpo", map[string]any{"AllSuppliersCanSell": true})
+	apptest.Product(t, e, admin, "opted", "mpo", nil)
+	apptest.Must(t, e, "PUT", "/v1/products/opted/suppliers/s1", admin, nil, 204)
+	apptest.Product(t, e, admin, "theirs", "mpo", nil)
+	apptest.Must(t, e, "PUT", "/v1/products/theirs/suppliers/s2", admin, nil, 204)
+	for i := range 30 {
+		apptest.Product(t, e, admin, fmt.Sprintf("other%02d", i), "mpo", nil)
+	}
+	e.Store.Calls.Reset()
+	r := apptest.Must(t, e, "GET", "/v1/products?sortBy=ID", tok, nil, 200)
+	if got := apptest.IDs(r); !slices.Equal(got, []string{"default", "open", "opted", "owned"}) || r.S("Meta.TotalCount") != "4" {
+		t.Errorf("supplier's products: %v %s", got, r.Raw)
+	}
+	if n := e.Store.Calls.N(); n > 10 {
+		t.Errorf("a supplier's list of 35 products made %d DynamoDB calls", n)
+	}
+	apptest.Must(t, e, "GET", "/v1/products/opted", tok, nil, 200)
+	apptest.WantErr(t, e.Do("GET", "/v1/products/theirs", tok, nil), 404, "NotFound")
+}
+
+// twoSuppliers is a marketplace with suppliers s1 and s2, and its admin
+// token.
+func twoSuppliers(t *testing.T) (*apptest.Env, string) {
+	t.Helper()
+	e := apptest.New(t)
+	admin := e.AdminToken()
+	apptest.SupplierOrg(t, e, admin, "s1", nil)
+	apptest.SupplierOrg(t, e, admin, "s2", nil)
+	return e, admin
 }

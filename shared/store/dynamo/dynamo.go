@@ -48,9 +48,9 @@ type CallCounter struct{ n, items, bytes, docs int64 }
 func (c *CallCounter) add()     { atomicAdd(&c.n, 1) }
 func (c *CallCounter) N() int64 { return atomicLoad(&c.n) }
 
-// Items, Bytes and Docs are the items read, their size, and how many of
-// them were whole documents (rather than keys, counters or list-index
-// items).
+// Items, Bytes and Docs are the items read (those a count query counted
+// included), the size of those returned, and how many of them were whole
+// documents (rather than keys, counters or list-index items).
 func (c *CallCounter) Items() int64 { return atomicLoad(&c.items) }
 func (c *CallCounter) Bytes() int64 { return atomicLoad(&c.bytes) }
 func (c *CallCounter) Docs() int64  { return atomicLoad(&c.docs) }
@@ -492,6 +492,9 @@ func (st *Store) Count(ctx context.Context, q store.Query) (int, error) {
 			return 0, err
 		}
 		n += int(out.Count)
+		// A count returns no items, but DynamoDB reads every key it
+		// counts: they are items read.
+		atomicAdd(&st.Calls.items, int64(out.ScannedCount))
 		if out.LastEvaluatedKey == nil || (limit > 0 && n >= limit) {
 			return n, nil
 		}
