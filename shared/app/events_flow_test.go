@@ -18,6 +18,7 @@ import (
 func TestAPIChangesBecomeEvents(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
+	e.EnableStream()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	client, err := dynamo.NewClient(ctx, os.Getenv("DYNAMODB_ENDPOINT"))

@@ -56,6 +56,8 @@ type Env struct {
 	App   *app.App
 	Store *dynamo.Store
 	Table string
+
+	enableStream func() error
 }
 
 var tableSeq atomic.Int64
@@ -72,9 +74,14 @@ func New(t testing.TB) *Env {
 	if len(table) > 200 {
 		table = table[:200]
 	}
-	if _, err := dynamo.EnsureTable(ctx, client, table); err != nil {
+	if _, err := dynamo.EnsureStreamlessTable(ctx, client, table); err != nil {
 		t.Fatal(err)
 	}
+	// A test's data goes with it, so a DynamoDB Local serving a whole run
+	// holds only the running tests' tables.
+	t.Cleanup(func() {
+		dynamo.DeleteTable(context.Background(), client, table)
+	})
 	st := dynamo.New(client, table)
 	a, err := app.New(ctx, app.Config{Store: st, Keys: &auth.MemoryKeyStore{}, CreateKey: true})
 	if err != nil {
@@ -85,7 +92,18 @@ func New(t testing.TB) *Env {
 	}
 	srv := httptest.NewServer(a.Gateway())
 	t.Cleanup(srv.Close)
-	return &Env{T: t, URL: srv.URL, App: a, Store: st, Table: table}
+	return &Env{T: t, URL: srv.URL, App: a, Store: st, Table: table,
+		enableStream: func() error { return dynamo.EnableStream(context.Background(), client, table) }}
+}
+
+// EnableStream turns on the table's stream, for a test that runs the
+// stream's consumers (tables are made without one: see
+// dynamo.EnsureStreamlessTable). Writes before the call are not in it.
+func (e *Env) EnableStream() {
+	e.T.Helper()
+	if err := e.enableStream(); err != nil {
+		e.T.Fatal(err)
+	}
 }
 
 // Resp is a decoded response.

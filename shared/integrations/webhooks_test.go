@@ -103,6 +103,7 @@ func hook(url string, pre bool, verb, route string, clients ...string) map[strin
 // integrations target delivering through d (as the target Lambda does).
 func pipeline(t *testing.T, e *apptest.Env, d integrations.Deliverer) <-chan events.Published {
 	t.Helper()
+	e.EnableStream()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	client, err := dynamo.NewClient(ctx, os.Getenv("DYNAMODB_ENDPOINT"))

@@ -33,7 +33,7 @@ func sellerRulesService(t *testing.T) (*Service, *resource.Registry) {
 		t.Fatal(err)
 	}
 	table := fmt.Sprintf("seller_rules_%d", time.Now().UnixNano())
-	if _, err := dynamo.EnsureTable(ctx, client, table); err != nil {
+	if _, err := dynamo.EnsureStreamlessTable(ctx, client, table); err != nil {
 		t.Fatal(err)
 	}
 	r := resource.NewRegistry(&resource.Deps{Store: dynamo.New(client, table), Marketplace: resource.Marketplace{ID: "marketplace"}})

@@ -50,7 +50,7 @@ func TestTransactConflictsAreConflicts(t *testing.T) {
 		t.Fatal(err)
 	}
 	table := fmt.Sprintf("conflict_%d", time.Now().UnixNano())
-	if _, err := EnsureTable(ctx, client, table); err != nil {
+	if _, err := EnsureStreamlessTable(ctx, client, table); err != nil {
 		t.Fatal(err)
 	}
 	api := &conflicting{API: client, n: 1}

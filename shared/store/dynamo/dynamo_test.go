@@ -37,7 +37,7 @@ func newStore(t *testing.T) *dynamo.Store {
 		t.Fatal(err)
 	}
 	name := fmt.Sprintf("store_%s_%d", t.Name(), time.Now().UnixNano())
-	if _, err := dynamo.EnsureTable(ctx, c, name); err != nil {
+	if _, err := dynamo.EnsureStreamlessTable(ctx, c, name); err != nil {
 		t.Fatal(err)
 	}
 	return dynamo.New(c, name)
