@@ -40,7 +40,7 @@ test-infra:
 
 # The scale benchmark (shared/app/bench_test.go): list and read requests
 # against DynamoDB Local at 1,000 and 50,000 products and orders, seeded
-# through the API (most of the time goes there: about an hour in all on 2
+# through the API (most of the time goes there: about 80 minutes in all on 2
 # cores). BENCH_SIZES=1000 measures one size only (any comma-separated sizes
 # work). Each size runs against its own DynamoDB Local: one that has served
 # a size's benchmark slows down a hundredfold for the next size's writes.
