@@ -192,6 +192,18 @@ func Product(t testing.TB, e *Env, admin, id, scheduleID string, extra map[strin
 	Must(t, e, "POST", "/v1/products", admin, body, 201)
 }
 
+// Catalog creates an active catalog.
+func Catalog(t testing.TB, e *Env, admin, id string) {
+	t.Helper()
+	Must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": id, "Name": "Catalog " + id, "Active": true}, 201)
+}
+
+// Category creates an active top-level category in a catalog.
+func Category(t testing.TB, e *Env, admin, catalogID, id string) {
+	t.Helper()
+	Must(t, e, "POST", "/v1/catalogs/"+catalogID+"/categories", admin, map[string]any{"ID": id, "Name": "Category " + id, "Active": true}, 201)
+}
+
 // InCatalog assigns a product to a catalog.
 func InCatalog(t testing.TB, e *Env, admin, catalogID, productID string) {
 	t.Helper()

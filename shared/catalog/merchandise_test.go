@@ -83,8 +83,8 @@ func TestBundleAssignments(t *testing.T) {
 	apptest.Product(t, e, admin, "p1", "ps", nil)
 	apptest.Product(t, e, admin, "p2", "ps", nil)
 	apptest.Must(t, e, "POST", "/v1/bundles", admin, map[string]any{"ID": "kit", "Name": "Kit"}, 201)
-	apptest.Must(t, e, "POST", "/v1/catalogs/b1/categories", admin, map[string]any{"ID": "c1", "Name": "C1", "Active": true}, 201)
-	apptest.Must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": "cat2", "Name": "Other", "Active": true}, 201)
+	apptest.Category(t, e, admin, "b1", "c1")
+	apptest.Catalog(t, e, admin, "cat2")
 
 	// Buyer and user group assignments.
 	apptest.Must(t, e, "POST", "/v1/bundles/assignments", admin, map[string]any{"BundleID": "kit", "BuyerID": "b1"}, 204)
@@ -173,8 +173,8 @@ func TestBundleDeleteCascades(t *testing.T) {
 	merchGroup(t, e, admin, "b1", "g1")
 	apptest.PriceSchedule(t, e, admin, "ps", nil, 1, 5)
 	apptest.Product(t, e, admin, "p1", "ps", nil)
-	apptest.Must(t, e, "POST", "/v1/catalogs/b1/categories", admin, map[string]any{"ID": "c1", "Name": "C1", "Active": true}, 201)
-	apptest.Must(t, e, "POST", "/v1/catalogs/b1/categories", admin, map[string]any{"ID": "c2", "Name": "C2", "Active": true}, 201)
+	apptest.Category(t, e, admin, "b1", "c1")
+	apptest.Category(t, e, admin, "b1", "c2")
 	for _, id := range []string{"kit", "keep"} {
 		apptest.Must(t, e, "POST", "/v1/bundles", admin, map[string]any{"ID": id, "Name": id}, 201)
 		apptest.Must(t, e, "POST", "/v1/bundles/assignments", admin, map[string]any{"BundleID": id, "BuyerID": "b1", "UserGroupID": "g1"}, 204)
@@ -203,7 +203,7 @@ func TestBundleDeleteCascades(t *testing.T) {
 	if r := apptest.Must(t, e, "GET", "/v1/catalogs/b1/categories/bundleassignments", admin, nil, 200); merchCount(r) != "0" {
 		t.Errorf("category deleted, assignment kept: %s", r.Raw)
 	}
-	apptest.Must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": "gone", "Name": "Gone", "Active": true}, 201)
+	apptest.Catalog(t, e, admin, "gone")
 	apptest.Must(t, e, "POST", "/v1/catalogs/bundleassignments", admin, map[string]any{"CatalogID": "gone", "BundleID": "keep"}, 204)
 	apptest.Must(t, e, "DELETE", "/v1/catalogs/gone", admin, nil, 204)
 	if r := apptest.Must(t, e, "GET", "/v1/catalogs/bundleassignments?catalogID=gone", admin, nil, 200); merchCount(r) != "0" {
@@ -220,7 +220,7 @@ func TestDiscounts(t *testing.T) {
 	apptest.BuyerUser(t, e, admin, "b1", "u1", "discount-user")
 	apptest.PriceSchedule(t, e, admin, "ps", nil, 1, 5)
 	apptest.Product(t, e, admin, "p1", "ps", nil)
-	apptest.Must(t, e, "POST", "/v1/catalogs/b1/categories", admin, map[string]any{"ID": "c1", "Name": "C1", "Active": true}, 201)
+	apptest.Category(t, e, admin, "b1", "c1")
 
 	d := apptest.Must(t, e, "POST", "/v1/discounts", admin, map[string]any{"ID": "d1", "Name": "Fifteen off", "Level": "Product",
 		"ProductID": "p1", "DiscountType": "Percentage", "Amount": 12.345, "StartDate": "2030-01-01T00:00:00Z", "EndDate": "2030-02-01"}, 201)

@@ -134,8 +134,8 @@ func TestProductListByCatalogAndCategory(t *testing.T) {
 	s := apptest.NewShop(t)
 	e, admin := s.E, s.Admin
 	apptest.PriceSchedule(t, e, admin, "list", nil, 1, 10)
-	apptest.Must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": "other", "Name": "Other", "Active": true}, 201)
-	apptest.Must(t, e, "POST", "/v1/catalogs/other/categories", admin, map[string]any{"ID": "c1", "Name": "One", "Active": true}, 201)
+	apptest.Catalog(t, e, admin, "other")
+	apptest.Category(t, e, admin, "other", "c1")
 	for i := range 6 {
 		id := fmt.Sprintf("p%d", i)
 		apptest.Product(t, e, admin, id, "list", nil)
@@ -177,9 +177,9 @@ func TestMeProductListsByXPMatchFilteringVisibleProducts(t *testing.T) {
 	s := apptest.NewShop(t)
 	e, admin := s.E, s.Admin
 	apptest.PriceSchedule(t, e, admin, "list", nil, 1, 10)
-	apptest.Must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": "cat", "Name": "Closed", "Active": true}, 201)
+	apptest.Catalog(t, e, admin, "cat")
 	apptest.Must(t, e, "POST", "/v1/catalogs/assignments", admin, map[string]any{"CatalogID": "cat", "BuyerID": "b1", "ViewAllProducts": false, "ViewAllCategories": false}, 204)
-	apptest.Must(t, e, "POST", "/v1/catalogs/cat/categories", admin, map[string]any{"ID": "tools", "Name": "Tools", "Active": true}, 201)
+	apptest.Category(t, e, admin, "cat", "tools")
 	apptest.Must(t, e, "POST", "/v1/buyers/b1/usergroups", admin, map[string]any{"ID": "vip", "Name": "VIP"}, 201)
 	apptest.Must(t, e, "POST", "/v1/buyers/b1/usergroups/assignments", admin, map[string]any{"UserGroupID": "vip", "UserID": "u1"}, 204)
 	apptest.Must(t, e, "POST", "/v1/catalogs/cat/categories/assignments", admin, map[string]any{"CategoryID": "tools", "BuyerID": "b1", "UserGroupID": "vip", "Visible": true, "ViewAllProducts": true}, 204)

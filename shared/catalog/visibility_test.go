@@ -29,7 +29,7 @@ func TestVisibilityUnionOfAssignments(t *testing.T) {
 		}
 	}
 	apptest.PriceSchedule(t, e, admin, "list", nil, 1, 10)
-	apptest.Must(t, e, "POST", "/v1/catalogs", admin, map[string]any{"ID": "cat", "Name": "Closed", "Active": true}, 201)
+	apptest.Catalog(t, e, admin, "cat")
 	apptest.Must(t, e, "POST", "/v1/catalogs/assignments", admin, map[string]any{"CatalogID": "cat", "BuyerID": "b1", "ViewAllProducts": false, "ViewAllCategories": false}, 204)
 	for _, id := range []string{"by-company", "by-group", "by-user", "by-category", "in-subcategory", "nobody"} {
 		apptest.Product(t, e, admin, id, "list", nil)
@@ -49,7 +49,7 @@ func TestVisibilityUnionOfAssignments(t *testing.T) {
 
 	// A category opened to the group with ViewAllProducts shows its
 	// products and those of its subcategories.
-	apptest.Must(t, e, "POST", "/v1/catalogs/cat/categories", admin, map[string]any{"ID": "tools", "Name": "Tools", "Active": true}, 201)
+	apptest.Category(t, e, admin, "cat", "tools")
 	apptest.Must(t, e, "POST", "/v1/catalogs/cat/categories", admin, map[string]any{"ID": "saws", "Name": "Saws", "ParentID": "tools", "Active": true}, 201)
 	apptest.Must(t, e, "POST", "/v1/catalogs/cat/categories/productassignments", admin, map[string]any{"CategoryID": "tools", "ProductID": "by-category"}, 204)
 	apptest.Must(t, e, "POST", "/v1/catalogs/cat/categories/productassignments", admin, map[string]any{"CategoryID": "saws", "ProductID": "in-subcategory"}, 204)
